@@ -1,0 +1,2 @@
+/** The `tastebud` CLI. Filled in by the offline-pipeline work. */
+export {};

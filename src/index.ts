@@ -1,0 +1,3 @@
+/** tastebud's public entry: factory, types and error classes. */
+export * from './errors.ts';
+export type * from './engine/api.ts';

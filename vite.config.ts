@@ -1,0 +1,19 @@
+import { defineConfig } from 'vite';
+import { resolve } from 'node:path';
+
+const root = import.meta.dirname;
+
+/** Pages of the build: the demo shop, the lab (backends + live training), the browser test harness. */
+const pages: Record<string, string> = {
+  main: resolve(root, 'index.html'),
+};
+
+export default defineConfig({
+  build: {
+    target: 'es2022',
+    rollupOptions: { input: pages },
+  },
+  worker: { format: 'es' },
+  server: { host: 'localhost' },
+  preview: { host: 'localhost' },
+});
