@@ -11,6 +11,11 @@ export interface TrackEvent {
   type?: EventType;
   /** Milliseconds since epoch; default now. */
   timestamp?: number;
+  /**
+   * Optional caller-chosen unique id. The store keeps each id at most once, so a retried `track` (e.g. an event
+   * forwarded from another tab whose ack was lost) is not applied twice.
+   */
+  eventId?: string;
 }
 
 export interface RecommendOptions {
@@ -68,6 +73,8 @@ export interface StoredEvent {
   itemId: string;
   type: EventType;
   timestamp: number;
+  /** Present when the event was tracked with one (see TrackEvent.eventId). */
+  eventId?: string;
 }
 
 export interface ExportedData {

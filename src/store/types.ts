@@ -29,10 +29,14 @@ export interface NewEvent {
   itemId: string;
   type: EventType;
   timestamp: number;
+  /** Dedupe key: an event whose id is already stored is skipped (not returned by appendEvents). */
+  eventId?: string;
 }
 
 export interface Store {
   readonly kind: 'indexeddb' | 'memory';
+  /** Set on the memory fallback: the exact error that made IndexedDB unusable. */
+  readonly fallbackReason?: string;
   /** Appends durably (resolves after commit) and returns the stored events with their sequence numbers. */
   appendEvents(events: NewEvent[]): Promise<StoredEvent[]>;
   /** Events with seq > afterSeq, in order. */
