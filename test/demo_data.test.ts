@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { generateCatalogue, HOSTILE_ITEM_ID, HOSTILE_TITLE } from '../demo/data/catalogue.ts';
+import { clickLogCsv, DEFAULT_CLICK_LOG, generateClickLog } from '../demo/data/click_log.ts';
+import { allProductImages } from '../demo/data/svg.ts';
+
+describe('demo data generators', () => {
+  const catalogue = generateCatalogue();
+  const log = generateClickLog(catalogue, { ...DEFAULT_CLICK_LOG, users: 300 });
+
+  it('makes a catalogue of at least 2,000 products in 10-20 categories, with unique ids', () => {
+    expect(catalogue.items.length).toBeGreaterThanOrEqual(2000);
+    expect(catalogue.categories.length).toBeGreaterThanOrEqual(10);
+    expect(catalogue.categories.length).toBeLessThanOrEqual(20);
+    expect(new Set(catalogue.items.map((p) => p.id)).size).toBe(catalogue.items.length);
+    const brands = new Set(catalogue.items.map((p) => p.brand));
+    expect(brands.size).toBeGreaterThan(50);
+    expect(catalogue.items.find((p) => p.id === HOSTILE_ITEM_ID)?.title).toBe(HOSTILE_TITLE);
+  });
+
+  it('is deterministic for a seed and changes with it', () => {
+    expect(JSON.stringify(generateCatalogue())).toBe(JSON.stringify(catalogue));
+    expect(generateCatalogue({ seed: 8, itemsPerCategory: 150 }).items[0].title).not.toBe(catalogue.items[0].title);
+    const again = generateClickLog(catalogue, { ...DEFAULT_CLICK_LOG, users: 300 });
+    expect(clickLogCsv(again)).toBe(clickLogCsv(log));
+  });
+
+  it('gives each user a concentrated taste: most of their clicks fall in at most 3 categories', () => {
+    const catOf = new Map(catalogue.items.map((p) => [p.id, p.category]));
+    const perUser = new Map<string, Map<string, number>>();
+    for (const c of log) {
+      const m = perUser.get(c.user) ?? new Map<string, number>();
+      m.set(catOf.get(c.item)!, (m.get(catOf.get(c.item)!) ?? 0) + 1);
+      perUser.set(c.user, m);
+    }
+    let top3 = 0;
+    let total = 0;
+    for (const m of perUser.values()) {
+      const counts = [...m.values()].sort((a, b) => b - a);
+      top3 += counts.slice(0, 3).reduce((a, b) => a + b, 0);
+      total += counts.reduce((a, b) => a + b, 0);
+    }
+    // Uniform clicking over 16 categories would give about 3/16 here.
+    expect(top3 / total).toBeGreaterThan(0.85);
+  });
+
+  it('has a popularity skew, a funnel of event types, and ordered timestamps per user', () => {
+    const counts = new Map<string, number>();
+    for (const c of log) counts.set(c.item, (counts.get(c.item) ?? 0) + 1);
+    const sorted = [...counts.values()].sort((a, b) => b - a);
+    const top10pc = sorted.slice(0, Math.ceil(sorted.length / 10)).reduce((a, b) => a + b, 0);
+    expect(top10pc / log.length).toBeGreaterThan(0.3);
+    const types = new Map<string, number>();
+    for (const c of log) types.set(c.event, (types.get(c.event) ?? 0) + 1);
+    expect(types.get('view')!).toBeGreaterThan(types.get('select')!);
+    expect(types.get('select')!).toBeGreaterThan(types.get('add_to_cart')!);
+    expect(types.get('add_to_cart')!).toBeGreaterThan(types.get('purchase')!);
+    for (let i = 1; i < log.length; i++) {
+      if (log[i].user === log[i - 1].user) expect(log[i].timestamp).toBeGreaterThanOrEqual(log[i - 1].timestamp);
+    }
+  });
+
+  it('draws one SVG per category and colour, escaping nothing from item data', () => {
+    const images = allProductImages();
+    expect(images.size).toBe(catalogue.categories.length * 8);
+    for (const p of catalogue.items.slice(0, 50)) expect(images.has(p.image)).toBe(true);
+  });
+});
