@@ -1,0 +1,203 @@
+/**
+ * The IndexedDB store: an append-only event log, one user-state checkpoint, and a model cache by version, in
+ * the database `tastebud/<namespace>` (schema and migrations in `schema.ts`).
+ */
+import { deleteDB, openDB, type IDBPDatabase } from 'idb';
+import type { StoredEvent } from '../engine/api.ts';
+import { StorageError } from '../errors.ts';
+import { DB_VERSION, USER_STATE_KEY, dbName, upgradeSchema, type TastebudDB } from './schema.ts';
+import type { CachedModelRecord, NewEvent, Store, UserStateRecord } from './types.ts';
+
+/** Model versions kept in the cache: the current one and the previous (a rollback or a slow tab). */
+const MODELS_KEPT = 2;
+
+/**
+ * Opens (creating or migrating) the database of a namespace; rejects when IndexedDB is unusable.
+ * Prefer `openStore`, which falls back to memory.
+ * @example const store = await openIdbStore('acme-shoes'); await store.appendEvents([{ itemId: 'sku-1', type: 'select', timestamp: Date.now() }]);
+ */
+export async function openIdbStore(namespace: string): Promise<IdbStore> {
+  const store = new IdbStore(namespace);
+  await store.connect();
+  return store;
+}
+
+export class IdbStore implements Store {
+  readonly kind = 'indexeddb' as const;
+  readonly name: string;
+  #db: IDBPDatabase<TastebudDB> | null = null;
+  #opening: Promise<IDBPDatabase<TastebudDB>> | null = null;
+  #closed = false;
+
+  constructor(readonly namespace: string) {
+    this.name = dbName(namespace);
+  }
+
+  /** Opens the connection now (so `openStore` can detect an unusable IndexedDB up front). */
+  async connect(): Promise<void> {
+    await this.#connection(true);
+  }
+
+  async appendEvents(events: NewEvent[]): Promise<StoredEvent[]> {
+    if (events.length === 0) return [];
+    return this.#write(async (db) => {
+      // 'strict': the commit is flushed to disk before `track` resolves (Chromium's default is 'relaxed').
+      const tx = db.transaction('events', 'readwrite', { durability: 'strict' });
+      const out: StoredEvent[] = [];
+      try {
+        for (const e of events) {
+          if (e.eventId !== undefined && (await tx.store.index('by-event-id').getKey(e.eventId)) !== undefined) continue;
+          const record = { itemId: e.itemId, type: e.type, timestamp: e.timestamp, ...(e.eventId !== undefined && { eventId: e.eventId }) };
+          // seq is assigned by the autoIncrement key generator; `add` of a record without it fills it in.
+          const seq = await tx.store.add(record as StoredEvent);
+          out.push({ ...record, seq });
+        }
+      } catch (e) {
+        abortQuietly(tx); // a synchronous DataError does not abort by itself: the batch must be all-or-nothing
+        throw e;
+      }
+      await tx.done;
+      return out;
+    });
+  }
+
+  async readEvents(afterSeq = 0): Promise<StoredEvent[]> {
+    const db = await this.#readable();
+    if (!db) return [];
+    return db.getAll('events', IDBKeyRange.lowerBound(afterSeq, true));
+  }
+
+  async countEvents(): Promise<number> {
+    const db = await this.#readable();
+    return db ? db.count('events') : 0;
+  }
+
+  async compactEvents(keep: number): Promise<number> {
+    if (!Number.isInteger(keep) || keep < 0) throw new StorageError(`compactEvents(keep) needs a non-negative integer, got ${keep}`);
+    const db = await this.#readable();
+    if (!db) return 0;
+    return this.#write(async () => {
+      const tx = db.transaction('events', 'readwrite');
+      const drop = (await tx.store.count()) - keep;
+      if (drop <= 0) return 0;
+      let cursor = await tx.store.openKeyCursor();
+      if (cursor && drop > 1) cursor = await cursor.advance(drop - 1);
+      // The drop-th oldest key: everything up to it goes in one ranged delete.
+      if (cursor) await tx.store.delete(IDBKeyRange.upperBound(cursor.key));
+      await tx.done;
+      return drop;
+    });
+  }
+
+  async loadUserState(): Promise<UserStateRecord | undefined> {
+    const db = await this.#readable();
+    return db ? db.get('userState', USER_STATE_KEY) : undefined;
+  }
+
+  async saveUserState(state: UserStateRecord): Promise<void> {
+    // One put is one transaction: a reader sees the old checkpoint or the new one, never a mix.
+    await this.#write((db) => db.put('userState', state, USER_STATE_KEY));
+  }
+
+  async loadModel(modelVersion?: string): Promise<CachedModelRecord | undefined> {
+    const db = await this.#readable();
+    if (!db) return undefined;
+    if (modelVersion !== undefined) return db.get('models', modelVersion);
+    const cursor = await db.transaction('models').store.index('by-saved-at').openCursor(null, 'prev');
+    return cursor?.value;
+  }
+
+  async saveModel(record: CachedModelRecord): Promise<void> {
+    await this.#write(async (db) => {
+      const tx = db.transaction('models', 'readwrite');
+      await tx.store.put(record);
+      // Bounded growth: keep the newest MODELS_KEPT versions.
+      let cursor = await tx.store.index('by-saved-at').openCursor(null, 'prev');
+      for (let seen = 0; cursor; cursor = await cursor.continue()) {
+        if (++seen > MODELS_KEPT) await cursor.delete();
+      }
+      await tx.done;
+    });
+  }
+
+  async clear(): Promise<void> {
+    this.#drop();
+    try {
+      // Other tabs close their connection on 'versionchange' (see #connection), so this is not blocked for long.
+      await deleteDB(this.name);
+    } catch (e) {
+      throw new StorageError(`Could not delete the IndexedDB database "${this.name}": ${String(e)}`, { cause: e });
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#drop();
+  }
+
+  #drop(): void {
+    this.#db?.close();
+    this.#db = null;
+    this.#opening = null;
+  }
+
+  /** The open connection for a read; null when the database does not exist (deleted by forget in any tab). */
+  async #readable(): Promise<IDBPDatabase<TastebudDB> | null> {
+    return this.#connection(false);
+  }
+
+  async #write<T>(op: (db: IDBPDatabase<TastebudDB>) => Promise<T>): Promise<T> {
+    const db = await this.#connection(true);
+    try {
+      return await op(db!);
+    } catch (e) {
+      if (e instanceof StorageError) throw e;
+      throw new StorageError(`IndexedDB write failed in "${this.name}" (${errorText(e)}); nothing was changed.`, { cause: e });
+    }
+  }
+
+  /** Lazily (re)opens: after a delete, reads do not recreate an empty database; only a write does. */
+  async #connection(create: boolean): Promise<IDBPDatabase<TastebudDB> | null> {
+    if (this.#closed) throw new StorageError('The store was closed; create a new recommender.');
+    if (this.#db) return this.#db;
+    if (!create && !(await this.#exists())) return null;
+    this.#opening ??= this.#open().catch((e: unknown) => {
+      this.#opening = null; // a failed open must not stick: the next call retries
+      throw e;
+    });
+    return this.#opening;
+  }
+
+  async #open(): Promise<IDBPDatabase<TastebudDB>> {
+    const db = await openDB<TastebudDB>(this.name, DB_VERSION, {
+      upgrade: upgradeSchema,
+      // Another tab deletes (forget) or upgrades the database: let it, and reconnect on our next use.
+      blocking: () => this.#drop(),
+      terminated: () => {
+        this.#db = null;
+        this.#opening = null;
+      },
+    });
+    this.#db = db;
+    return db;
+  }
+
+  async #exists(): Promise<boolean> {
+    if (typeof indexedDB.databases !== 'function') return true;
+    const all = await indexedDB.databases();
+    return all.some((d) => d.name === this.name);
+  }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
+
+function abortQuietly(tx: { abort(): void; done: Promise<void> }): void {
+  tx.done.catch(() => undefined); // the abort rejects `done`; the caller already has the real error
+  try {
+    tx.abort();
+  } catch {
+    // already finished or aborted
+  }
+}
