@@ -1,0 +1,115 @@
+/**
+ * GlobalModel → artefact: a `model.json` (TF.js weights manifest + tastebud metadata) and the weight bytes,
+ * split into shards the way TF.js names them (`group1-shard1of2.bin`). Pure: runs in Node and the browser.
+ */
+import type { GlobalModel } from '../model/global_model.ts';
+import { InvalidInputError } from '../errors.ts';
+import type { WeightDtype } from './format.ts';
+import { DEFAULT_SHARD_BYTES, FORMAT_NAME, FORMAT_VERSION } from './format.ts';
+import type { ArtefactJson, TastebudMetadata, WeightSpec } from './manifest.ts';
+import type { QuantDtype } from './quantize.ts';
+import { encodeTensor } from './quantize.ts';
+
+export interface EncodeOptions {
+  /** Storage of the item tables (embeddings, biases, projection); w, bias and p_0 stay float32. */
+  dtype?: WeightDtype;
+  shardBytes?: number;
+}
+
+export interface EncodedArtefact {
+  modelJson: ArtefactJson;
+  /** All weight bytes, concatenated in manifest order. */
+  weights: ArrayBuffer;
+  /** The same bytes cut into shards, with the paths listed in the manifest. */
+  shards: { path: string; data: ArrayBuffer }[];
+}
+
+/**
+ * @example
+ * const { modelJson, shards } = encodeArtefact(model, { dtype: 'uint8' });
+ * modelJson.weightsManifest[0].paths; // ['group1-shard1of1.bin']
+ */
+export function encodeArtefact(model: GlobalModel, opts: EncodeOptions = {}): EncodedArtefact {
+  const dtype = opts.dtype ?? 'float32';
+  if (!['float32', 'float16', 'uint8'].includes(dtype)) throw new InvalidInputError(`encodeArtefact: dtype must be float32, float16 or uint8, got ${dtype}`);
+  const shardBytes = opts.shardBytes ?? DEFAULT_SHARD_BYTES;
+  const q: QuantDtype | null = dtype === 'float32' ? null : dtype;
+  const N = model.itemIds.length;
+  const d = model.dim;
+  const tensors: [string, number[], Float32Array, QuantDtype | null][] = [
+    ['item_emb', [N, d], model.itemEmb, q],
+    ['item_bias', [N], model.itemBias, q],
+    ['w', [d], model.w, null],
+    ['bias', [1], Float32Array.of(model.bias), null],
+    ['prior_user', [d], model.priorUser, null],
+    ['popularity', [N], model.popularity, q && countsFitUint16(model.popularity) ? 'uint16' : null],
+  ];
+  const proj = model.attributeProjection;
+  if (proj) {
+    tensors.push(['attr_proj_weights', [proj.vocab.length, d], proj.weights, q]);
+    tensors.push(['attr_proj_bias', [proj.vocab.length], proj.bias, q]);
+  }
+  const specs: WeightSpec[] = [];
+  const parts: Uint8Array[] = [];
+  for (const [name, shape, values, quant] of tensors) {
+    const count = shape.reduce((a, b) => a * b, 1);
+    if (values.length !== count) throw new InvalidInputError(`encodeArtefact: ${name} has ${values.length} values, expected ${count} for shape [${shape}]`);
+    const enc = name === 'popularity' && quant === 'uint16' ? exactCounts(values) : encodeTensor(values, quant);
+    specs.push({ name, shape, dtype: 'float32', ...(enc.quantization ? { quantization: enc.quantization } : {}) });
+    parts.push(enc.bytes);
+  }
+  const weights = concat(parts);
+  const shards = cut(weights, shardBytes);
+  const modelJson: ArtefactJson = {
+    format: FORMAT_NAME,
+    generatedBy: 'tastebud',
+    weightsManifest: [{ paths: shards.map((s) => s.path), weights: specs }],
+    tastebud: metadata(model),
+  };
+  return { modelJson, weights, shards };
+}
+
+function metadata(model: GlobalModel): TastebudMetadata {
+  const meta: TastebudMetadata = {
+    formatVersion: FORMAT_VERSION,
+    modelVersion: model.modelVersion,
+    dim: model.dim,
+    numItems: model.itemIds.length,
+    hyperParameters: model.hyperParameters,
+    items: { ids: model.itemIds },
+  };
+  if (model.trainingReport) meta.trainingReport = model.trainingReport;
+  if (model.itemAttributes) meta.items.attributes = model.itemAttributes;
+  if (model.itemMeta) meta.items.meta = model.itemMeta;
+  if (model.attributeProjection) meta.attributeVocab = model.attributeProjection.vocab;
+  return meta;
+}
+
+/** Counts are integers; stored as uint16 (min 0, scale 1) they stay exact at half the bytes. */
+function countsFitUint16(c: Float32Array): boolean {
+  for (let k = 0; k < c.length; k++) if (!(Number.isInteger(c[k]) && c[k] >= 0 && c[k] <= 65535)) return false;
+  return true;
+}
+
+function exactCounts(c: Float32Array): ReturnType<typeof encodeTensor> {
+  return { bytes: new Uint8Array(Uint16Array.from(c).buffer), quantization: { dtype: 'uint16', min: 0, scale: 1 } };
+}
+
+function concat(parts: Uint8Array[]): ArrayBuffer {
+  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out.buffer;
+}
+
+function cut(buf: ArrayBuffer, shardBytes: number): { path: string; data: ArrayBuffer }[] {
+  if (!(Number.isInteger(shardBytes) && shardBytes > 0)) throw new InvalidInputError(`encodeArtefact: shardBytes must be a positive integer, got ${shardBytes}`);
+  const n = Math.max(1, Math.ceil(buf.byteLength / shardBytes));
+  return Array.from({ length: n }, (_, k) => ({
+    path: `group1-shard${k + 1}of${n}.bin`,
+    data: buf.slice(k * shardBytes, Math.min(buf.byteLength, (k + 1) * shardBytes)),
+  }));
+}

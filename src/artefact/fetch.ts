@@ -1,0 +1,51 @@
+/**
+ * Loads an artefact over HTTP(S) with `fetch` (browsers and Node 20 both have it): model.json first, validated,
+ * then the shards it lists, resolved relative to the model.json URL, each checked against the manifest size.
+ */
+import { ModelLoadError } from '../errors.ts';
+import type { GlobalModel } from '../model/global_model.ts';
+import { decodeArtefact } from './decode.ts';
+import type { ArtefactLimits } from './format.ts';
+import { DEFAULT_LIMITS } from './format.ts';
+import { validateManifest } from './manifest.ts';
+
+/** RequestCache spelled out: Node's type library has fetch but not this DOM name. */
+type CacheMode = 'default' | 'force-cache' | 'no-cache' | 'no-store' | 'reload' | 'only-if-cached';
+
+export interface FetchArtefactOptions {
+  fetch?: typeof fetch;
+  signal?: AbortSignal;
+  limits?: ArtefactLimits;
+  /** RequestInit cache mode; the shards are immutable per model version, so 'force-cache' is safe for them. */
+  cache?: CacheMode;
+}
+
+/**
+ * @example
+ * const model = await fetchArtefact('https://shop.example/models/v3/model.json');
+ */
+export async function fetchArtefact(url: string, opts: FetchArtefactOptions = {}): Promise<GlobalModel> {
+  const doFetch = opts.fetch ?? globalThis.fetch;
+  const limits = opts.limits ?? DEFAULT_LIMITS;
+  const get = async (u: string, cache?: CacheMode): Promise<Response> => {
+    let res: Response;
+    try {
+      res = await doFetch(u, { signal: opts.signal, ...(cache ? { cache } : {}) });
+    } catch (e) {
+      throw new ModelLoadError(`Could not fetch ${u}: ${(e as Error).message}`, { cause: e });
+    }
+    if (!res.ok) throw new ModelLoadError(`Could not fetch ${u}: HTTP ${res.status}`);
+    return res;
+  };
+  const text = await (await get(url, opts.cache)).text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new ModelLoadError(`${url} is not valid JSON: ${(e as Error).message}`, { cause: e });
+  }
+  const m = validateManifest(json, limits);
+  const base = new URL(url, (globalThis as { location?: { href: string } }).location?.href);
+  const shards = await Promise.all(m.paths.map(async (p) => (await get(new URL(p, base).href, 'force-cache')).arrayBuffer()));
+  return decodeArtefact(json, shards, limits);
+}

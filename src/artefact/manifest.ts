@@ -1,0 +1,157 @@
+/**
+ * The shape of `model.json` and its validation. Everything a decoder will allocate is derived from this
+ * file, so it is checked first — names, shapes, dtypes, byte counts, limits — and a bad artefact is refused
+ * with a ModelLoadError that says what is wrong, before any weight buffer is read or allocated.
+ */
+import { ModelLoadError } from '../errors.ts';
+import type { ItemAttributes } from '../model/global_model.ts';
+import type { ArtefactLimits } from './format.ts';
+import { DEFAULT_LIMITS, FORMAT_NAME, FORMAT_VERSION } from './format.ts';
+import type { Quantization } from './quantize.ts';
+import { BYTES_PER } from './quantize.ts';
+
+export interface WeightSpec {
+  name: string;
+  shape: number[];
+  dtype: 'float32';
+  quantization?: Quantization;
+}
+
+export interface ManifestGroup {
+  paths: string[];
+  weights: WeightSpec[];
+}
+
+export interface TastebudMetadata {
+  formatVersion: number;
+  modelVersion: string;
+  dim: number;
+  numItems: number;
+  hyperParameters: Record<string, unknown>;
+  trainingReport?: Record<string, unknown>;
+  items: { ids: string[]; attributes?: ItemAttributes[]; meta?: Record<string, unknown>[] };
+  attributeVocab?: string[];
+}
+
+export interface ArtefactJson {
+  format: string;
+  generatedBy: string;
+  weightsManifest: ManifestGroup[];
+  tastebud: TastebudMetadata;
+}
+
+/** The weights every artefact has, and the optional attribute projection. */
+export const WEIGHT_NAMES = ['item_emb', 'item_bias', 'w', 'bias', 'prior_user', 'popularity'] as const;
+export const PROJECTION_NAMES = ['attr_proj_weights', 'attr_proj_bias'] as const;
+
+export interface ValidatedManifest {
+  meta: TastebudMetadata;
+  /** Weights in manifest order with their byte offset into the concatenated shards. */
+  weights: (WeightSpec & { offset: number; count: number; bytes: number })[];
+  paths: string[];
+  totalBytes: number;
+}
+
+function fail(msg: string): never {
+  throw new ModelLoadError(`Invalid tastebud artefact: ${msg}`);
+}
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isDim = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
+
+/**
+ * Checks `model.json` (already parsed) and returns the byte layout of its weights.
+ *
+ * @example
+ * const m = validateManifest(JSON.parse(text));
+ * m.totalBytes; // bytes the shards must add up to
+ */
+export function validateManifest(json: unknown, limits: ArtefactLimits = DEFAULT_LIMITS): ValidatedManifest {
+  if (!isObj(json)) fail('model.json is not a JSON object');
+  if (json.format !== FORMAT_NAME) fail(`"format" is ${JSON.stringify(json.format)}, expected "${FORMAT_NAME}" (is this a tastebud model.json?)`);
+  const meta = checkMeta(json.tastebud, limits);
+  if (!Array.isArray(json.weightsManifest) || json.weightsManifest.length === 0) fail('"weightsManifest" must be a non-empty array');
+  const weights: ValidatedManifest['weights'] = [];
+  const paths: string[] = [];
+  let offset = 0;
+  for (const g of json.weightsManifest as unknown[]) {
+    if (!isObj(g) || !Array.isArray(g.paths) || !Array.isArray(g.weights)) fail('each weightsManifest group needs "paths" and "weights" arrays');
+    for (const p of g.paths) if (typeof p !== 'string' || !isSafePath(p)) fail(`shard path ${JSON.stringify(p)} must be a relative file name`);
+    paths.push(...(g.paths as string[]));
+    for (const w of g.weights as unknown[]) {
+      const spec = checkWeight(w, limits);
+      const count = spec.shape.reduce((a, b) => a * b, 1);
+      const bytes = count * BYTES_PER[spec.quantization?.dtype ?? 'float32'];
+      weights.push({ ...spec, offset, count, bytes });
+      offset += bytes;
+      if (offset > limits.maxWeightBytes) fail(`weights total more than the limit of ${limits.maxWeightBytes} bytes`);
+    }
+  }
+  checkShapes(weights, meta);
+  return { meta, weights, paths, totalBytes: offset };
+}
+
+/** Shard paths are file names next to model.json: no scheme, no "..", no absolute paths. */
+function isSafePath(p: string): boolean {
+  return p.length > 0 && p.length < 256 && !p.includes('..') && !p.startsWith('/') && !/^[a-z]+:/i.test(p) && !p.includes('\\');
+}
+
+function checkWeight(w: unknown, limits: ArtefactLimits): WeightSpec {
+  if (!isObj(w) || typeof w.name !== 'string') fail('each weight needs a "name"');
+  const name = w.name;
+  if (!Array.isArray(w.shape) || w.shape.length > 4 || !w.shape.every(isDim)) fail(`weight "${name}" has an invalid shape ${JSON.stringify(w.shape)}`);
+  const shape = w.shape as number[];
+  const count = shape.reduce((a, b) => a * b, 1);
+  if (count * 4 > limits.maxWeightBytes) fail(`weight "${name}" has ${count} elements, over the size limit`);
+  if (w.dtype !== 'float32') fail(`weight "${name}" has dtype ${JSON.stringify(w.dtype)}; tastebud weights are float32 (optionally quantised)`);
+  if (w.quantization === undefined) return { name, shape, dtype: 'float32' };
+  const q = w.quantization;
+  if (!isObj(q) || !['uint8', 'uint16', 'float16'].includes(q.dtype as string)) fail(`weight "${name}" has an unknown quantization ${JSON.stringify(q)}`);
+  if (q.dtype !== 'float16' && !(Number.isFinite(q.min) && Number.isFinite(q.scale) && (q.scale as number) > 0))
+    fail(`weight "${name}": ${q.dtype} quantization needs a finite "min" and a positive "scale"`);
+  return { name, shape, dtype: 'float32', quantization: q as unknown as Quantization };
+}
+
+function checkMeta(m: unknown, limits: ArtefactLimits): TastebudMetadata {
+  if (!isObj(m)) fail('the "tastebud" metadata object is missing');
+  if (!Number.isInteger(m.formatVersion) || (m.formatVersion as number) < 1) fail('"tastebud.formatVersion" must be a positive integer');
+  if ((m.formatVersion as number) > FORMAT_VERSION)
+    fail(`format version ${m.formatVersion} is newer than this tastebud understands (${FORMAT_VERSION}); update tastebud`);
+  if (typeof m.modelVersion !== 'string' || !m.modelVersion) fail('"tastebud.modelVersion" must be a non-empty string');
+  if (!Number.isInteger(m.dim) || (m.dim as number) < 1 || (m.dim as number) > limits.maxDim) fail(`dim ${m.dim} must be an integer in 1..${limits.maxDim}`);
+  if (!isDim(m.numItems) || m.numItems > limits.maxItems) fail(`numItems ${m.numItems} must be an integer in 0..${limits.maxItems}`);
+  if (!isObj(m.hyperParameters)) fail('"tastebud.hyperParameters" must be an object');
+  if (!isObj(m.items) || !Array.isArray(m.items.ids)) fail('"tastebud.items.ids" must be an array');
+  const ids = m.items.ids as unknown[];
+  if (ids.length !== m.numItems) fail(`${ids.length} item ids but numItems is ${m.numItems}`);
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (typeof id !== 'string' || id.length === 0 || id.length > 512) fail(`item id ${JSON.stringify(id)} must be a non-empty string (at most 512 chars)`);
+    if (seen.has(id)) fail(`item id "${id}" appears twice`);
+    seen.add(id);
+  }
+  for (const key of ['attributes', 'meta'] as const) {
+    const a = m.items[key];
+    if (a !== undefined && (!Array.isArray(a) || a.length !== ids.length || !a.every(isObj))) fail(`"tastebud.items.${key}" must hold one object per item`);
+  }
+  const vocab = m.attributeVocab;
+  if (vocab !== undefined && (!Array.isArray(vocab) || vocab.length > limits.maxVocab || !vocab.every((t) => typeof t === 'string')))
+    fail(`"tastebud.attributeVocab" must be an array of at most ${limits.maxVocab} strings`);
+  return m as unknown as TastebudMetadata;
+}
+
+function checkShapes(weights: ValidatedManifest['weights'], meta: TastebudMetadata): void {
+  const N = meta.numItems;
+  const d = meta.dim;
+  const V = meta.attributeVocab?.length;
+  const expected: Record<string, number[]> = { item_emb: [N, d], item_bias: [N], w: [d], bias: [1], prior_user: [d], popularity: [N] };
+  if (V !== undefined) Object.assign(expected, { attr_proj_weights: [V, d], attr_proj_bias: [V] });
+  const byName = new Map(weights.map((w) => [w.name, w]));
+  if (byName.size !== weights.length) fail('a weight name appears twice');
+  for (const [name, shape] of Object.entries(expected)) {
+    const w = byName.get(name);
+    if (!w) fail(`weight "${name}" is missing`);
+    if (w.shape.length !== shape.length || w.shape.some((s, k) => s !== shape[k]))
+      fail(`weight "${name}" has shape [${w.shape}], expected [${shape}] from dim=${d}, numItems=${N}`);
+  }
+  for (const w of weights) if (!(w.name in expected)) fail(`unexpected weight "${w.name}"`);
+}

@@ -1,0 +1,288 @@
+/**
+ * Pretraining of the global model: mini-batch epochs over the interaction log with sampled negatives, the
+ * reference row-sparse step (or a backend's SparseTrainer), optional APR, validation-driven early stopping,
+ * then the GlobalModel the artefact ships. Pure TypeScript: runs in Node and in a browser worker.
+ */
+import type { CfParams } from '../model/cf_model.ts';
+import { cloneParams, createParams } from '../model/cf_model.ts';
+import type { GlobalModel, ItemAttributes } from '../model/global_model.ts';
+import { createRng, shuffleInPlace } from '../model/rng.ts';
+import { createPopularitySampler, createUniformSampler } from '../model/samplers.ts';
+import type { AdagradState, LossKind, OptimizerKind, StepConfig, TrainBatch } from '../model/sparse_step.ts';
+import { createAdagradState, sparseStep } from '../model/sparse_step.ts';
+import type { CreateSparseTrainer } from '../kernels/types.ts';
+import { InvalidInputError } from '../errors.ts';
+import { FORMAT_VERSION } from '../artefact/format.ts';
+import { createAprStep } from './apr.ts';
+import { createBatchBuilder } from './batches.ts';
+import { buildUserItemIndex } from './user_index.ts';
+import { fitAttributeProjection } from './attribute_projection.ts';
+import { checkInteractions, contentVersion, interactionCounts, meanUserVector } from './model_summary.ts';
+
+export interface PretrainData {
+  users: Int32Array;
+  items: Int32Array;
+  /** Per-interaction loss weights (event type, recency); 1 when absent. */
+  weights?: Float32Array;
+  /** Item ids by dense index; its length is the catalogue size. */
+  itemIds: string[];
+  /** Default: max user index + 1. */
+  numUsers?: number;
+  itemAttributes?: (ItemAttributes | undefined)[];
+}
+
+export interface EpochReport {
+  epoch: number;
+  loss: number;
+  seconds: number;
+  samples: number;
+  validation?: number;
+}
+
+export interface ProgressInfo {
+  epoch: number;
+  epochs: number;
+  /** Positives done in this epoch, of `total`. */
+  done: number;
+  total: number;
+  loss: number;
+}
+
+export interface PretrainOptions {
+  dim?: number;
+  epochs?: number;
+  loss?: LossKind;
+  /** Sampled negatives per positive (BPR: pairs per positive). */
+  negatives?: number;
+  sampler?: 'uniform' | 'popularity';
+  /** Learning rate of every group unless overridden below. */
+  lr?: number;
+  lrUser?: number;
+  lrItem?: number;
+  /** Default lr / 10: the shared top layer sees every sample. */
+  lrDense?: number;
+  l2?: number;
+  optimizer?: OptimizerKind;
+  seed?: number;
+  /** Positives per mini-batch. */
+  batchSize?: number;
+  initScale?: number;
+  /** APR perturbation size; 0 disables APR. */
+  advEps?: number;
+  advReg?: number;
+  /** First epoch (1-based) with the adversarial term; APR usually starts from a trained model. */
+  advStartEpoch?: number;
+  /** Validation metric of the current parameters, higher is better (e.g. HR@10 on a validation split). */
+  validate?: (params: CfParams, epoch: number) => number | Promise<number>;
+  /** Stop after this many validations without improvement, keeping the best parameters (default 3). */
+  patience?: number;
+  onEpoch?: (e: EpochReport) => void;
+  /** Called every `progressEvery` batches within an epoch. */
+  onProgress?: (p: ProgressInfo) => void;
+  progressEvery?: number;
+  modelVersion?: string;
+  /** Train on a TF.js backend instead of the plain-TypeScript step (no APR there). */
+  createTrainer?: CreateSparseTrainer;
+  trainerName?: string;
+  /** Fit the attribute → vector projection when items have attributes (default true). */
+  fitProjection?: boolean;
+}
+
+export interface PretrainReport {
+  epochs: EpochReport[];
+  bestEpoch: number;
+  bestValidation: number | null;
+  stoppedEarly: boolean;
+  trainSeconds: number;
+  samples: number;
+  samplesPerSecond: number;
+  numUsers: number;
+  numItems: number;
+  numInteractions: number;
+  trainer: string;
+}
+
+export interface PretrainResult {
+  model: GlobalModel;
+  /** All trained parameters, users included (for evaluation; not shipped). */
+  params: CfParams;
+  report: PretrainReport;
+}
+
+type Resolved = Required<Omit<PretrainOptions, 'validate' | 'onEpoch' | 'onProgress' | 'modelVersion' | 'createTrainer'>> &
+  Pick<PretrainOptions, 'validate' | 'onEpoch' | 'onProgress' | 'modelVersion' | 'createTrainer'>;
+
+function resolve(o: PretrainOptions): Resolved {
+  const lr = o.lr ?? 0.05;
+  return {
+    dim: 32,
+    epochs: 20,
+    loss: 'bce',
+    negatives: 4,
+    sampler: 'uniform',
+    l2: 1e-4,
+    optimizer: 'adagrad',
+    seed: 1,
+    batchSize: 1024,
+    initScale: 0.1,
+    advEps: 0,
+    advReg: 1,
+    advStartEpoch: 1,
+    patience: 3,
+    progressEvery: 50,
+    trainerName: o.createTrainer ? 'sparse-trainer' : 'plain-ts',
+    fitProjection: true,
+    ...o,
+    lr,
+    lrUser: o.lrUser ?? lr,
+    lrItem: o.lrItem ?? lr,
+    lrDense: o.lrDense ?? lr / 10,
+  };
+}
+
+/**
+ * Trains the global model.
+ *
+ * @example
+ * const { model, report } = await pretrain(
+ *   { users: Int32Array.of(0, 0, 1), items: Int32Array.of(0, 1, 1), itemIds: ['a', 'b', 'c'] },
+ *   { dim: 8, epochs: 5, seed: 7 },
+ * );
+ * model.itemEmb.length; // 3 * 8
+ */
+export async function pretrain(data: PretrainData, options: PretrainOptions = {}): Promise<PretrainResult> {
+  const o = resolve(options);
+  const numItems = data.itemIds.length;
+  const numUsers = checkInteractions(data, { dim: o.dim, epochs: o.epochs, negatives: o.negatives, batchSize: o.batchSize });
+  if (o.createTrainer && o.advEps > 0) throw new InvalidInputError('pretrain: APR (advEps > 0) runs on the plain-TypeScript trainer only; drop createTrainer or advEps');
+  const params = createParams({ numUsers, numItems, dim: o.dim, seed: o.seed, scale: o.initScale });
+  const counts = interactionCounts(data.items, numItems);
+  const loop = await createLoop(params, data, counts, o);
+  const report = await runEpochs(loop, data.users.length, o);
+  const trained = loop.best ?? (await loop.read());
+  const model = buildGlobalModel(trained, data, counts, o, report);
+  loop.dispose();
+  return { model, params: trained, report };
+}
+
+interface Loop {
+  epoch(epoch: number, onBatch: (done: number, loss: number) => void): Promise<{ loss: number; samples: number }>;
+  read(): Promise<CfParams>;
+  best: CfParams | null;
+  dispose(): void;
+}
+
+async function createLoop(params: CfParams, data: PretrainData, counts: Float32Array, o: Resolved): Promise<Loop> {
+  const rng = createRng(o.seed ^ 0x9e3779b9);
+  const index = buildUserItemIndex(data.users, data.items, params.numUsers);
+  const sampler = o.sampler === 'popularity' ? createPopularitySampler(counts) : createUniformSampler(params.numItems);
+  const builder = createBatchBuilder(data, index, sampler, { loss: o.loss, negatives: o.negatives, batchSize: o.batchSize });
+  const cfg: StepConfig = { loss: o.loss, optimizer: o.optimizer, lrUser: o.lrUser, lrItem: o.lrItem, lrDense: o.lrDense, l2User: o.l2, l2Item: o.l2 };
+  const trainer = o.createTrainer ? await o.createTrainer(params, cfg) : null;
+  const state: AdagradState | null = o.optimizer === 'adagrad' && !trainer ? createAdagradState(params) : null;
+  const apr = o.advEps > 0 ? createAprStep(params, { advEps: o.advEps, advReg: o.advReg }) : null;
+  const order = Int32Array.from({ length: data.users.length }, (_, k) => k);
+  const step = async (batch: TrainBatch, epoch: number): Promise<number> => {
+    if (trainer) return trainer.step(batch);
+    const loss = sparseStep(params, state, batch, cfg);
+    if (apr && epoch >= o.advStartEpoch) apr(state, batch, cfg);
+    return loss;
+  };
+  return {
+    best: null,
+    async epoch(epoch, onBatch) {
+      shuffleInPlace(order, rng);
+      let lossSum = 0;
+      let samples = 0;
+      for (let from = 0, b = 0; from < order.length; from += o.batchSize, b++) {
+        const to = Math.min(order.length, from + o.batchSize);
+        const batch = builder.build(order, from, to, rng);
+        const loss = await step(batch, epoch);
+        lossSum += loss * batch.users.length;
+        samples += batch.users.length;
+        if (b % o.progressEvery === 0) onBatch(to, lossSum / Math.max(1, samples));
+      }
+      return { loss: lossSum / Math.max(1, samples), samples };
+    },
+    read: async () => (trainer ? trainer.read() : params),
+    dispose: () => trainer?.dispose(),
+  };
+}
+
+async function runEpochs(loop: Loop, total: number, o: Resolved): Promise<PretrainReport> {
+  const epochs: EpochReport[] = [];
+  let best = -Infinity;
+  let bestEpoch = 0;
+  let sinceBest = 0;
+  let trainMs = 0;
+  let samples = 0;
+  let stoppedEarly = false;
+  for (let e = 1; e <= o.epochs; e++) {
+    const t0 = Date.now();
+    const r = await loop.epoch(e, (done, loss) => o.onProgress?.({ epoch: e, epochs: o.epochs, done, total, loss }));
+    const ms = Date.now() - t0;
+    trainMs += ms;
+    samples += r.samples;
+    const rep: EpochReport = { epoch: e, loss: r.loss, seconds: ms / 1000, samples: r.samples };
+    if (o.validate) {
+      const params = await loop.read();
+      rep.validation = await o.validate(params, e);
+      if (rep.validation > best) {
+        best = rep.validation;
+        bestEpoch = e;
+        sinceBest = 0;
+        loop.best = cloneParams(params);
+      } else sinceBest++;
+    } else bestEpoch = e;
+    epochs.push(rep);
+    o.onEpoch?.(rep);
+    if (o.validate && sinceBest >= o.patience) {
+      stoppedEarly = e < o.epochs;
+      break;
+    }
+  }
+  if (!o.validate) loop.best = null;
+  return {
+    epochs,
+    bestEpoch,
+    bestValidation: o.validate && bestEpoch > 0 ? best : null,
+    stoppedEarly,
+    trainSeconds: trainMs / 1000,
+    samples,
+    samplesPerSecond: trainMs > 0 ? samples / (trainMs / 1000) : 0,
+    numUsers: 0,
+    numItems: 0,
+    numInteractions: total,
+    trainer: o.trainerName,
+  };
+}
+
+function buildGlobalModel(p: CfParams, data: PretrainData, counts: Float32Array, o: Resolved, report: PretrainReport): GlobalModel {
+  report.numUsers = p.numUsers;
+  report.numItems = p.numItems;
+  const hyperParameters: Record<string, unknown> = {
+    dim: o.dim, epochs: o.epochs, loss: o.loss, negatives: o.negatives, sampler: o.sampler, lrUser: o.lrUser,
+    lrItem: o.lrItem, lrDense: o.lrDense, l2: o.l2, optimizer: o.optimizer, seed: o.seed, batchSize: o.batchSize,
+    initScale: o.initScale, advEps: o.advEps, advReg: o.advReg, advStartEpoch: o.advStartEpoch,
+  };
+  const model: GlobalModel = {
+    formatVersion: FORMAT_VERSION,
+    modelVersion: o.modelVersion ?? contentVersion(p),
+    dim: p.dim,
+    itemIds: data.itemIds.slice(),
+    itemEmb: p.itemEmb.slice(),
+    itemBias: p.itemBias.slice(),
+    w: p.w.slice(),
+    bias: p.bias[0],
+    priorUser: meanUserVector(p, data.users),
+    popularity: counts,
+    hyperParameters,
+    trainingReport: { ...report },
+  };
+  if (data.itemAttributes) {
+    model.itemAttributes = data.itemAttributes.map((a) => ({ ...(a ?? {}) }));
+    const proj = o.fitProjection ? fitAttributeProjection(data.itemAttributes, p.itemEmb, p.itemBias, p.dim) : null;
+    if (proj) model.attributeProjection = proj;
+  }
+  return model;
+}
