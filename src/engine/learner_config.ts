@@ -1,0 +1,110 @@
+/**
+ * Every knob of the on-device learner, with the defaults the adaptation bench was tuned with (tuned on
+ * training users only, see `bench/adapt.ts`). A data table on purpose: the engine, the tests and the bench read it.
+ */
+import type { EventType } from './api.ts';
+import { InvalidInputError } from '../errors.ts';
+
+export interface LearnerConfig {
+  // --- closed-form anchor (confidence-weighted ridge fold-in, recomputed per event) ---
+  /** Ridge strength of the fold-in (proximal pull toward the prior user vector p_0). */
+  ridge: number;
+  /** Confidence of a positive: 1 + alpha · typeWeight · decay. */
+  alpha: number;
+  /** Scale from the fold-in solution to the model's logit space: p = p_0 + scale · δ. */
+  foldInScale: number;
+  // --- stochastic steps on top of the anchor ---
+  /** Sparse steps per learned event. */
+  steps: number;
+  /** Sampled negatives per positive. */
+  negatives: number;
+  /** Share of the negatives drawn among the currently top-scored unseen items ("hard" negatives). */
+  hardNegativeShare: number;
+  /** Negative sampler: uniform or popularity^0.75. */
+  sampler: 'uniform' | 'popularity';
+  /** Earlier positives replayed with each new one (no forgetting). */
+  replay: number;
+  loss: 'bce' | 'bpr';
+  /** Learning rate of the user vector. */
+  lrUser: number;
+  /** Learning rate of the per-user delta on the top layer w (0 freezes it). */
+  lrDense: number;
+  /** Learning rate of the per-user deltas on touched item vectors (0 freezes them). */
+  lrItem: number;
+  /** Proximal strength λ pulling p_u back toward its anchor after each step. */
+  proximal: number;
+  // --- APR (adversarial personalised ranking) ---
+  apr: boolean;
+  /** Perturbation radius ε of Δ = ε·g/‖g‖. */
+  aprEpsilon: number;
+  /** Weight λ_adv of the adversarial loss L(θ + Δ). */
+  aprWeight: number;
+  // --- time decay ---
+  /** Half-life of an event's weight, counted in later events. */
+  halfLifeEvents: number;
+  /** Half-life in milliseconds of wall time (Infinity: none). */
+  halfLifeMs: number;
+  // --- denoising ---
+  denoise: boolean;
+  /** The same item and type again within this many ms is a repeat, not new evidence. */
+  repeatWindowMs: number;
+  /** Events closer than this to the previous one count toward a burst. */
+  burstGapMs: number;
+  /** This many consecutive fast events make a burst: the rest of it is ignored. */
+  burstLength: number;
+  /** Share of the highest-loss (lowest-scored) earlier positives left out of each fit (truncated loss). */
+  truncateRate: number;
+  /** The newest positives are never truncated (so a change of taste is not mistaken for noise). */
+  truncateKeepRecent: number;
+  typeWeights: Record<EventType, number>;
+  // --- storage ---
+  /** Positives kept in the checkpoint (the fit's window; older ones are folded into p_u and dropped). */
+  historySize: number;
+  /** Compact the event log above this many events, keeping `keepEvents`. */
+  maxEvents: number;
+  keepEvents: number;
+  /** Item ids remembered as seen (for excludeSeen) in the checkpoint. */
+  maxSeen: number;
+}
+
+export const DEFAULT_LEARNER: LearnerConfig = {
+  ridge: 8,
+  alpha: 10,
+  foldInScale: 4,
+  steps: 2,
+  negatives: 8,
+  hardNegativeShare: 0.25,
+  sampler: 'popularity',
+  replay: 4,
+  loss: 'bpr',
+  lrUser: 0.05,
+  lrDense: 0.005,
+  lrItem: 0.01,
+  proximal: 0.5,
+  apr: true,
+  aprEpsilon: 0.5,
+  aprWeight: 0.5,
+  halfLifeEvents: 40,
+  halfLifeMs: Infinity,
+  denoise: true,
+  repeatWindowMs: 30_000,
+  burstGapMs: 150,
+  burstLength: 4,
+  truncateRate: 0.1,
+  truncateKeepRecent: 2,
+  typeWeights: { view: 0.5, select: 1, add_to_cart: 2, purchase: 3 },
+  historySize: 200,
+  maxEvents: 4000,
+  keepEvents: 2000,
+  maxSeen: 5000,
+};
+
+/** Defaults overridden by `partial`; rejects values that would make learning meaningless. */
+export function resolveLearnerConfig(partial: Partial<LearnerConfig> = {}): LearnerConfig {
+  const cfg = { ...DEFAULT_LEARNER, ...partial, typeWeights: { ...DEFAULT_LEARNER.typeWeights, ...partial.typeWeights } };
+  for (const [k, v] of Object.entries(cfg)) {
+    if (typeof v === 'number' && (Number.isNaN(v) || v < 0)) throw new InvalidInputError(`learner.${k} must be a number >= 0, got ${v}`);
+  }
+  if (cfg.keepEvents > cfg.maxEvents) throw new InvalidInputError('learner.keepEvents must not exceed learner.maxEvents');
+  return cfg;
+}

@@ -1,0 +1,122 @@
+/**
+ * Ranking for one shopper: `recommend` (catalogue scan with masks, touched rows re-scored with the shopper's
+ * deltas), `similarItems` (cosine between item vectors) and `explain` (the score split into the prior and the
+ * contribution of each past event, exact for the closed-form part of p_u).
+ */
+import type { Explanation, Recommendation } from './api.ts';
+import type { CatalogueScanner } from '../kernels/types.ts';
+import { createTopKHeap } from '../model/top_k.ts';
+import type { LearnerConfig } from './learner_config.ts';
+import type { ModelContext } from './model_context.ts';
+import type { LocalState } from './user_state.ts';
+import type { NormalizedRecommendOptions } from './validate.ts';
+import { effectiveW, fitAnchor, itemRow } from './fit.ts';
+import { cholSolve } from './fold_in.ts';
+import { InvalidInputError } from '../errors.ts';
+
+/**
+ * Top-k for the shopper. The query vector and the touched rows' scores are taken synchronously, so the answer
+ * reflects one consistent state even if learning runs while the scanner works.
+ *
+ * @example
+ * await recommendFor(ctx, state, scanner, normalizeRecommendOptions({ k: 5 })); // [{ itemId, score }, ...]
+ */
+export async function recommendFor(
+  ctx: ModelContext,
+  s: LocalState,
+  scanner: CatalogueScanner,
+  o: NormalizedRecommendOptions,
+): Promise<Recommendation[]> {
+  const mask = buildMask(ctx, s, o);
+  const w = effectiveW(ctx, s);
+  const z = w.map((wj, j) => wj * s.p[j]);
+  const heap = createTopKHeap(o.k);
+  for (const row of s.itemDelta.keys()) {
+    if (mask[row]) continue;
+    mask[row] = 1; // scored here with its delta, not by the scanner
+    heap.push(dot(itemRow(ctx, s, row), z) + ctx.itemBias[row] + (s.itemBiasDelta.get(row) ?? 0), row);
+  }
+  const top = await scanner.topK(z, o.k, mask);
+  top.indices.forEach((row, n) => heap.push(top.scores[n], row));
+  const { indices, scores } = heap.result();
+  return Array.from(indices, (row, n) => ({ itemId: ctx.model.itemIds[row], score: scores[n] + ctx.model.bias }));
+}
+
+function buildMask(ctx: ModelContext, s: LocalState, o: NormalizedRecommendOptions): Uint8Array {
+  const n = ctx.numItems;
+  const mask = new Uint8Array(n);
+  if (o.candidates) {
+    mask.fill(1);
+    for (const id of o.candidates) {
+      const i = ctx.index.get(id);
+      if (i !== undefined) mask[i] = 0;
+    }
+  }
+  if (o.excludeSeen) for (const i of s.seen) mask[i] = 1;
+  for (const id of o.exclude) {
+    const i = ctx.index.get(id);
+    if (i !== undefined) mask[i] = 1;
+  }
+  if (o.filter) {
+    const attrs = ctx.model.itemAttributes;
+    if (!attrs) throw new InvalidInputError('filter needs item attributes, and this model ships none; drop the filter');
+    const fields = Object.entries(o.filter);
+    for (let i = 0; i < n; i++) {
+      const a = attrs[i] ?? {};
+      if (fields.some(([key, v]) => a[key] !== v)) mask[i] = 1;
+    }
+  }
+  return mask;
+}
+
+/**
+ * The k items whose vectors point the most the same way as `row`'s (cosine), the item itself left out.
+ *
+ * @example
+ * similarTo(ctx, 3, 5).map((r) => r.itemId);
+ */
+export function similarTo(ctx: ModelContext, row: number, k: number): Recommendation[] {
+  const d = ctx.dim;
+  const V = ctx.itemEmb;
+  const norm = (i: number): number => Math.sqrt(dot(V.subarray(i * d, i * d + d), V.subarray(i * d, i * d + d))) || 1;
+  const q = V.subarray(row * d, row * d + d);
+  const qn = norm(row);
+  const heap = createTopKHeap(Math.min(k, ctx.numItems - 1));
+  for (let i = 0; i < ctx.numItems; i++) {
+    if (i === row) continue;
+    heap.push(dot(V.subarray(i * d, i * d + d), q) / (qn * norm(i)), i);
+  }
+  const { indices, scores } = heap.result();
+  return Array.from(indices, (i, n) => ({ itemId: ctx.model.itemIds[i], score: scores[n] }));
+}
+
+/**
+ * Splits the shopper's score of `row` into the prior part (b_i + b + a_i·p_0: what everyone gets, i.e.
+ * popularity) and the contribution of each past positive through the fold-in: with M the system matrix,
+ * scale · c_t · a_iᵀ M⁻¹ a_t, which sums exactly to the closed-form part of the score.
+ */
+export function explainFor(ctx: ModelContext, s: LocalState, cfg: LearnerConfig, row: number, max = 5): Explanation {
+  const d = ctx.dim;
+  const fit = fitAnchor(ctx, s, cfg);
+  const a = itemRow(ctx, s, row).map((q, j) => q * fit.w[j]);
+  const prior = ctx.itemBias[row] + ctx.model.bias + dot(a, ctx.model.priorUser);
+  const m1a = cholSolve(fit.solution.chol, d, a);
+  const byEvent = fit.entries.map((e, t) => {
+    const at = fit.rows[t].map((q, j) => q * fit.w[j]);
+    return { itemId: e.itemId, type: e.type, timestamp: e.timestamp, contribution: cfg.foldInScale * fit.conf[t] * dot(m1a, at) };
+  });
+  let residual = 0;
+  for (let j = 0; j < d; j++) residual += a[j] * (s.p[j] - fit.anchor[j]);
+  const personal = byEvent.reduce((acc, e) => acc + Math.abs(e.contribution), 0) + Math.abs(residual);
+  const because = byEvent
+    .filter((e) => e.contribution > 0)
+    .sort((x, y) => y.contribution - x.contribution)
+    .slice(0, max);
+  return { itemId: ctx.model.itemIds[row], because, popularity: Math.abs(prior) / (Math.abs(prior) + personal || 1) };
+}
+
+function dot(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  let acc = 0;
+  for (let j = 0; j < x.length; j++) acc += x[j] * y[j];
+  return acc;
+}
