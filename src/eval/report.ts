@@ -1,0 +1,80 @@
+/**
+ * Evaluation output: a Markdown table of results and an SVG learning curve (loss and validation metric by
+ * epoch). Plain strings, no DOM, so the CLI writes them as files and a page can inline them.
+ */
+export interface ResultRow {
+  name: string;
+  protocol: string;
+  metrics: Record<string, number>;
+  extra?: Record<string, string | number>;
+}
+
+/**
+ * @example
+ * markdownTable([{ name: 'tastebud', protocol: 'ncf', metrics: { 'HR@10': 0.72 } }]);
+ * // | model | protocol | HR@10 |\n|---|---|---|\n| tastebud | ncf | 0.7200 |
+ */
+export function markdownTable(rows: ResultRow[], digits = 4): string {
+  const metricCols = [...new Set(rows.flatMap((r) => Object.keys(r.metrics)))];
+  const extraCols = [...new Set(rows.flatMap((r) => Object.keys(r.extra ?? {})))];
+  const head = ['model', 'protocol', ...metricCols, ...extraCols];
+  const cell = (v: unknown): string => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(digits)) : v === undefined ? '' : escapeCell(String(v)));
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
+  for (const r of rows) lines.push(`| ${[escapeCell(r.name), r.protocol, ...metricCols.map((c) => cell(r.metrics[c])), ...extraCols.map((c) => cell(r.extra?.[c]))].join(' | ')} |`);
+  return lines.join('\n');
+}
+
+function escapeCell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+export interface CurvePoint {
+  epoch: number;
+  loss: number;
+  validation?: number;
+}
+
+const escapeXml = (s: string): string => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * Two-panel SVG: training loss by epoch (left) and the validation metric by epoch (right).
+ *
+ * @example
+ * learningCurveSvg(report.epochs, { metric: 'val HR@10', title: 'ML-1M' }); // '<svg xmlns=…'
+ */
+export function learningCurveSvg(points: CurvePoint[], { metric = 'validation', title = 'learning curve' } = {}): string {
+  const W = 720;
+  const H = 300;
+  const panels = [
+    { label: 'training loss', values: points.map((p) => p.loss), x0: 50, color: '#c0392b' },
+    { label: metric, values: points.map((p) => p.validation ?? NaN), x0: 410, color: '#2471a3' },
+  ];
+  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="11">`];
+  parts.push(`<text x="${W / 2}" y="16" text-anchor="middle" font-size="13">${escapeXml(title)}</text>`);
+  for (const p of panels) parts.push(panel(p.values, points.map((q) => q.epoch), p.x0, p.label, p.color));
+  parts.push('</svg>');
+  return parts.join('\n');
+}
+
+function panel(values: number[], epochs: number[], x0: number, label: string, color: string): string {
+  const w = 290;
+  const h = 220;
+  const y0 = 40;
+  const ok = values.map((v, k) => [epochs[k], v] as const).filter(([, v]) => Number.isFinite(v));
+  const out = [`<rect x="${x0}" y="${y0}" width="${w}" height="${h}" fill="none" stroke="#999"/>`];
+  out.push(`<text x="${x0 + w / 2}" y="${y0 + h + 32}" text-anchor="middle">epoch — ${escapeXml(label)}</text>`);
+  if (ok.length === 0) return out.join('\n');
+  const lo = Math.min(...ok.map(([, v]) => v));
+  const hi = Math.max(...ok.map(([, v]) => v));
+  const eLo = Math.min(...ok.map(([e]) => e));
+  const eHi = Math.max(...ok.map(([e]) => e));
+  const sx = (e: number): number => x0 + (eHi > eLo ? ((e - eLo) / (eHi - eLo)) * w : w / 2);
+  const sy = (v: number): number => y0 + h - (hi > lo ? ((v - lo) / (hi - lo)) * (h - 10) + 5 : h / 2);
+  const path = ok.map(([e, v], k) => `${k ? 'L' : 'M'}${sx(e).toFixed(1)},${sy(v).toFixed(1)}`).join(' ');
+  out.push(`<path d="${path}" fill="none" stroke="${color}" stroke-width="2"/>`);
+  for (const [e, v] of ok) out.push(`<circle cx="${sx(e).toFixed(1)}" cy="${sy(v).toFixed(1)}" r="2.5" fill="${color}"><title>epoch ${e}: ${v.toFixed(4)}</title></circle>`);
+  out.push(`<text x="${x0 - 4}" y="${y0 + 10}" text-anchor="end">${hi.toFixed(3)}</text>`);
+  out.push(`<text x="${x0 - 4}" y="${y0 + h}" text-anchor="end">${lo.toFixed(3)}</text>`);
+  out.push(`<text x="${x0}" y="${y0 + h + 14}">${eLo}</text><text x="${x0 + w}" y="${y0 + h + 14}" text-anchor="end">${eHi}</text>`);
+  return out.join('\n');
+}
