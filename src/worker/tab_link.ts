@@ -2,7 +2,8 @@
  * The BroadcastChannel protocol between the tabs of one namespace. Followers forward `track` to the leader with a
  * request id and retry until acked; the leader answers each request id once (a retry gets the same answer) and the
  * store keeps each event id once, so an event is never lost nor applied twice, even when the leader dies between
- * storing and acking. After learning, the leader says "updated" and followers refresh from the shared store.
+ * storing and acking. After learning, the leader says "updated" and followers refresh from the shared store;
+ * after `forget()` in any tab, "forgot" makes every other tab drop what it holds in memory.
  */
 import type { TrackEvent } from '../engine/api.ts';
 import { StorageError, reviveError } from '../errors.ts';
@@ -16,15 +17,18 @@ type Message =
   | { kind: 'track'; id: string; events: TrackEvent[] }
   | { kind: 'ack'; id: string; result: TrackResult }
   | { kind: 'nack'; id: string; error: { name: string; message: string } }
-  | { kind: 'updated' };
+  | { kind: 'updated' | 'forgot' };
+
+/** What a leader announces: it learned ('updated'), or the shopper's data was erased ('forgot'). */
+export type Announcement = 'updated' | 'forgot';
 
 export interface TabLinkOptions {
   channelName: string;
   isLeader(): boolean;
   /** Leader side: store and learn (the engine's track). */
   applyTrack(events: TrackEvent[]): Promise<TrackResult>;
-  /** Follower side: the leader learned; refresh from the store. */
-  onUpdated(): void;
+  /** Another tab changed the stored state: refresh from the store, or reset after a forget. */
+  onAnnouncement(kind: Announcement): void;
   /** Wait for an ack before resending (ms). */
   ackTimeoutMs?: number;
   /** Give up after this long without an ack (ms). */
@@ -64,9 +68,9 @@ export class TabLink {
     throw new StorageError('No tab answered for this shop namespace in time (is another tab frozen?); the event was not confirmed — track it again.');
   }
 
-  /** Leader: tell the followers that the stored state changed. */
-  announceUpdate(): void {
-    if (!this.#closed) this.#channel.postMessage({ kind: 'updated' } satisfies Message);
+  /** Tells the other tabs that the stored state changed. */
+  announce(kind: Announcement): void {
+    if (!this.#closed) this.#channel.postMessage({ kind } satisfies Message);
   }
 
   close(): void {
@@ -101,8 +105,8 @@ export class TabLink {
       this.#waiting.get(msg.id)?.resolve(msg.result);
     } else if (msg.kind === 'nack') {
       this.#waiting.get(msg.id)?.reject(reviveError(msg.error));
-    } else if (msg.kind === 'updated') {
-      if (!this.opts.isLeader()) this.opts.onUpdated();
+    } else if (msg.kind === 'updated' || msg.kind === 'forgot') {
+      this.opts.onAnnouncement(msg.kind);
     }
   }
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { requestLeadership } from '../../src/worker/leadership.ts';
-import { TabLink, type TrackResult } from '../../src/worker/tab_link.ts';
+import { TabLink, type Announcement, type TrackResult } from '../../src/worker/tab_link.ts';
 import { InvalidInputError } from '../../src/errors.ts';
 import type { TrackEvent } from '../../src/engine/api.ts';
 import { FakeLocks } from './fake_locks.ts';
@@ -8,8 +8,8 @@ import { FakeLocks } from './fake_locks.ts';
 const open: TabLink[] = [];
 afterEach(() => open.splice(0).forEach((l) => l.close()));
 
-function link(name: string, isLeader: () => boolean, applyTrack: (e: TrackEvent[]) => Promise<TrackResult>, onUpdated = () => undefined): TabLink {
-  const l = new TabLink({ channelName: name, isLeader, applyTrack, onUpdated, ackTimeoutMs: 50, giveUpMs: 2000 });
+function link(name: string, isLeader: () => boolean, applyTrack: (e: TrackEvent[]) => Promise<TrackResult>, onAnnouncement: (k: Announcement) => void = () => undefined): TabLink {
+  const l = new TabLink({ channelName: name, isLeader, applyTrack, onAnnouncement, ackTimeoutMs: 50, giveUpMs: 2000 });
   open.push(l);
   return l;
 }
@@ -74,18 +74,19 @@ describe('TabLink', () => {
     setTimeout(() => (leader = true), 120);
     expect(await l.forward([{ itemId: 'x' }])).toEqual({ stored: 1, ignored: 0 });
     expect(local).toHaveLength(1);
-    const alone = new TabLink({ channelName: 't3b', isLeader: () => false, applyTrack: async () => ({ stored: 0, ignored: 0 }), onUpdated: () => undefined, ackTimeoutMs: 20, giveUpMs: 100 });
+    const alone = new TabLink({ channelName: 't3b', isLeader: () => false, applyTrack: async () => ({ stored: 0, ignored: 0 }), onAnnouncement: () => undefined, ackTimeoutMs: 20, giveUpMs: 100 });
     open.push(alone);
     await expect(alone.forward([{ itemId: 'x' }])).rejects.toThrow(/No tab answered/);
   });
 
-  it('tells followers, not the leader, about updates', async () => {
-    let leaderHeard = 0;
-    let followerHeard = 0;
-    const leader = link('t4', () => true, async () => ({ stored: 0, ignored: 0 }), () => void leaderHeard++);
-    link('t4', () => false, async () => ({ stored: 0, ignored: 0 }), () => void followerHeard++);
-    leader.announceUpdate();
+  it('tells the other tabs, not itself, about updates and forgets', async () => {
+    const heardBySender: Announcement[] = [];
+    const heardByOther: Announcement[] = [];
+    const sender = link('t4', () => true, async () => ({ stored: 0, ignored: 0 }), (k) => void heardBySender.push(k));
+    link('t4', () => false, async () => ({ stored: 0, ignored: 0 }), (k) => void heardByOther.push(k));
+    sender.announce('updated');
+    sender.announce('forgot');
     await sleep(30);
-    expect([leaderHeard, followerHeard]).toEqual([0, 1]);
+    expect([heardBySender, heardByOther]).toEqual([[], ['updated', 'forgot']]);
   });
 });

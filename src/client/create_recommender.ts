@@ -1,0 +1,110 @@
+/**
+ * `createRecommender()`: the factory that resolves to a ready recommender — worker running, storage open,
+ * backend chosen, model and the shopper's state restored. The main-thread side stays tiny: the engine, TF.js
+ * and IndexedDB code load in the worker (or, with `worker: false`, through a dynamic import).
+ */
+import { releaseProxy, wrap } from 'comlink';
+import { InvalidInputError, TastebudError, reviveError } from '../errors.ts';
+import { BACKEND_ORDER, type BackendName } from '../kernels/types.ts';
+import type { GlobalModel } from '../model/global_model.ts';
+import type { HostApi, HostInitOptions } from '../worker/host_api.ts';
+import { wrapHost, type Recommender } from './recommender.ts';
+
+export interface RecommenderOptions {
+  /** URL of the shop's model.json. One of `model` / `modelData` is required. */
+  model?: string;
+  /** A GlobalModel already in memory (tests, demos). */
+  modelData?: GlobalModel;
+  /** The shop's storage namespace; default 'default'. */
+  namespace?: string;
+  /** 'auto' (default: webgpu → webgl → wasm → cpu), one backend, or an ordered list. */
+  backend?: 'auto' | BackendName | BackendName[];
+  /** Run in a Web Worker (default where `Worker` exists) or inline (Node, tests). */
+  worker?: boolean;
+  /** Default true. false: nothing is stored or learned until `setConsent(true)`. */
+  consent?: boolean;
+  /** Refuse model downloads above this many bytes (default 256 MiB). */
+  maxModelBytes?: number;
+  /** Keep at most this many events in the log (default 10,000; older ones are compacted away). */
+  maxEvents?: number;
+  /** Coordinate tabs of one namespace so one learns and all agree (default true). */
+  multiTab?: boolean;
+}
+
+const KNOWN = new Set(['model', 'modelData', 'namespace', 'backend', 'worker', 'consent', 'maxModelBytes', 'maxEvents', 'multiTab']);
+
+/**
+ * Creates a ready recommender.
+ * @example
+ * const recs = await createRecommender({ model: '/models/model.json', namespace: 'acme-shoes' });
+ * await recs.track({ itemId: 'sku-42', type: 'select' });
+ * await recs.recommend({ k: 8 }); // [{ itemId: 'sku-17', score: 3.2 }, …]
+ * (await recs.stats()).backend;   // 'webgpu'
+ */
+export async function createRecommender(options: RecommenderOptions = {}): Promise<Recommender> {
+  const init = normalizeOptions(options);
+  const useWorker = options.worker ?? typeof Worker !== 'undefined';
+  if (!useWorker) return createInline(init);
+  const worker = new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module', name: `tastebud/${init.namespace}` });
+  const remote = wrap<HostApi>(worker);
+  const dispose = (): void => {
+    remote[releaseProxy]();
+    worker.terminate();
+  };
+  try {
+    const report = await Promise.race([remote.init(init), workerFailure(worker)]);
+    return wrapHost(remote as unknown as HostApi, report, dispose);
+  } catch (e) {
+    dispose();
+    throw reviveError(e);
+  }
+}
+
+async function createInline(init: HostInitOptions): Promise<Recommender> {
+  const { RecommenderHost } = await import('../worker/host.ts');
+  const host = new RecommenderHost();
+  try {
+    return wrapHost(host, await host.init(init), () => undefined);
+  } catch (e) {
+    await host.close().catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Rejects when the worker script cannot load or throws at the top level (otherwise init would hang). */
+function workerFailure(worker: Worker): Promise<never> {
+  return new Promise((_, reject) => {
+    worker.addEventListener('error', (e) => reject(new TastebudError(`The tastebud worker failed to start: ${e.message || 'script error'}`)), { once: true });
+  });
+}
+
+function normalizeOptions(o: RecommenderOptions): HostInitOptions {
+  if (!o || typeof o !== 'object') throw new InvalidInputError('createRecommender(options) needs an options object');
+  for (const k of Object.keys(o)) if (!KNOWN.has(k)) throw new InvalidInputError(`createRecommender: unknown option "${k}" (known: ${[...KNOWN].join(', ')})`);
+  if ((o.model === undefined) === (o.modelData === undefined)) throw new InvalidInputError('createRecommender needs exactly one of `model` (a model.json URL) or `modelData`');
+  if (o.model !== undefined && (typeof o.model !== 'string' || o.model.length === 0)) throw new InvalidInputError('`model` must be the URL of a model.json');
+  const backend = normalizeBackend(o.backend ?? 'auto');
+  const maxEvents = o.maxEvents ?? 10_000;
+  if (!Number.isInteger(maxEvents) || maxEvents < 1) throw new InvalidInputError(`maxEvents must be a positive integer, got ${String(maxEvents)}`);
+  if (o.maxModelBytes !== undefined && !(Number.isFinite(o.maxModelBytes) && o.maxModelBytes > 0)) throw new InvalidInputError('maxModelBytes must be a positive number');
+  const base = (globalThis as { location?: { href: string } }).location?.href;
+  return {
+    namespace: o.namespace ?? 'default',
+    ...(o.model !== undefined && { model: base ? new URL(o.model, base).href : o.model }),
+    ...(o.modelData !== undefined && { modelData: o.modelData }),
+    backend,
+    consent: o.consent ?? true,
+    ...(o.maxModelBytes !== undefined && { maxModelBytes: o.maxModelBytes }),
+    maxEvents,
+    multiTab: o.multiTab ?? true,
+  };
+}
+
+function normalizeBackend(b: unknown): 'auto' | BackendName[] {
+  if (b === 'auto') return 'auto';
+  const list = typeof b === 'string' ? [b] : b;
+  if (!Array.isArray(list) || list.length === 0 || list.some((x) => !BACKEND_ORDER.includes(x as BackendName))) {
+    throw new InvalidInputError(`backend must be 'auto' or a list of ${BACKEND_ORDER.join(', ')}; got ${JSON.stringify(b)}`);
+  }
+  return list as BackendName[];
+}

@@ -1,0 +1,68 @@
+/**
+ * Carries `eventId`s from `track` to the store without the engine knowing about them: the host registers the
+ * ids of a batch, the engine validates and appends the events, and this store wrapper puts each id back on its
+ * event (matched by item, type and timestamp) so the IndexedDB store can skip ids it already holds. That is what
+ * makes a retried forward from another tab land exactly once, even across a change of leader. It also reports
+ * each committed user-state checkpoint (`onCheckpoint`), the moment other tabs can load the same state.
+ */
+import type { TrackEvent } from '../engine/api.ts';
+import type { NewEvent, Store } from '../store/types.ts';
+
+export interface EventIdStore extends Store {
+  /** Remembers the ids of events about to be tracked; returns the function that forgets them again. */
+  expect(events: TrackEvent[]): () => void;
+}
+
+const keyOf = (e: { itemId: string; type?: string; timestamp?: number }): string => `${e.itemId}\u0000${e.type ?? 'select'}\u0000${e.timestamp}`;
+
+/**
+ * Wraps `store` so that appended events regain the ids registered with `expect`, and calls `onCheckpoint` after
+ * each saved user state.
+ * @example
+ * const store = withEventIds(await openStore('shop'));
+ * const done = store.expect([{ itemId: 'a', type: 'select', timestamp: 5, eventId: 'e1' }]);
+ * await engine.track([{ itemId: 'a', type: 'select', timestamp: 5 }]).finally(done); // stored with eventId 'e1'
+ */
+export function withEventIds(store: Store, onCheckpoint: () => void = () => undefined): EventIdStore {
+  const pending = new Map<string, string[]>();
+  const take = (e: NewEvent): NewEvent => {
+    if (e.eventId !== undefined) return e;
+    const ids = pending.get(keyOf(e));
+    const eventId = ids?.shift();
+    return eventId === undefined ? e : { ...e, eventId };
+  };
+  return {
+    kind: store.kind,
+    ...(store.fallbackReason !== undefined && { fallbackReason: store.fallbackReason }),
+    appendEvents: (events) => store.appendEvents(events.map(take)),
+    readEvents: (afterSeq) => store.readEvents(afterSeq),
+    countEvents: () => store.countEvents(),
+    compactEvents: (keep) => store.compactEvents(keep),
+    loadUserState: () => store.loadUserState(),
+    // Other tabs refresh from this checkpoint, so they are told only once it is committed.
+    saveUserState: async (state) => {
+      await store.saveUserState(state);
+      onCheckpoint();
+    },
+    loadModel: (version) => store.loadModel(version),
+    saveModel: (record) => store.saveModel(record),
+    clear: () => store.clear(),
+    close: () => store.close(),
+    expect(events: TrackEvent[]): () => void {
+      const added: [string, string][] = [];
+      for (const e of events) {
+        if (typeof e?.eventId !== 'string' || typeof e.itemId !== 'string') continue;
+        const k = keyOf(e);
+        pending.set(k, [...(pending.get(k) ?? []), e.eventId]);
+        added.push([k, e.eventId]);
+      }
+      return () => {
+        for (const [k, id] of added) {
+          const left = (pending.get(k) ?? []).filter((x) => x !== id);
+          if (left.length) pending.set(k, left);
+          else pending.delete(k);
+        }
+      };
+    },
+  };
+}

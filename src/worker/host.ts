@@ -1,0 +1,235 @@
+/**
+ * The recommender host: what runs in the Worker (and inline with `worker: false`). `init` chooses the TF.js
+ * backend, opens the namespace's store, loads the model through the cache and creates the engine with a
+ * scanner on that backend; then it joins the tabs of its namespace — the Web Lock holder applies events, the
+ * others forward theirs and refresh from the store after each checkpoint the leader commits.
+ */
+import { releaseProxy } from 'comlink';
+import type { ExportedData, Explanation, Recommendation, RecommendOptions, SimilarOptions, Stats, TrackEvent } from '../engine/api.ts';
+import { createEngine, type Engine } from '../engine/engine.ts';
+import { createModelContext } from '../engine/model_context.ts';
+import { normalizeEvents } from '../engine/validate.ts';
+import { ClosedError, InvalidInputError, TastebudError } from '../errors.ts';
+import { chooseBackend, createCatalogueScanner } from '../kernels/index.ts';
+import type { BackendChoice, CatalogueScanner } from '../kernels/types.ts';
+import type { GlobalModel } from '../model/global_model.ts';
+import { assertNamespace, openStore } from '../store/open_store.ts';
+import { withEventIds, type EventIdStore } from './event_ids.ts';
+import type { HostApi, HostInitOptions, InitReport, UpdateListener } from './host_api.ts';
+import { defaultLocks, requestLeadership, type Leadership } from './leadership.ts';
+import { loadGlobalModel } from './model_source.ts';
+import { TabLink, type Announcement, type TrackResult } from './tab_link.ts';
+
+interface Running {
+  engine: Engine;
+  store: EventIdStore;
+  scanner: CatalogueScanner | null;
+  report: InitReport;
+  leadership: Leadership | null;
+  link: TabLink | null;
+}
+
+/**
+ * @example
+ * const host = new RecommenderHost();
+ * await host.init({ namespace: 'shop', model: 'https://shop.example/model.json', backend: 'auto', consent: true, maxEvents: 10_000, multiTab: true });
+ * await host.recommend({ k: 5 });
+ */
+export class RecommenderHost implements HostApi {
+  #run: Running | null = null;
+  #starting = false;
+  #closed = false;
+  #consent = true;
+  #nextListener = 1;
+  readonly #listeners = new Map<number, UpdateListener>();
+
+  async init(o: HostInitOptions): Promise<InitReport> {
+    if (this.#starting || this.#run) throw new TastebudError('init() was already called on this host');
+    this.#starting = true;
+    assertNamespace(o.namespace);
+    this.#consent = o.consent;
+    const choice = await chooseBackend(o.backend);
+    const store = withEventIds(await openStore(o.namespace), () => this.#announce('updated'));
+    try {
+      const { model, source } = o.modelData ? { model: o.modelData, source: 'memory' } : await loadGlobalModel({ url: o.model ?? '', store, maxBytes: o.maxModelBytes });
+      const scanner = backendScanner(model, choice);
+      const learner = { maxEvents: o.maxEvents, keepEvents: Math.ceil(o.maxEvents / 2) };
+      const engine = await createEngine({ model, store, namespace: o.namespace, backend: choice, learner, ...(scanner && { scanner }) });
+      const report: InitReport = { backend: choice.backend, storage: store.kind, modelVersion: model.modelVersion, modelSource: source };
+      this.#run = { engine, store, scanner, report, leadership: null, link: null };
+      engine.onUpdate(() => this.#notify());
+      // The memory store is private to this tab: sharing events would need the shared database.
+      if (o.multiTab && store.kind === 'indexeddb') this.#joinTabs(o.namespace);
+      return report;
+    } catch (e) {
+      await store.close().catch(() => undefined);
+      throw e;
+    }
+  }
+
+  async track(input: TrackEvent | TrackEvent[]): Promise<TrackResult> {
+    const run = this.#ready();
+    const events = stamp(input);
+    normalizeEvents(events.map(withoutId), Date.now); // bad input fails here, before anything is sent or stored
+    if (!this.#consent) return { stored: 0, ignored: events.length };
+    if (run.link && !run.leadership?.isLeader) return run.link.forward(events);
+    return this.#apply(events);
+  }
+
+  recommend(options?: RecommendOptions): Promise<Recommendation[]> {
+    return this.#ready().engine.recommend(options);
+  }
+
+  similarItems(itemId: string, options?: SimilarOptions): Promise<Recommendation[]> {
+    return this.#ready().engine.similarItems(itemId, options);
+  }
+
+  explain(itemId: string): Promise<Explanation> {
+    return this.#ready().engine.explain(itemId);
+  }
+
+  async stats(): Promise<Stats> {
+    const run = this.#ready();
+    const s = await run.engine.stats();
+    return { ...s, storage: run.store.kind, leader: run.leadership?.isLeader ?? true, persistent: await persisted() };
+  }
+
+  exportData(): Promise<ExportedData> {
+    return this.#ready().engine.exportData();
+  }
+
+  async forget(): Promise<void> {
+    await this.#ready().engine.forget();
+    this.#announce('forgot');
+  }
+
+  async setConsent(granted: boolean): Promise<void> {
+    if (typeof granted !== 'boolean') throw new InvalidInputError('setConsent(granted) takes true or false');
+    this.#ready();
+    this.#consent = granted;
+    this.#notify();
+  }
+
+  async subscribe(listener: UpdateListener): Promise<number> {
+    this.#ready();
+    if (typeof listener !== 'function') throw new InvalidInputError('subscribe(listener) takes a function');
+    const id = this.#nextListener++;
+    this.#listeners.set(id, listener);
+    return id;
+  }
+
+  async unsubscribe(id: number): Promise<void> {
+    const l = this.#listeners.get(id);
+    this.#listeners.delete(id);
+    (l as Partial<Record<typeof releaseProxy, () => void>> | undefined)?.[releaseProxy]?.();
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const run = this.#run;
+    this.#run = null;
+    if (!run) return;
+    run.leadership?.release();
+    run.link?.close();
+    await run.engine.close(); // finishes pending learning, checkpoints, closes the store
+    run.scanner?.dispose();
+    for (const id of [...this.#listeners.keys()]) await this.unsubscribe(id);
+  }
+
+  #ready(): Running {
+    if (this.#closed) throw new ClosedError('This recommender was closed; create a new one with createRecommender().');
+    if (!this.#run) throw new TastebudError('The recommender is not ready: await createRecommender() before using it.');
+    return this.#run;
+  }
+
+  async #apply(events: TrackEvent[]): Promise<TrackResult> {
+    const run = this.#ready();
+    const done = run.store.expect(events);
+    try {
+      return await run.engine.track(events.map(withoutId));
+    } finally {
+      done();
+    }
+  }
+
+  #joinTabs(namespace: string): void {
+    const run = this.#run!;
+    const name = `tastebud/${namespace}`;
+    run.link = new TabLink({
+      channelName: name,
+      isLeader: () => run.leadership?.isLeader ?? false,
+      applyTrack: (events) => this.#apply(events),
+      onAnnouncement: (kind) => void this.#heard(kind),
+    });
+    // A new leader first learns whatever the previous one stored but this tab has not replayed yet.
+    run.leadership = requestLeadership(name, defaultLocks(), () => run.engine.refreshFromStore());
+  }
+
+  async #heard(kind: Announcement): Promise<void> {
+    const run = this.#run;
+    if (!run) return;
+    try {
+      // After a forget elsewhere this tab must drop its in-memory state too (and undo any checkpoint it raced in).
+      if (kind === 'forgot') await run.engine.forget();
+      else await run.engine.refreshFromStore();
+    } catch (e) {
+      if (!(e instanceof ClosedError)) console.warn(`tastebud: could not apply another tab's ${kind}:`, e);
+    }
+  }
+
+  #announce(kind: Announcement): void {
+    this.#run?.link?.announce(kind);
+  }
+
+  #notify(): void {
+    for (const l of this.#listeners.values()) {
+      // A comlink proxy returns a promise; a page that went away must not break learning.
+      Promise.resolve()
+        .then(() => l())
+        .catch(() => undefined);
+    }
+  }
+}
+
+/** Fills the defaults the engine would (type, timestamp) so that an event has one identity across retries. */
+function stamp(input: TrackEvent | TrackEvent[]): TrackEvent[] {
+  const list = Array.isArray(input) ? input : [input];
+  const now = Date.now();
+  return list.map((e) => {
+    if (!e || typeof e !== 'object' || Array.isArray(e)) return e;
+    if (e.eventId !== undefined && (typeof e.eventId !== 'string' || e.eventId.length === 0 || e.eventId.length > 128)) {
+      throw new InvalidInputError(`eventId must be a non-empty string of at most 128 characters, got ${typeof e.eventId}`);
+    }
+    return { ...e, type: e.type ?? 'select', timestamp: e.timestamp ?? now };
+  });
+}
+
+function withoutId(e: TrackEvent): TrackEvent {
+  if (!e || typeof e !== 'object' || !('eventId' in e)) return e;
+  const { eventId: _id, ...rest } = e;
+  return rest;
+}
+
+/**
+ * A scanner on the chosen backend over the rows the engine ranks (cold items filled from attributes when the
+ * model has a projection); null keeps the engine's plain-TypeScript scan when the backend cannot hold the table.
+ */
+function backendScanner(model: GlobalModel, choice: BackendChoice): CatalogueScanner | null {
+  const rows = model.attributeProjection && model.itemAttributes ? createModelContext(model, 'uniform') : model;
+  try {
+    return createCatalogueScanner(rows.itemEmb, rows.itemBias, model.dim);
+  } catch (e) {
+    console.warn(`tastebud: no ${choice.backend} catalogue scanner (${String(e)}); using the plain scan`);
+    return null;
+  }
+}
+
+async function persisted(): Promise<boolean | null> {
+  const storage = (globalThis as { navigator?: { storage?: { persisted?: () => Promise<boolean> } } }).navigator?.storage;
+  try {
+    return storage?.persisted ? await storage.persisted() : null;
+  } catch {
+    return null;
+  }
+}

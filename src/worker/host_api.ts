@@ -1,0 +1,45 @@
+/**
+ * What the worker exposes over comlink (and what `{ worker: false }` calls directly): the recommender verbs
+ * plus init, update subscriptions and consent. Types only, so the main thread can import them for free.
+ */
+import type { RecommenderApi } from '../engine/api.ts';
+import type { BackendName } from '../kernels/types.ts';
+import type { GlobalModel } from '../model/global_model.ts';
+
+export interface HostInitOptions {
+  /** Shop namespace: one IndexedDB database and one leader per namespace. */
+  namespace: string;
+  /** URL of the artefact's model.json (relative URLs resolve against the page). */
+  model?: string;
+  /** An in-memory model instead of a URL (tests, demos). */
+  modelData?: GlobalModel;
+  /** 'auto' (webgpu → webgl → wasm → cpu) or an ordered list. */
+  backend: 'auto' | BackendName[];
+  /** false: track() stores and learns nothing until consent is given (setConsent(true)). */
+  consent: boolean;
+  /** Cap on the downloaded artefact (model.json + shards), bytes. */
+  maxModelBytes?: number;
+  /** Compaction policy: keep at most this many events in the log. */
+  maxEvents: number;
+  /** Coordinate tabs of the same namespace (Web Locks + BroadcastChannel). */
+  multiTab: boolean;
+}
+
+export interface InitReport {
+  backend: string;
+  storage: 'indexeddb' | 'memory';
+  modelVersion: string;
+  /** 'network' | 'cache' | 'offline-cache' for a URL model, 'memory' for modelData. */
+  modelSource: string;
+}
+
+/** Called whenever recommendations may have changed: this tab learned, another tab did, forget, consent. */
+export type UpdateListener = () => void;
+
+export interface HostApi extends RecommenderApi {
+  init(options: HostInitOptions): Promise<InitReport>;
+  /** Returns a subscription id for `unsubscribe`. */
+  subscribe(listener: UpdateListener): Promise<number>;
+  unsubscribe(id: number): Promise<void>;
+  setConsent(granted: boolean): Promise<void>;
+}
