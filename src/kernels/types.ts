@@ -4,7 +4,7 @@
  * plain-TypeScript reference in `src/model/` (the contract suite checks it).
  */
 import type { CfParams } from '../model/cf_model.ts';
-import type { StepConfig, TrainBatch } from '../model/sparse_step.ts';
+import type { AdagradState, StepConfig, TrainBatch } from '../model/sparse_step.ts';
 import type { TopK } from '../model/top_k.ts';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -32,12 +32,18 @@ export interface CatalogueScanner {
 
 /** Parameters held on the backend, trained with row-sparse steps (no dense embedding gradients). */
 export interface SparseTrainer {
+  /** Which implementation runs: 'plain' (TypeScript), 'js-kernel' (cpu/wasm), 'wgsl' (webgpu), 'gather-scatter'. */
+  readonly kind?: TrainerKind;
   /** One synchronous mini-batch step; resolves to the mean loss before the update. */
   step(batch: TrainBatch): Promise<number>;
   /** Copies the parameters back to plain typed arrays. */
   read(): Promise<CfParams>;
+  /** Copies the Adagrad accumulators back (to checkpoint and resume training). */
+  readState?(): Promise<AdagradState>;
   dispose(): void;
 }
+
+export type TrainerKind = 'plain' | 'js-kernel' | 'wgsl' | 'gather-scatter';
 
 /** Factory shape each backend's trainer follows (the step configuration is fixed per trainer). */
 export type CreateSparseTrainer = (params: CfParams, cfg: StepConfig) => Promise<SparseTrainer>;
