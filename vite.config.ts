@@ -1,5 +1,6 @@
 import { defineConfig } from 'vite';
 import { resolve } from 'node:path';
+import { tastebudDemo } from './demo/vite_plugin.ts';
 
 const root = import.meta.dirname;
 
@@ -9,6 +10,8 @@ const pages: Record<string, string> = {
 };
 
 export default defineConfig({
+  // The demo's generated model, the embed runtime entry and the standalone loader (tastebud.js).
+  plugins: [tastebudDemo()],
   build: {
     target: 'es2022',
     rollupOptions: { input: pages },

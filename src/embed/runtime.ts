@@ -1,0 +1,47 @@
+/**
+ * The lazily loaded half of the embed (`tastebud-runtime.js`): creates the recommender (worker, storage, TF.js
+ * backend), loads the shop catalogue, defines `<tastebud-recs>` and registers the instance for widgets.
+ * The loader imports it with a dynamic `import()` once the page is idle.
+ */
+import { createRecommender, type BackendName, type Recommender } from '../index.ts';
+import { loadCatalogue } from './catalogue.ts';
+import type { EmbedOptions } from './options.ts';
+import { registerRecommender } from './registry.ts';
+import type { EmbedRecommender } from './runtime_types.ts';
+import { defineTastebudRecs } from './widget.ts';
+
+/** The client as the embed sees it; `setConsent` is fire-and-forget here (the loader never awaits it). */
+function asEmbed(inner: Recommender): EmbedRecommender {
+  return {
+    track: (e) => inner.track(e),
+    recommend: (o) => inner.recommend(o),
+    similarItems: (id, o) => inner.similarItems(id, o),
+    explain: (id) => inner.explain(id),
+    stats: () => inner.stats(),
+    exportData: () => inner.exportData(),
+    forget: () => inner.forget(),
+    close: () => inner.close(),
+    subscribe: (l) => inner.subscribe(() => l()),
+    setConsent: (g) => void inner.setConsent(g).catch(() => undefined),
+  };
+}
+
+/**
+ * Starts one embed instance.
+ *
+ * @example
+ * const rec = await start({ model: '/model.json', namespace: 'shop', runtime: '', consent: 'granted' });
+ * await rec.recommend({ k: 8 });
+ */
+export async function start(options: EmbedOptions): Promise<EmbedRecommender> {
+  defineTastebudRecs();
+  const backend = options.backend ? (options.backend.split(',').map((b) => b.trim()) as BackendName[]) : 'auto';
+  const catalogue = loadCatalogue(options.catalogue, options.itemUrl).catch((e: unknown) => {
+    console.warn(`tastebud: ${e instanceof Error ? e.message : String(e)}; widgets show item ids`);
+    return (id: string) => ({ id });
+  });
+  const inner = await createRecommender({ model: options.model, namespace: options.namespace, backend, consent: options.consent === 'granted' });
+  const recommender = asEmbed(inner);
+  registerRecommender({ namespace: options.namespace, recommender, describe: await catalogue });
+  return recommender;
+}
