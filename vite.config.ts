@@ -7,6 +7,9 @@ const root = import.meta.dirname;
 /** Pages of the build: the demo shop, the lab (backends + live training), the browser test harness. */
 const pages: Record<string, string> = {
   main: resolve(root, 'index.html'),
+  lab: resolve(root, 'lab.html'),
+  contract: resolve(root, 'harness/contract.html'),
+  engine: resolve(root, 'harness/engine.html'),
 };
 
 export default defineConfig({

@@ -1,0 +1,175 @@
+/**
+ * The platform in real Chromium: a real Worker behind comlink, real IndexedDB, Web Locks and BroadcastChannel,
+ * against the built harness page (harness/engine.html). The model is synthetic (built in the page) or a tiny
+ * artefact encoded here and served through a route — nothing from ../shared/data.
+ */
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { encodeArtefact } from '../src/artefact/encode.ts';
+import { createTinyModel } from '../harness/engine_model.ts';
+
+const HARNESS = '/harness/engine.html';
+const FAST = ['wasm', 'cpu'];
+
+type Outcome = { ok: boolean; value?: unknown; name?: string; message?: string; instanceOfOwnClass?: boolean; instanceOfTastebudError?: boolean };
+interface Tb {
+  create(o: Record<string, unknown>): Promise<Outcome>;
+  call(verb: string, ...args: unknown[]): Promise<Outcome>;
+  updates(): number;
+  databases(): Promise<{ name?: string }[]>;
+  rawEvents(ns: string): Promise<{ itemId: string; timestamp: number; seq: number; eventId?: string }[]>;
+}
+declare const tb: Tb;
+
+async function open(context: BrowserContext): Promise<Page> {
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') console.log(`[page ${m.type()}] ${m.text()}`);
+  });
+  await page.goto(HARNESS);
+  await expect(page.getByTestId('status')).toHaveText('idle');
+  return page;
+}
+
+async function create(page: Page, opts: Record<string, unknown>): Promise<Outcome> {
+  const out = await page.evaluate((o) => tb.create(o), opts);
+  expect(out, JSON.stringify(out)).toMatchObject({ ok: true });
+  return out;
+}
+
+async function call<T>(page: Page, verb: string, ...args: unknown[]): Promise<T> {
+  const out = await page.evaluate(([v, a]) => tb.call(v as string, ...(a as unknown[])), [verb, args] as const);
+  expect(out, `${verb}: ${JSON.stringify(out)}`).toMatchObject({ ok: true });
+  return out.value as T;
+}
+
+/** Serves a tiny artefact at /tb-model/ and counts requests per file. */
+async function serveArtefact(context: BrowserContext, version: string): Promise<Map<string, number>> {
+  const a = encodeArtefact(createTinyModel({ numItems: 300, modelVersion: version }), { shardBytes: 8192 });
+  const files = new Map<string, Buffer>([['model.json', Buffer.from(JSON.stringify(a.modelJson))]]);
+  for (const s of a.shards) files.set(s.path, Buffer.from(s.data));
+  const hits = new Map<string, number>();
+  await context.route('**/tb-model/**', async (route) => {
+    const name = new URL(route.request().url()).pathname.split('/').pop()!;
+    hits.set(name, (hits.get(name) ?? 0) + 1);
+    const body = files.get(name);
+    await (body ? route.fulfill({ body, contentType: name.endsWith('.json') ? 'application/json' : 'application/octet-stream' }) : route.fulfill({ status: 404 }));
+  });
+  return hits;
+}
+
+test('state and the cached model survive a reload; the shards are not downloaded again', async ({ context }) => {
+  const hits = await serveArtefact(context, 'routed-1');
+  const page = await open(context);
+  const first = await create(page, { model: '/tb-model/model.json', namespace: 'reload', backend: FAST });
+  expect(first.value).toMatchObject({ modelVersion: 'routed-1', modelSource: 'network', storage: 'indexeddb' });
+  const shards = [...hits.keys()].filter((k) => k.endsWith('.bin'));
+  expect(shards.length).toBeGreaterThan(1);
+  for (const itemId of ['item-1', 'item-5', 'item-9', 'item-13', 'item-17']) await call(page, 'track', { itemId });
+  const before = await call<{ events: unknown[]; userVector: number[] }>(page, 'exportData');
+  const recsBefore = await call(page, 'recommend', { k: 10 });
+  hits.clear();
+  await page.reload();
+  await expect(page.getByTestId('status')).toHaveText('idle');
+  const second = await create(page, { model: '/tb-model/model.json', namespace: 'reload', backend: FAST });
+  expect(second.value).toMatchObject({ modelVersion: 'routed-1', modelSource: 'cache' });
+  expect([...hits.entries()]).toEqual([['model.json', 1]]);
+  const after = await call<{ events: unknown[]; userVector: number[] }>(page, 'exportData');
+  expect(after.events).toEqual(before.events);
+  expect(after.userVector).toEqual(before.userVector);
+  expect(await call(page, 'recommend', { k: 10 })).toEqual(recsBefore);
+});
+
+test('forget() leaves no tastebud data in IndexedDB', async ({ context }) => {
+  const page = await open(context);
+  await create(page, { synthetic: { numItems: 200 }, namespace: 'forget', backend: FAST });
+  await call(page, 'track', [{ itemId: 'item-3' }, { itemId: 'item-7', type: 'purchase' }]);
+  await call(page, 'exportData');
+  const names = async () => (await page.evaluate(() => tb.databases())).map((d) => d.name ?? '');
+  expect(await names()).toContain('tastebud/forget');
+  await call(page, 'forget');
+  expect((await names()).filter((n) => n.startsWith('tastebud'))).toEqual([]);
+  // Reading afterwards (stats, recommend) must not recreate the database.
+  expect(await call(page, 'stats')).toMatchObject({ eventsStored: 0 });
+  await call(page, 'recommend', { k: 5 });
+  expect((await names()).filter((n) => n.startsWith('tastebud'))).toEqual([]);
+});
+
+test('errors keep their class across the worker boundary', async ({ context }) => {
+  const page = await open(context);
+  const missing = await page.evaluate(() => tb.create({ model: '/no-such-model/model.json', namespace: 'errors', backend: ['cpu'] }));
+  expect(missing).toMatchObject({ ok: false, name: 'ModelLoadError', instanceOfOwnClass: true, instanceOfTastebudError: true });
+  const ready = await create(page, { synthetic: { numItems: 100 }, namespace: 'errors', backend: 'auto' });
+  console.log('backend chosen by auto in the worker:', JSON.stringify(ready.value));
+  expect(['webgpu', 'webgl', 'wasm', 'cpu']).toContain((ready.value as { backend: string }).backend);
+  const cases: [string, unknown[], string][] = [
+    ['similarItems', ['no-such-item'], 'UnknownItemError'],
+    ['recommend', [{ k: -1 }], 'InvalidInputError'],
+    ['track', [{ itemId: 'item-1', type: 'stare' }], 'InvalidInputError'],
+    ['track', [{ itemId: 'x'.repeat(100_000) }], 'InvalidInputError'],
+  ];
+  for (const [verb, args, name] of cases) {
+    const out = await page.evaluate(([v, a]) => tb.call(v as string, ...(a as unknown[])), [verb, args] as const);
+    expect(out, verb).toMatchObject({ ok: false, name, instanceOfOwnClass: true, instanceOfTastebudError: true });
+  }
+  expect(await call(page, 'stats')).toMatchObject({ eventsStored: 0 });
+  await call(page, 'close');
+  const closed = await page.evaluate(() => tb.call('recommend'));
+  expect(closed).toMatchObject({ ok: false, name: 'ClosedError', instanceOfOwnClass: true });
+});
+
+async function leaderOf(pages: Page[]): Promise<number> {
+  let who = -1;
+  await expect
+    .poll(async () => {
+      const flags = await Promise.all(pages.map(async (p) => (await call<{ leader: boolean }>(p, 'stats')).leader));
+      who = flags.indexOf(true);
+      return flags.filter(Boolean).length;
+    })
+    .toBe(1);
+  return who;
+}
+
+const clicks = (tab: number, n: number) => Array.from({ length: n }, (_, i) => ({ itemId: `item-${(tab + 4 * i) % 200}`, timestamp: 1_000_000 * tab + i }));
+
+test('two tabs clicking concurrently store every event exactly once and show the same recommendations', async ({ context }) => {
+  const pages = [await open(context), await open(context)];
+  for (const p of pages) await create(p, { synthetic: { numItems: 200 }, namespace: 'tabs', backend: FAST });
+  await leaderOf(pages);
+  const N = 20;
+  await Promise.all(pages.map((p, t) => p.evaluate((evs) => Promise.all(evs.map((e) => tb.call('track', e))), clicks(t + 1, N))));
+  const raw = await pages[0].evaluate(() => tb.rawEvents('tabs'));
+  const key = (e: { itemId: string; timestamp: number }) => `${e.itemId}@${e.timestamp}`;
+  expect(raw.map(key).sort()).toEqual([...clicks(1, N), ...clicks(2, N)].map(key).sort());
+  // The follower's events crossed the channel with ids (the dedupe keys); each id is stored once.
+  const ids = raw.flatMap((e) => (e.eventId ? [e.eventId] : []));
+  expect([ids.length, new Set(ids).size]).toEqual([N, N]);
+  await expect
+    .poll(async () => {
+      const [a, b] = await Promise.all(pages.map((p) => call(p, 'recommend', { k: 10 })));
+      return JSON.stringify(a) === JSON.stringify(b);
+    })
+    .toBe(true);
+});
+
+test('when the leading tab closes mid-stream another takes over and no event is lost or doubled', async ({ context }) => {
+  const pages = [await open(context), await open(context)];
+  for (const p of pages) await create(p, { synthetic: { numItems: 200 }, namespace: 'handover', backend: FAST });
+  const leader = await leaderOf(pages);
+  const survivor = pages[1 - leader];
+  const N = 24;
+  const streaming = survivor.evaluate(async (evs) => {
+    const out = [];
+    for (const e of evs) {
+      out.push(await tb.call('track', e));
+      await new Promise((r) => setTimeout(r, 15));
+    }
+    return out;
+  }, clicks(3, N));
+  await survivor.waitForTimeout(120);
+  await pages[leader].close();
+  const results = await streaming;
+  expect(results.every((r) => r.ok)).toBe(true);
+  expect(await leaderOf([survivor])).toBe(0);
+  const raw = await survivor.evaluate(() => tb.rawEvents('handover'));
+  expect(raw.map((e) => e.timestamp).sort((a, b) => a - b)).toEqual(clicks(3, N).map((e) => e.timestamp));
+});

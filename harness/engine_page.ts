@@ -1,0 +1,74 @@
+/**
+ * The browser-test harness page: `window.tb` drives one recommender (real Worker, real IndexedDB) and reports
+ * results and errors as plain data Playwright can read, including whether each error kept its class.
+ */
+import { createRecommender, ERROR_CLASSES, type Recommender, type RecommenderOptions } from '../src/index.ts';
+import { createTinyModel, type TinyModelOptions } from './engine_model.ts';
+
+type Outcome = { ok: true; value: unknown } | { ok: false; name: string; message: string; instanceOfOwnClass: boolean; instanceOfTastebudError: boolean };
+
+let recs: Recommender | null = null;
+let updates = 0;
+
+async function outcome(run: () => Promise<unknown>): Promise<Outcome> {
+  try {
+    return { ok: true, value: await run() };
+  } catch (e) {
+    const err = e as Error;
+    const Cls = (ERROR_CLASSES as Record<string, abstract new (...a: never[]) => Error>)[err?.name];
+    return {
+      ok: false,
+      name: err?.name ?? typeof e,
+      message: err?.message ?? String(e),
+      instanceOfOwnClass: !!Cls && e instanceof Cls,
+      instanceOfTastebudError: e instanceof ERROR_CLASSES.TastebudError,
+    };
+  }
+}
+
+const tb = {
+  /** Creates the recommender; `synthetic` builds a tiny model in the page instead of fetching `model`. */
+  create(opts: Omit<RecommenderOptions, 'modelData'> & { synthetic?: TinyModelOptions }): Promise<Outcome> {
+    return outcome(async () => {
+      const { synthetic, ...rest } = opts;
+      recs = await createRecommender({ ...rest, ...(synthetic && { modelData: createTinyModel(synthetic) }) });
+      recs.subscribe(() => void updates++);
+      document.querySelector('[data-testid=status]')!.textContent = `ready: ${recs.ready.backend}`;
+      return recs.ready;
+    });
+  },
+  /** Calls a verb of the recommender by name. */
+  call(verb: keyof Recommender, ...args: unknown[]): Promise<Outcome> {
+    return outcome(async () => {
+      if (!recs) throw new Error('call tb.create first');
+      return (recs[verb] as (...a: unknown[]) => Promise<unknown>)(...args);
+    });
+  },
+  updates: () => updates,
+  /** Every IndexedDB database of this origin (name and version). */
+  databases: () => indexedDB.databases(),
+  /** The raw event records of a namespace, read past tastebud's own code. */
+  rawEvents(namespace: string): Promise<unknown[]> {
+    return new Promise((resolve, reject) => {
+      const req = indexedDB.open(`tastebud/${namespace}`);
+      req.onsuccess = () => {
+        const db = req.result;
+        const all = db.transaction('events').objectStore('events').getAll();
+        all.onsuccess = () => {
+          db.close();
+          resolve(all.result);
+        };
+        all.onerror = () => reject(all.error);
+      };
+      req.onerror = () => reject(req.error);
+    });
+  },
+};
+
+declare global {
+  interface Window {
+    tb: typeof tb;
+  }
+}
+window.tb = tb;
+document.querySelector('[data-testid=status]')!.textContent = 'idle';
