@@ -165,6 +165,31 @@ export async function pretrain(data: PretrainData, options: PretrainOptions = {}
   return { model, params: trained, report };
 }
 
+/**
+ * The epoch loop alone on given parameters (no model assembly): continues training `params` in place.
+ *
+ * @example
+ * await pretrainLoopOnly(params, data, { epochs: 3, lrItem: 0, lrDense: 0 }); // user rows only
+ */
+export async function pretrainLoopOnly(params: CfParams, data: PretrainData, options: PretrainOptions = {}): Promise<PretrainReport> {
+  const o = resolve({ ...options, dim: params.dim });
+  checkInteractions({ ...data, numUsers: params.numUsers }, { epochs: o.epochs, negatives: o.negatives, batchSize: o.batchSize });
+  const loop = await createLoop(params, { ...data, numUsers: params.numUsers }, interactionCounts(data.items, params.numItems), o);
+  const report = await runEpochs(loop, data.users.length, o);
+  const trained = loop.best ?? (await loop.read());
+  if (trained !== params) copyParams(trained, params);
+  loop.dispose();
+  return report;
+}
+
+function copyParams(from: CfParams, to: CfParams): void {
+  to.userEmb.set(from.userEmb);
+  to.itemEmb.set(from.itemEmb);
+  to.itemBias.set(from.itemBias);
+  to.w.set(from.w);
+  to.bias.set(from.bias);
+}
+
 interface Loop {
   epoch(epoch: number, onBatch: (done: number, loss: number) => void): Promise<{ loss: number; samples: number }>;
   read(): Promise<CfParams>;

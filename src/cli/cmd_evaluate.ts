@@ -1,0 +1,92 @@
+/**
+ * `tastebud evaluate`: on the dataset's split (its own test file, or leave-one-out by time), train on the
+ * training part (early stopping on validation) — or take a given artefact and fold in the users — then
+ * report full ranking and NCF metrics for tastebud and popularity as JSON, Markdown and an SVG curve.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runExperiment, sampledCandidates } from '../eval/experiment.ts';
+import type { ExperimentResult } from '../eval/experiment.ts';
+import { evaluateCandidates, evaluateFullRanking } from '../eval/protocols.ts';
+import { learningCurveSvg, markdownTable } from '../eval/report.ts';
+import type { ResultRow } from '../eval/report.ts';
+import { createParamsScorer } from '../eval/scorers.ts';
+import { alignModel } from '../train/align_model.ts';
+import { foldInUsers } from '../train/fold_in_users.ts';
+import { buildUserItemIndex } from '../train/user_index.ts';
+import { InvalidInputError } from '../errors.ts';
+import type { Specs } from './args.ts';
+import { getters, parseArgs } from './args.ts';
+import { readArtefactDir } from './artefact_dir.ts';
+import type { LoadedData } from './datasets.ts';
+import { loadDataset } from './datasets.ts';
+import type { Io } from './io.ts';
+import { createProgressBar } from './progress.ts';
+import { DATA_SPECS, loadOptions, trainOptions, TRAIN_SPECS } from './train_args.ts';
+
+export const EVALUATE_SPECS: Specs = {
+  ...DATA_SPECS,
+  ...TRAIN_SPECS,
+  model: { type: 'string', help: 'evaluate this artefact folder (users folded in) instead of training' },
+  'out-dir': { type: 'string', help: 'write results.json, results.md, learning_curve.svg here' },
+  ks: { type: 'list', help: 'cut-offs K', default: '10' },
+  validate: { type: 'boolean', help: 'early stopping on a validation split of the training part', default: true },
+  refit: { type: 'boolean', help: 'after early stopping, retrain on the whole training part' },
+  'ncf-seed': { type: 'number', help: 'seed of the sampled NCF candidates (without a fixed file)', default: 0 },
+};
+
+export async function cmdEvaluate(argv: string[], io: Io): Promise<void> {
+  const g = getters(parseArgs(argv, EVALUATE_SPECS));
+  const ks = (g.list('ks') ?? ['10']).map(Number);
+  if (!ks.every((k) => Number.isInteger(k) && k > 0)) throw new InvalidInputError(`--ks must be positive integers, got ${g.list('ks')}`);
+  const data = await loadDataset(loadOptions(g));
+  const { train, test } = data.split;
+  io.err(`split: ${train.users.length} train / ${test.users.length} test interactions (${data.fixedSplit ? 'fixed test file' : 'leave-one-out by time'})`);
+  for (const n of data.notes) io.err(`  ${n}`);
+  const modelDir = g.str('model');
+  const opts = await trainOptions(g);
+  let rows: ResultRow[];
+  let extra: Record<string, unknown> = {};
+  let curve: ExperimentResult['curve'] = [];
+  if (modelDir) {
+    rows = await evaluateArtefact(modelDir, data, ks, g.num('ncf-seed') ?? 0, io);
+  } else {
+    const bar = createProgressBar(io.stderr, 'val HR@10');
+    const r = await runExperiment(
+      { train, test, candidates: data.candidates },
+      { train: { ...opts, onEpoch: bar.onEpoch, onProgress: bar.onProgress }, ks, validation: g.bool('validate'), refit: g.bool('refit'), ncfSeed: g.num('ncf-seed') },
+    );
+    bar.done();
+    rows = r.rows;
+    curve = r.curve;
+    extra = { report: r.report, hyperParameters: r.model.hyperParameters };
+  }
+  const md = markdownTable(rows);
+  io.out(md);
+  const outDir = g.str('out-dir');
+  if (outDir) {
+    await mkdir(outDir, { recursive: true });
+    const json = { dataset: { data: g.str('data'), format: g.str('format'), stats: data.stats, fixedSplit: data.fixedSplit, ncfCandidates: data.candidates ? 'fixed file' : 'sampled' }, rows, ...extra };
+    await writeFile(join(outDir, 'results.json'), JSON.stringify(json, null, 2));
+    await writeFile(join(outDir, 'results.md'), md + '\n');
+    if (curve.length) await writeFile(join(outDir, 'learning_curve.svg'), learningCurveSvg(curve, { metric: 'validation HR@10', title: 'tastebud evaluate' }));
+    io.err(`wrote ${outDir}/results.json, results.md${curve.length ? ', learning_curve.svg' : ''}`);
+  }
+}
+
+async function evaluateArtefact(dir: string, data: LoadedData, ks: number[], seed: number, io: Io): Promise<ResultRow[]> {
+  const shipped = await readArtefactDir(dir);
+  const { train, test } = data.split;
+  const { model, unknown } = alignModel(shipped, train.itemIds, train.itemAttributes);
+  io.err(`artefact ${shipped.modelVersion}: ${shipped.itemIds.length} items; ${unknown} dataset items unknown to it`);
+  const params = await foldInUsers(model, train, train.userIds.length, { seed: 1 });
+  const seen = buildUserItemIndex(train.users, train.items, train.userIds.length);
+  const candidates = data.candidates ?? sampledCandidates({ train, test }, seed);
+  const scorer = createParamsScorer(params, `${shipped.modelVersion} (fold-in)`);
+  return [evaluateFullRanking(scorer, seen, test, { ks }), evaluateCandidates(scorer, candidates, { ks })].map((r) => ({
+    name: r.scorer,
+    protocol: r.protocol === 'full' ? 'full ranking' : 'NCF (1 + 99)',
+    metrics: r.metrics,
+    extra: { users: r.users },
+  }));
+}

@@ -1,0 +1,65 @@
+/** `tastebud tune`: a small search over hyper-parameters on the validation split; prints the table of trials. */
+import { writeFile } from 'node:fs/promises';
+import { InvalidInputError } from '../errors.ts';
+import { markdownTable } from '../eval/report.ts';
+import type { SearchSpace, Trial } from '../eval/tune.ts';
+import { tune } from '../eval/tune.ts';
+import type { Specs } from './args.ts';
+import { getters, parseArgs } from './args.ts';
+import { loadDataset } from './datasets.ts';
+import type { Io } from './io.ts';
+import { DATA_SPECS, loadOptions, trainOptions, TRAIN_SPECS } from './train_args.ts';
+
+export const TUNE_SPECS: Specs = {
+  ...DATA_SPECS,
+  ...TRAIN_SPECS,
+  space: { type: 'string', help: 'values to search, e.g. "dim=32,64;lr=0.02,0.05;l2=1e-4,1e-3;negatives=4,8"', default: 'dim=32,64;lr=0.02,0.05,0.1' },
+  trials: { type: 'number', help: 'at most this many trials (a seeded sample of the grid)', default: 8 },
+  json: { type: 'string', help: 'also write the trials as JSON to this file' },
+};
+
+const NUMERIC = ['dim', 'lr', 'l2', 'negatives', 'epochs', 'batchSize', 'advEps'];
+
+/**
+ * @example
+ * parseSpace('dim=32,64;loss=bce,bpr'); // { dim: [32, 64], loss: ['bce', 'bpr'] }
+ */
+export function parseSpace(spec: string): SearchSpace {
+  const out: Record<string, unknown[]> = {};
+  for (const part of spec.split(';').map((s) => s.trim()).filter(Boolean)) {
+    const [key, values] = part.split('=');
+    if (!values) throw new InvalidInputError(`--space: "${part}" is not key=v1,v2`);
+    const list = values.split(',').map((v) => v.trim());
+    if (NUMERIC.includes(key)) {
+      out[key] = list.map((v) => {
+        const n = Number(v);
+        if (!Number.isFinite(n)) throw new InvalidInputError(`--space: ${key} value "${v}" is not a number`);
+        return n;
+      });
+    } else if (key === 'loss' || key === 'sampler') out[key] = list;
+    else throw new InvalidInputError(`--space: unknown key "${key}"; use ${[...NUMERIC, 'loss', 'sampler'].join(', ')}`);
+  }
+  return out as SearchSpace;
+}
+
+export async function cmdTune(argv: string[], io: Io): Promise<void> {
+  const g = getters(parseArgs(argv, TUNE_SPECS));
+  const space = parseSpace(g.str('space') ?? '');
+  const data = await loadDataset(loadOptions(g));
+  io.err(`tuning on the validation split of ${data.split.train.users.length} training interactions (the test split is not used)`);
+  const base = await trainOptions(g);
+  const trials = await tune({ train: data.split.train }, space, {
+    base,
+    trials: g.num('trials'),
+    seed: g.num('seed'),
+    onTrial: (t) => io.err(`trial ${t.trial}: ${JSON.stringify(t.params)} → val HR@10 ${t.validation.toFixed(4)} at epoch ${t.bestEpoch} (${t.seconds.toFixed(0)}s)`),
+  });
+  io.out(markdownTable(trials.map(toRow)));
+  io.out(`\nbest: ${JSON.stringify(trials[0]?.params)} (epochs ${trials[0]?.bestEpoch})`);
+  const json = g.str('json');
+  if (json) await writeFile(json, JSON.stringify({ space, base: { ...base, createTrainer: undefined }, trials }, null, 2));
+}
+
+function toRow(t: Trial): { name: string; protocol: string; metrics: Record<string, number>; extra: Record<string, string | number> } {
+  return { name: `#${t.trial} ${Object.entries(t.params).map(([k, v]) => `${k}=${v}`).join(' ')}`, protocol: 'validation NCF', metrics: { 'HR@10': t.validation }, extra: { 'best epoch': t.bestEpoch, seconds: Math.round(t.seconds) } };
+}

@@ -1,0 +1,105 @@
+/**
+ * Options shared by the commands that read data and train (pretrain, evaluate, tune), and their mapping to
+ * `loadDataset` and `pretrain` options.
+ */
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import type { LoadOptions } from './datasets.ts';
+import { FORMATS } from './datasets.ts';
+import type { Specs, getters } from './args.ts';
+import type { PretrainOptions } from '../train/pretrain.ts';
+import { InvalidInputError } from '../errors.ts';
+
+export const DATA_SPECS: Specs = {
+  data: { type: 'string', help: 'interaction log file (or the ml-1m-implicit folder)' },
+  format: { type: 'string', help: 'log format', choices: [...FORMATS], default: 'csv' },
+  test: { type: 'string', help: 'separate test file in the same format (fixed split)' },
+  attributes: { type: 'string', help: 'item attributes JSON {"item": [attr, ...]}' },
+  candidates: { type: 'string', help: 'fixed NCF candidates file (user, test item, negatives)' },
+  'skip-malformed': { type: 'boolean', help: 'skip and count malformed lines instead of stopping' },
+  'min-rating': { type: 'number', help: 'MovieLens: drop ratings below this' },
+  dedupe: { type: 'boolean', help: 'merge repeated (user, item) pairs' },
+  'min-user': { type: 'number', help: 'drop users with fewer interactions' },
+  'min-item': { type: 'number', help: 'drop items with fewer interactions' },
+  'k-core': { type: 'boolean', help: 'repeat the min-user/min-item filter until stable' },
+  'event-weights': { type: 'string', help: 'event type weights, e.g. view=0.5,purchase=3 ("default" for the built-in table)' },
+};
+
+export const TRAIN_SPECS: Specs = {
+  dim: { type: 'number', help: 'embedding size', default: 64 },
+  epochs: { type: 'number', help: 'maximum epochs', default: 20 },
+  loss: { type: 'string', help: 'loss', choices: ['bce', 'bpr'], default: 'bce' },
+  negatives: { type: 'number', help: 'sampled negatives per positive', default: 4 },
+  sampler: { type: 'string', help: 'negative sampler', choices: ['uniform', 'popularity'], default: 'uniform' },
+  lr: { type: 'number', help: 'learning rate', default: 0.05 },
+  'lr-dense': { type: 'number', help: 'learning rate of w and b (default lr/10)' },
+  l2: { type: 'number', help: 'L2 regularisation', default: 1e-4 },
+  optimizer: { type: 'string', help: 'optimiser', choices: ['adagrad', 'sgd'], default: 'adagrad' },
+  'batch-size': { type: 'number', help: 'positives per mini-batch', default: 1024 },
+  seed: { type: 'number', help: 'random seed (same seed, same model)', default: 1 },
+  'adv-eps': { type: 'number', help: 'APR perturbation size (0: off)', default: 0 },
+  'adv-reg': { type: 'number', help: 'APR adversarial loss weight', default: 1 },
+  'adv-start': { type: 'number', help: 'first epoch with APR', default: 1 },
+  patience: { type: 'number', help: 'early stopping: validations without improvement', default: 3 },
+  backend: { type: 'string', help: 'trainer: plain TypeScript, or a TF.js backend', choices: ['plain', 'cpu', 'wasm'], default: 'plain' },
+};
+
+type Get = ReturnType<typeof getters>;
+
+export function loadOptions(g: Get): LoadOptions {
+  const ew = g.str('event-weights');
+  return {
+    data: g.required('data'),
+    format: g.str('format') as LoadOptions['format'],
+    test: g.str('test'),
+    attributes: g.str('attributes'),
+    candidates: g.str('candidates'),
+    skipMalformed: g.bool('skip-malformed'),
+    minRating: g.num('min-rating'),
+    dedupe: g.bool('dedupe'),
+    minUser: g.num('min-user'),
+    minItem: g.num('min-item'),
+    kCore: g.bool('k-core'),
+    eventWeights: ew === 'default' ? true : ew,
+  };
+}
+
+export async function trainOptions(g: Get): Promise<PretrainOptions> {
+  const o: PretrainOptions = {
+    dim: g.num('dim'),
+    epochs: g.num('epochs'),
+    loss: g.str('loss') as PretrainOptions['loss'],
+    negatives: g.num('negatives'),
+    sampler: g.str('sampler') as PretrainOptions['sampler'],
+    lr: g.num('lr'),
+    l2: g.num('l2'),
+    optimizer: g.str('optimizer') as PretrainOptions['optimizer'],
+    batchSize: g.num('batch-size'),
+    seed: g.num('seed'),
+    advEps: g.num('adv-eps'),
+    advReg: g.num('adv-reg'),
+    advStartEpoch: g.num('adv-start'),
+    patience: g.num('patience'),
+  };
+  const lrDense = g.num('lr-dense');
+  if (lrDense !== undefined) o.lrDense = lrDense;
+  for (const k of ['lr', 'l2'] as const) if (!(o[k]! >= 0)) throw new InvalidInputError(`--${k} must be >= 0`);
+  const backend = g.str('backend');
+  if (backend && backend !== 'plain') Object.assign(o, await backendTrainer(backend as 'cpu' | 'wasm'));
+  return o;
+}
+
+/** A TF.js trainer on the cpu or wasm backend (the kernels module's sparse trainer). */
+async function backendTrainer(backend: 'cpu' | 'wasm'): Promise<Pick<PretrainOptions, 'createTrainer' | 'trainerName'>> {
+  const tf = await import('@tensorflow/tfjs-core');
+  await import('@tensorflow/tfjs-backend-cpu');
+  const opts: { wasmPaths?: string } = {};
+  if (backend === 'wasm') {
+    await import('@tensorflow/tfjs-backend-wasm');
+    const require = createRequire(import.meta.url);
+    opts.wasmPaths = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')) + '/dist/';
+  }
+  const { chooseBackend, createSparseTrainer } = await import('../kernels/index.ts');
+  const choice = await chooseBackend([backend], opts);
+  return { createTrainer: (p, cfg) => createSparseTrainer(p, cfg), trainerName: `tfjs-${choice.backend}:${tf.getBackend()}` };
+}

@@ -1,0 +1,62 @@
+/**
+ * Hyper-parameter search on the validation split only: a grid over the given values (or a seeded sample of
+ * it when it is larger than `trials`); each trial trains with early stopping on validation HR@K.
+ */
+import { createRng, shuffleInPlace } from '../model/rng.ts';
+import type { PretrainOptions } from '../train/pretrain.ts';
+import type { ExperimentInput } from './experiment.ts';
+import { runExperiment } from './experiment.ts';
+
+export type SearchSpace = Partial<Record<'dim' | 'lr' | 'l2' | 'negatives' | 'epochs' | 'batchSize' | 'advEps', number[]>> & {
+  loss?: ('bce' | 'bpr')[];
+  sampler?: ('uniform' | 'popularity')[];
+};
+
+export interface Trial {
+  trial: number;
+  params: Partial<PretrainOptions>;
+  validation: number;
+  bestEpoch: number;
+  seconds: number;
+}
+
+/**
+ * Every combination of the space, in a fixed order.
+ *
+ * @example
+ * gridOf({ dim: [32, 64], lr: [0.05] }); // [{ dim: 32, lr: 0.05 }, { dim: 64, lr: 0.05 }]
+ */
+export function gridOf(space: SearchSpace): Partial<PretrainOptions>[] {
+  let out: Partial<PretrainOptions>[] = [{}];
+  for (const [key, values] of Object.entries(space)) {
+    if (!values || values.length === 0) continue;
+    out = out.flatMap((o) => (values as unknown[]).map((v) => ({ ...o, [key]: v })));
+  }
+  return out;
+}
+
+/**
+ * @example
+ * const trials = await tune({ train, test }, { dim: [32, 64], lr: [0.02, 0.05] }, { base: { epochs: 20 }, trials: 4 });
+ * trials[0]; // the best, by validation HR@10
+ */
+export async function tune(
+  input: Pick<ExperimentInput, 'train'>,
+  space: SearchSpace,
+  { base = {}, trials = 8, seed = 1, onTrial }: { base?: PretrainOptions; trials?: number; seed?: number; onTrial?: (t: Trial) => void } = {},
+): Promise<Trial[]> {
+  let grid = gridOf(space);
+  if (grid.length > trials) grid = shuffleInPlace(grid, createRng(seed)).slice(0, trials);
+  const done: Trial[] = [];
+  for (let k = 0; k < grid.length; k++) {
+    const t0 = Date.now();
+    const r = await runExperiment(
+      { train: input.train, test: input.train },
+      { train: { ...base, ...grid[k] }, validation: true, skipTest: true },
+    );
+    const t: Trial = { trial: k + 1, params: grid[k], validation: r.report.bestValidation ?? 0, bestEpoch: r.report.bestEpoch, seconds: (Date.now() - t0) / 1000 };
+    done.push(t);
+    onTrial?.(t);
+  }
+  return done.sort((a, b) => b.validation - a.validation || a.trial - b.trial);
+}
