@@ -1,0 +1,153 @@
+/**
+ * The embed loader and widget on a plain shop page (public/embed-test.html), against the production build:
+ * the snippet's queue, GA4 and Segment pick-up, consent and Global Privacy Control, loading twice, never throwing,
+ * and the widget rendering hostile item data as text (default template and the shop's own).
+ */
+import { expect, test, type Page } from '@playwright/test';
+
+const MODEL = '/generated/model/model.json';
+
+async function inject(page: Page, data: Record<string, string>): Promise<void> {
+  await page.evaluate((d) => {
+    const s = document.createElement('script');
+    s.async = true;
+    s.src = '/tastebud.js';
+    Object.assign(s.dataset, d);
+    document.head.append(s);
+  }, data);
+}
+
+type Win = Window & { tastebud: (...a: unknown[]) => Promise<unknown>; dataLayer: unknown[]; analytics: unknown[] & { track(...a: unknown[]): void } };
+
+async function ready(page: Page, namespace = ''): Promise<boolean> {
+  return page.evaluate((ns) => new Promise<boolean>((r) => (window as unknown as Win).tastebud(ns ? `ready@${ns}` : 'ready', (x: unknown) => r(!!x))), namespace);
+}
+
+async function storedEvents(page: Page, namespace = ''): Promise<string[]> {
+  return page.evaluate(async (ns) => {
+    const d = (await (window as unknown as Win).tastebud(ns ? `export@${ns}` : 'export')) as { events: { itemId: string; type: string }[] } | undefined;
+    return (d?.events ?? []).map((e) => `${e.type}:${e.itemId}`);
+  }, namespace);
+}
+
+test('replays the queue and picks up GA4 (gtag and GTM forms) and Segment events, before and after loading', async ({ page }) => {
+  await page.goto('/embed-test.html');
+  await page.evaluate(() => {
+    const w = window as unknown as Win;
+    w.dataLayer = [{ event: 'view_item', ecommerce: { items: [{ item_id: 'sku-00010' }] } }];
+    void w.tastebud('track', 'select_item', { item_id: 'sku-00011' });
+    // Segment's snippet: an array whose methods queue calls until analytics.js loads.
+    w.analytics = Object.assign([] as unknown[], { track(this: unknown[], ...a: unknown[]) { this.push(['track', ...a]); } });
+    w.analytics.track('Product Viewed', { product_id: 'sku-00012' });
+  });
+  await inject(page, { model: MODEL, namespace: 'embed-ga4' });
+  expect(await ready(page)).toBe(true);
+  await page.evaluate(() => {
+    const w = window as unknown as Win;
+    // gtag() pushes its arguments object.
+    (function gtag(..._: unknown[]) { w.dataLayer.push(arguments); })('event', 'add_to_cart', { items: [{ item_id: 'sku-00013' }] });
+    w.dataLayer.push({ event: 'page_view' });
+    w.analytics.track('Order Completed', { products: [{ product_id: 'sku-00014' }, { product_id: 'sku-00015' }] });
+  });
+  await expect.poll(() => storedEvents(page).then((e) => e.sort())).toEqual(
+    ['add_to_cart:sku-00013', 'purchase:sku-00014', 'purchase:sku-00015', 'select:sku-00011', 'view:sku-00010', 'view:sku-00012'],
+  );
+  await page.evaluate(() => (window as unknown as Win).tastebud('forget'));
+});
+
+test('data-consent="required": nothing is learned until consent is given', async ({ page }) => {
+  await page.goto('/embed-test.html');
+  await inject(page, { model: MODEL, namespace: 'embed-consent', consent: 'required' });
+  expect(await ready(page)).toBe(true);
+  await page.evaluate(() => (window as unknown as Win).tastebud('track', 'select_item', { item_id: 'sku-00020' }));
+  expect(await storedEvents(page)).toEqual([]);
+  await page.evaluate(async () => {
+    const w = window as unknown as Win;
+    await w.tastebud('consent', true);
+    await w.tastebud('track', 'select_item', { item_id: 'sku-00021' });
+  });
+  await expect.poll(() => storedEvents(page)).toEqual(['select:sku-00021']);
+  await page.evaluate(() => (window as unknown as Win).tastebud('forget'));
+});
+
+test('Global Privacy Control on: no learning without explicit consent', async ({ page }) => {
+  await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }));
+  await page.goto('/embed-test.html');
+  await inject(page, { model: MODEL, namespace: 'embed-gpc' });
+  expect(await ready(page)).toBe(true);
+  await page.evaluate(() => {
+    const w = window as unknown as Win;
+    w.dataLayer.push({ event: 'select_item', ecommerce: { items: [{ item_id: 'sku-00030' }] } });
+    return w.tastebud('track', 'purchase', { item_id: 'sku-00031' });
+  });
+  await page.waitForTimeout(300);
+  expect(await storedEvents(page)).toEqual([]);
+});
+
+test('never throws into the page: a broken model URL warns once and every call resolves', async ({ page }) => {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'warning' && m.text().startsWith('tastebud:')) warnings.push(m.text());
+  });
+  await page.goto('/embed-test.html');
+  await inject(page, { model: '/missing/model.json', namespace: 'embed-broken' });
+  const results = await page.evaluate(async () => {
+    const w = window as unknown as Win;
+    return Promise.all([
+      w.tastebud('recommend', { k: 3 }),
+      w.tastebud('track', 'select_item', { item_id: 'sku-00001' }),
+      w.tastebud('no-such-command'),
+      w.tastebud('similar', 'sku-00001'),
+    ]);
+  });
+  expect(results.every((r) => r === undefined)).toBe(true);
+  expect(errors).toEqual([]);
+  await expect.poll(() => warnings.length).toBe(1);
+  await page.evaluate(() => (window as unknown as Win).tastebud('recommend'));
+  await page.waitForTimeout(300);
+  expect(warnings, 'warned once, then quiet').toHaveLength(1);
+  await expect(page.locator('#plain .tb-item')).toHaveCount(0);
+});
+
+test('loaded twice: one instance per namespace, commands can target one', async ({ page }) => {
+  await page.goto('/embed-test.html');
+  await inject(page, { model: MODEL, namespace: 'embed-a' });
+  await inject(page, { model: MODEL, namespace: 'embed-b' });
+  await inject(page, { model: MODEL, namespace: 'embed-a' });
+  await expect.poll(() => page.evaluate(() => ((window as unknown as Win).tastebud as unknown as { i: unknown[] }).i?.length)).toBe(2);
+  expect(await ready(page, 'embed-a')).toBe(true);
+  expect(await ready(page, 'embed-b')).toBe(true);
+  await page.evaluate(() => (window as unknown as Win).tastebud('track@embed-b', 'select_item', { item_id: 'sku-00040' }));
+  await expect.poll(() => storedEvents(page, 'embed-b')).toEqual(['select:sku-00040']);
+  expect(await storedEvents(page, 'embed-a')).toEqual([]);
+  await page.evaluate(() => (window as unknown as Win).tastebud('forget'));
+});
+
+test('the widget renders hostile item data as text, in the default template and the shop template', async ({ page }) => {
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  const hostile = '<img src=x onerror=alert(1)>';
+  await page.route('**/hostile-catalogue.json', async (route) => {
+    const ids = Array.from({ length: 2400 }, (_, i) => `sku-${String(i + 1).padStart(5, '0')}`);
+    const items = ids.map((id) => ({ id, title: hostile, url: 'javascript:alert(2)', image: 'javascript:alert(3)', price: '<b>9</b>' }));
+    await route.fulfill({ json: { items } });
+  });
+  await page.goto('/embed-test.html');
+  await inject(page, { model: MODEL, namespace: 'embed-xss', catalogue: '/hostile-catalogue.json' });
+  await expect(page.locator('#plain .tb-item')).toHaveCount(4, { timeout: 60_000 });
+  await expect(page.locator('#custom article.mine')).toHaveCount(3);
+  for (const t of await page.locator('.tb-title, #custom h3').allTextContents()) expect(t).toBe(hostile);
+  await expect(page.locator('#custom [data-field=price]').first()).toHaveText('<b>9</b>');
+  expect(await page.locator('img[src="x"], a[href^="javascript"], img[src^="javascript"], b').count()).toBe(0);
+  await expect(page.locator('#plain h2')).toHaveText('Recommended for you');
+  await page.locator('#plain .tb-why').first().click();
+  await expect(page.locator('#plain .tb-explain').first()).toHaveText(/Popular|Because/);
+  await expect(page.locator('#plain .tb-why').first()).toHaveAttribute('aria-expanded', 'true');
+  await page.waitForTimeout(300);
+  expect(dialogs).toEqual([]);
+});
