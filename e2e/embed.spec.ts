@@ -44,7 +44,8 @@ test('replays the queue and picks up GA4 (gtag and GTM forms) and Segment events
   expect(await ready(page)).toBe(true);
   await page.evaluate(() => {
     const w = window as unknown as Win;
-    // gtag() pushes its arguments object.
+    // gtag() pushes its arguments object, exactly like Google's snippet.
+    // eslint-disable-next-line prefer-rest-params
     (function gtag(..._: unknown[]) { w.dataLayer.push(arguments); })('event', 'add_to_cart', { items: [{ item_id: 'sku-00013' }] });
     w.dataLayer.push({ event: 'page_view' });
     w.analytics.track('Order Completed', { products: [{ product_id: 'sku-00014' }, { product_id: 'sku-00015' }] });
