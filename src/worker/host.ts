@@ -1,9 +1,12 @@
+/// <reference path="../kernels/vite_env.d.ts" />
 /**
  * The recommender host: what runs in the Worker (and inline with `worker: false`). `init` chooses the TF.js
  * backend, opens the namespace's store, loads the model through the cache and creates the engine with a
  * scanner on that backend; then it joins the tabs of its namespace — the Web Lock holder applies events, the
  * others forward theirs and refresh from the store after each checkpoint the leader commits.
  */
+// (The reference above: the kernels import Vite `?url` assets; any program that reaches the host, e.g. the
+// embed's inline path, needs that declaration.)
 import { releaseProxy } from 'comlink';
 import type { ExportedData, Explanation, Recommendation, RecommendOptions, SimilarOptions, Stats, TrackEvent } from '../engine/api.ts';
 import { createEngine, type Engine } from '../engine/engine.ts';
