@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
@@ -28,13 +28,13 @@ function run(args, quiet = false) {
 
 const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
-/** Pretrain + export through the CLI; null on success, else why not. */
-function trainWithCli(version) {
+/** Pretrain + export through the CLI into `dir`; null on success, else why not. */
+function trainWithCli(dir, version) {
   return run([
     tsx, 'src/cli/main.ts', 'pretrain',
-    '--input', join(out, 'clicks.csv'), '--items', join(out, 'catalogue.json'),
+    '--data', join(dir, 'clicks.csv'), '--attributes', join(dir, 'attributes.json'), '--event-weights', 'default',
     '--dim', '16', '--epochs', '8', '--negatives', '4', '--seed', '3', '--model-version', version,
-    '--dtype', 'float16', '--out', join(out, 'model'),
+    '--dtype', 'float16', '--out', join(dir, 'model'),
   ], true);
 }
 
@@ -46,20 +46,24 @@ export function prepare({ force = false } = {}) {
     return stamp;
   }
   const t0 = Date.now();
-  rmSync(out, { recursive: true, force: true });
-  const genError = run([tsx, 'demo/data/generate.ts', out]);
+  // Built in a private folder and renamed into place: several builds may run this at once.
+  const tmp = join(root, '.cache', `generated-${process.pid}`);
+  rmSync(tmp, { recursive: true, force: true });
+  const genError = run([tsx, 'demo/data/generate.ts', tmp]);
   if (genError) throw new Error(`generating the demo data failed: ${genError}`);
   const version = `demo-${hash}`;
   let trainedWith = 'cli';
-  const cliError = trainWithCli(version) ?? (existsSync(join(out, 'model', 'model.json')) ? null : 'no model.json written');
+  const cliError = trainWithCli(tmp, version) ?? (existsSync(join(tmp, 'model', 'model.json')) ? null : 'no model.json written');
   if (cliError) {
     console.log(`tastebud demo: the CLI could not pretrain (${cliError}); training through the library instead`);
     trainedWith = 'library';
-    const libError = run([tsx, 'demo/data/build_model.ts', out, version]);
+    const libError = run([tsx, 'demo/data/build_model.ts', tmp, version]);
     if (libError) throw new Error(`pretraining the demo model failed: ${libError}`);
   }
   const next = { hash, modelVersion: version, trainedWith, seconds: (Date.now() - t0) / 1000 };
-  writeFileSync(stampPath, JSON.stringify(next, null, 2));
+  writeFileSync(join(tmp, 'stamp.json'), JSON.stringify(next, null, 2));
+  rmSync(out, { recursive: true, force: true });
+  renameSync(tmp, out);
   console.log(`tastebud demo: data and model ready in ${next.seconds.toFixed(1)} s (${trainedWith})`);
   return next;
 }

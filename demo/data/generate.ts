@@ -42,9 +42,9 @@ export function generateAll(outDir: string, params: GenerateParams = DEFAULT_PAR
   const log = generateClickLog(catalogue, params.clickLog);
   write(join(outDir, 'catalogue.json'), JSON.stringify(catalogue));
   write(join(outDir, 'clicks.csv'), clickLogCsv(log));
-  // Attributes as a CSV too, for readers that join item attributes by id.
-  const attrs = ['item,category,brand,priceBand', ...catalogue.items.map((p) => `${p.id},${p.category},${p.brand},${p.priceBand}`)];
-  write(join(outDir, 'items.csv'), attrs.join('\n') + '\n');
+  // Item attributes for the CLI's attribute projection (`--attributes`: {"item": [attr, ...]}).
+  const attrs = Object.fromEntries(catalogue.items.map((p) => [p.id, [`category=${p.category}`, `brand=${p.brand}`, `priceBand=${p.priceBand}`]]));
+  write(join(outDir, 'attributes.json'), JSON.stringify(attrs));
   const images = allProductImages();
   // Image paths are site-relative (`generated/img/...`) and outDir is what the site serves as `generated/`.
   for (const [path, svg] of images) write(join(outDir, path.replace(/^generated\//, '')), svg);
