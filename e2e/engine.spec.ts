@@ -10,7 +10,7 @@ import { createTinyModel } from '../harness/engine_model.ts';
 const HARNESS = '/harness/engine.html';
 const FAST = ['wasm', 'cpu'];
 
-type Outcome = { ok: boolean; value?: unknown; name?: string; message?: string; instanceOfOwnClass?: boolean; instanceOfTastebudError?: boolean };
+type Outcome = { ok: boolean; ms: number; value?: unknown; name?: string; message?: string; instanceOfOwnClass?: boolean; instanceOfTastebudError?: boolean };
 interface Tb {
   create(o: Record<string, unknown>): Promise<Outcome>;
   call(verb: string, ...args: unknown[]): Promise<Outcome>;
@@ -42,6 +42,17 @@ async function call<T>(page: Page, verb: string, ...args: unknown[]): Promise<T>
   return out.value as T;
 }
 
+/** Median wall time of `n` sequential calls of a verb (logged, never asserted: speed belongs to benchmarks). */
+async function medianMs(page: Page, verb: string, n: number, arg: (i: number) => unknown): Promise<number> {
+  const ms: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const out = await page.evaluate(([v, a]) => tb.call(v as string, a), [verb, arg(i)] as const);
+    expect(out.ok, JSON.stringify(out)).toBe(true);
+    ms.push(out.ms);
+  }
+  return ms.sort((a, b) => a - b)[n >> 1];
+}
+
 /** Serves a tiny artefact at /tb-model/ and counts requests per file. */
 async function serveArtefact(context: BrowserContext, version: string): Promise<Map<string, number>> {
   const a = encodeArtefact(createTinyModel({ numItems: 300, modelVersion: version }), { shardBytes: 8192 });
@@ -65,6 +76,8 @@ test('state and the cached model survive a reload; the shards are not downloaded
   const shards = [...hits.keys()].filter((k) => k.endsWith('.bin'));
   expect(shards.length).toBeGreaterThan(1);
   for (const itemId of ['item-1', 'item-5', 'item-9', 'item-13', 'item-17']) await call(page, 'track', { itemId });
+  const trackMs = await medianMs(page, 'track', 20, (i) => ({ itemId: `item-${(4 * i + 21) % 300}` }));
+  const recommendMs = await medianMs(page, 'recommend', 20, () => ({ k: 10 }));
   const before = await call<{ events: unknown[]; userVector: number[] }>(page, 'exportData');
   const recsBefore = await call(page, 'recommend', { k: 10 });
   hits.clear();
@@ -72,6 +85,7 @@ test('state and the cached model survive a reload; the shards are not downloaded
   await expect(page.getByTestId('status')).toHaveText('idle');
   const second = await create(page, { model: '/tb-model/model.json', namespace: 'reload', backend: FAST });
   expect(second.value).toMatchObject({ modelVersion: 'routed-1', modelSource: 'cache' });
+  console.log(`timings (ms, through the worker): create from network ${first.ms.toFixed(0)}, from cache ${second.ms.toFixed(0)}; track median ${trackMs.toFixed(2)}; recommend median ${recommendMs.toFixed(2)}`);
   expect([...hits.entries()]).toEqual([['model.json', 1]]);
   const after = await call<{ events: unknown[]; userVector: number[] }>(page, 'exportData');
   expect(after.events).toEqual(before.events);
@@ -134,7 +148,7 @@ const clicks = (tab: number, n: number) => Array.from({ length: n }, (_, i) => (
 test('two tabs clicking concurrently store every event exactly once and show the same recommendations', async ({ context }) => {
   const pages = [await open(context), await open(context)];
   for (const p of pages) await create(p, { synthetic: { numItems: 200 }, namespace: 'tabs', backend: FAST });
-  await leaderOf(pages);
+  const leader = await leaderOf(pages);
   const N = 20;
   await Promise.all(pages.map((p, t) => p.evaluate((evs) => Promise.all(evs.map((e) => tb.call('track', e))), clicks(t + 1, N))));
   const raw = await pages[0].evaluate(() => tb.rawEvents('tabs'));
@@ -149,6 +163,9 @@ test('two tabs clicking concurrently store every event exactly once and show the
       return JSON.stringify(a) === JSON.stringify(b);
     })
     .toBe(true);
+  const viaLeader = await medianMs(pages[1 - leader], 'track', 10, (i) => ({ itemId: `item-${i}`, timestamp: 5_000_000 + i }));
+  const direct = await medianMs(pages[leader], 'track', 10, (i) => ({ itemId: `item-${i}`, timestamp: 6_000_000 + i }));
+  console.log(`track median (ms): in the leading tab ${direct.toFixed(2)}, forwarded from the other tab ${viaLeader.toFixed(2)}`);
 });
 
 test('when the leading tab closes mid-stream another takes over and no event is lost or doubled', async ({ context }) => {

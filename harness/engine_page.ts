@@ -5,18 +5,24 @@
 import { createRecommender, ERROR_CLASSES, type Recommender, type RecommenderOptions } from '../src/index.ts';
 import { createTinyModel, type TinyModelOptions } from './engine_model.ts';
 
-type Outcome = { ok: true; value: unknown } | { ok: false; name: string; message: string; instanceOfOwnClass: boolean; instanceOfTastebudError: boolean };
+type Outcome = ({ ok: true; value: unknown } | { ok: false; name: string; message: string; instanceOfOwnClass: boolean; instanceOfTastebudError: boolean }) & {
+  /** Wall time of the call as the page saw it (worker round trip included). */
+  ms: number;
+};
 
 let recs: Recommender | null = null;
 let updates = 0;
 
 async function outcome(run: () => Promise<unknown>): Promise<Outcome> {
+  const t0 = performance.now();
   try {
-    return { ok: true, value: await run() };
+    const value = await run();
+    return { ok: true, value, ms: performance.now() - t0 };
   } catch (e) {
     const err = e as Error;
     const Cls = (ERROR_CLASSES as Record<string, abstract new (...a: never[]) => Error>)[err?.name];
     return {
+      ms: performance.now() - t0,
       ok: false,
       name: err?.name ?? typeof e,
       message: err?.message ?? String(e),

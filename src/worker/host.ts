@@ -1,3 +1,4 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- a global `declare module '*?url'` script, not importable
 /// <reference path="../kernels/vite_env.d.ts" />
 /**
  * The recommender host: what runs in the Worker (and inline with `worker: false`). `init` chooses the TF.js
@@ -74,7 +75,7 @@ export class RecommenderHost implements HostApi {
     const run = this.#ready();
     const events = stamp(input);
     normalizeEvents(events.map(withoutId), Date.now); // bad input fails here, before anything is sent or stored
-    if (!this.#consent) return { stored: 0, ignored: events.length };
+    if (!this.#consent || events.length === 0) return { stored: 0, ignored: events.length };
     if (run.link && !run.leadership?.isLeader) return run.link.forward(events);
     return this.#apply(events);
   }
