@@ -11,6 +11,11 @@ import type { NewEvent, Store } from '../store/types.ts';
 export interface EventIdStore extends Store {
   /** Remembers the ids of events about to be tracked; returns the function that forgets them again. */
   expect(events: TrackEvent[]): () => void;
+  /**
+   * Makes the next `clear()` a no-op: a follower resetting after another tab's forget must not delete the
+   * database again, which by then may hold events tracked after that forget.
+   */
+  skipNextClear(): void;
 }
 
 const keyOf = (e: { itemId: string; type?: string; timestamp?: number }): string => `${e.itemId}\u0000${e.type ?? 'select'}\u0000${e.timestamp}`;
@@ -25,6 +30,7 @@ const keyOf = (e: { itemId: string; type?: string; timestamp?: number }): string
  */
 export function withEventIds(store: Store, onCheckpoint: () => void = () => undefined): EventIdStore {
   const pending = new Map<string, string[]>();
+  let skipClears = 0;
   const take = (e: NewEvent): NewEvent => {
     if (e.eventId !== undefined) return e;
     const ids = pending.get(keyOf(e));
@@ -46,7 +52,11 @@ export function withEventIds(store: Store, onCheckpoint: () => void = () => unde
     },
     loadModel: (version) => store.loadModel(version),
     saveModel: (record) => store.saveModel(record),
-    clear: () => store.clear(),
+    clear: async () => {
+      if (skipClears > 0) skipClears--;
+      else await store.clear();
+    },
+    skipNextClear: () => void skipClears++,
     close: () => store.close(),
     expect(events: TrackEvent[]): () => void {
       const added: [string, string][] = [];

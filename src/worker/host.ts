@@ -174,9 +174,14 @@ export class RecommenderHost implements HostApi {
     const run = this.#run;
     if (!run) return;
     try {
-      // After a forget elsewhere this tab must drop its in-memory state too (and undo any checkpoint it raced in).
-      if (kind === 'forgot') await run.engine.forget();
-      else await run.engine.refreshFromStore();
+      if (kind === 'forgot') {
+        // Every tab drops its in-memory state. Only the leader clears the store again, to undo a checkpoint it
+        // may have raced in; a follower's clear could delete events the leader stored after that forget.
+        if (!run.leadership?.isLeader) run.store.skipNextClear();
+        await run.engine.forget();
+      } else {
+        await run.engine.refreshFromStore();
+      }
     } catch (e) {
       if (!(e instanceof ClosedError)) console.warn(`tastebud: could not apply another tab's ${kind}:`, e);
     }

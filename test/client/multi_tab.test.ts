@@ -75,4 +75,17 @@ describe('several tabs of one namespace', () => {
     await until(async () => JSON.stringify(await a.recommend({ k: 5 })) === JSON.stringify(cold), 'the leader to forget too');
     expect((await a.exportData()).events).toEqual([]);
   });
+
+  it('a follower resetting after the leader’s forget keeps events tracked after it', async () => {
+    const a = await tab();
+    await until(async () => (await a.stats()).leader, 'a to lead');
+    const b = await tab();
+    await a.track([{ itemId: 'item-1' }, { itemId: 'item-5' }]);
+    await until(async () => (await b.exportData()).events.length === 2, 'b to see the events');
+    await a.forget();
+    await a.track({ itemId: 'item-2' }); // right after: b's reset must not delete it
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await a.exportData()).events.map((e) => e.itemId)).toEqual(['item-2']);
+    await until(async () => JSON.stringify(await a.recommend({ k: 5 })) === JSON.stringify(await b.recommend({ k: 5 })), 'the tabs to agree');
+  });
 });
