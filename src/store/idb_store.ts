@@ -16,8 +16,8 @@ const MODELS_KEPT = 2;
  * Prefer `openStore`, which falls back to memory.
  * @example const store = await openIdbStore('acme-shoes'); await store.appendEvents([{ itemId: 'sku-1', type: 'select', timestamp: Date.now() }]);
  */
-export async function openIdbStore(namespace: string): Promise<IdbStore> {
-  const store = new IdbStore(namespace);
+export async function openIdbStore(namespace: string, blockedTimeoutMs?: number): Promise<IdbStore> {
+  const store = new IdbStore(namespace, blockedTimeoutMs);
   await store.connect();
   return store;
 }
@@ -29,7 +29,11 @@ export class IdbStore implements Store {
   #opening: Promise<IDBPDatabase<TastebudDB>> | null = null;
   #closed = false;
 
-  constructor(readonly namespace: string) {
+  constructor(
+    readonly namespace: string,
+    /** How long an upgrade blocked by another tab may wait before the open fails. */
+    private readonly blockedTimeoutMs = 5000,
+  ) {
     this.name = dbName(namespace);
   }
 
@@ -122,11 +126,20 @@ export class IdbStore implements Store {
 
   async clear(): Promise<void> {
     this.#drop();
+    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      // Other tabs close their connection on 'versionchange' (see #connection), so this is not blocked for long.
-      await deleteDB(this.name);
+      await new Promise<void>((resolve, reject) => {
+        // Our own connections close on 'versionchange' (see #open); only a tab running older code can block this.
+        const blocked = (): void => {
+          timer ??= setTimeout(() => reject(new StorageError(`Deleting "${this.name}" is blocked by another tab that keeps it open; it completes once that tab closes.`)), this.blockedTimeoutMs);
+        };
+        deleteDB(this.name, { blocked }).then(resolve, reject);
+      });
     } catch (e) {
+      if (e instanceof StorageError) throw e;
       throw new StorageError(`Could not delete the IndexedDB database "${this.name}": ${String(e)}`, { cause: e });
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -169,8 +182,15 @@ export class IdbStore implements Store {
   }
 
   async #open(): Promise<IDBPDatabase<TastebudDB>> {
-    const db = await openDB<TastebudDB>(this.name, DB_VERSION, {
+    let onBlocked = (): void => undefined;
+    const blocked = new Promise<never>((_, reject) => {
+      // An open tab running an older schema without a versionchange handler would block the upgrade forever;
+      // give up after a while so openStore can fall back instead of hanging createRecommender().
+      onBlocked = () => setTimeout(() => reject(new StorageError(`Upgrading the IndexedDB database "${this.name}" is blocked by another tab that keeps an older version open; close the shop's other tabs.`)), this.blockedTimeoutMs);
+    });
+    const opening = openDB<TastebudDB>(this.name, DB_VERSION, {
       upgrade: upgradeSchema,
+      blocked: () => onBlocked(),
       // Another tab deletes (forget) or upgrades the database: let it, and reconnect on our next use.
       blocking: () => this.#drop(),
       terminated: () => {
@@ -178,8 +198,13 @@ export class IdbStore implements Store {
         this.#opening = null;
       },
     });
-    this.#db = db;
-    return db;
+    try {
+      this.#db = await Promise.race([opening, blocked]);
+    } catch (e) {
+      void opening.then((late) => late.close(), () => undefined); // if it still opens later, do not leak it
+      throw e;
+    }
+    return this.#db;
   }
 
   async #exists(): Promise<boolean> {

@@ -10,6 +10,8 @@ import type { Store } from './types.ts';
 export interface OpenStoreOptions {
   /** false: never touch IndexedDB (no consent to store on the device); the memory store is used. */
   persist?: boolean;
+  /** How long opening may stay blocked by a tab holding an older schema version before falling back (ms). */
+  blockedTimeoutMs?: number;
 }
 
 const NAMESPACE_RE = /^[\w.\-:@]{1,100}$/;
@@ -27,7 +29,7 @@ export async function openStore(namespace: string, options: OpenStoreOptions = {
   if (options.persist === false) return createMemoryStore();
   try {
     if (typeof indexedDB === 'undefined') throw new Error('indexedDB is not defined in this context');
-    return await openIdbStore(namespace);
+    return await openIdbStore(namespace, options.blockedTimeoutMs);
   } catch (e) {
     const reason = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
     if (!warned) {

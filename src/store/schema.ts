@@ -47,8 +47,21 @@ type UpgradeTx = IDBPTransaction<TastebudDB, StoreNames<TastebudDB>[], 'versionc
  * @example openDB<TastebudDB>(dbName(ns), DB_VERSION, { upgrade: upgradeSchema })
  */
 export async function upgradeSchema(db: IDBPDatabase<TastebudDB>, oldVersion: number, _newVersion: number | null, tx: UpgradeTx): Promise<void> {
-  if (oldVersion < 1) createV1(db);
-  if (oldVersion < 2) await migrateV1toV2(db, tx);
+  // A failed migration aborts this transaction and the open request reports it; `done` need not report it again.
+  tx.done.catch(() => undefined);
+  try {
+    if (oldVersion < 1) createV1(db);
+    if (oldVersion < 2) await migrateV1toV2(db, tx);
+  } catch (e) {
+    // idb does not watch this promise: abort explicitly so a half-done migration never commits (the open then
+    // fails and openStore falls back to memory).
+    console.warn(`tastebud: migrating ${db.name} from v${oldVersion} failed; nothing was changed.`, e);
+    try {
+      tx.abort();
+    } catch {
+      // already aborted (e.g. by a failed index build)
+    }
+  }
 }
 
 function createV1(db: IDBPDatabase<TastebudDB>): void {
@@ -62,11 +75,13 @@ async function migrateV1toV2(db: IDBPDatabase<TastebudDB>, tx: UpgradeTx): Promi
   tx.objectStore('events').createIndex('by-event-id', 'eventId', { unique: true });
   db.createObjectStore('models', { keyPath: 'modelVersion' }).createIndex('by-saved-at', 'savedAt');
   const userState = db.createObjectStore('userState');
+  const untyped = db as unknown as IDBPDatabase;
+  if (!untyped.objectStoreNames.contains('state')) return;
   const untypedTx = tx as unknown as IDBPTransaction<unknown, string[], 'versionchange'>;
   const old = (await untypedTx.objectStore('state').get('user')) as V1UserState | undefined;
   if (old) {
     const { userVector, ...rest } = old;
     await userState.put({ ...rest, userVector: Float32Array.from(userVector) }, USER_STATE_KEY);
   }
-  (db as unknown as IDBPDatabase).deleteObjectStore('state');
+  untyped.deleteObjectStore('state');
 }

@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { openIdbStore } from '../../src/store/idb_store.ts';
 import { DB_VERSION, dbName } from '../../src/store/schema.ts';
 import { StorageError } from '../../src/errors.ts';
@@ -122,8 +122,21 @@ describe('IdbStore namespaces and clear', () => {
   });
 });
 
+describe('IdbStore and other tabs', () => {
+  it('clear() reports a delete blocked by a connection that ignores versionchange', async () => {
+    const s = await openIdbStore('shop', 50);
+    await s.appendEvents([ev('x', 1)]);
+    const stubborn = await new Promise<IDBDatabase>((resolve) => {
+      const req = indexedDB.open(dbName('shop'));
+      req.onsuccess = () => resolve(req.result);
+    });
+    await expect(s.clear()).rejects.toThrow(/blocked by another tab/);
+    stubborn.close();
+  });
+});
+
 describe('schema migrations', () => {
-  async function createV1(name: string): Promise<void> {
+  async function createV1(name: string, extra: object[] = []): Promise<void> {
     // Written with the raw API, exactly as the v1 code wrote it.
     await new Promise<void>((resolve, reject) => {
       const req = indexedDB.open(name, 1);
@@ -133,6 +146,7 @@ describe('schema migrations', () => {
         const state = db.createObjectStore('state');
         events.add({ itemId: 'old-1', type: 'view', timestamp: 10 });
         events.add({ itemId: 'old-2', type: 'purchase', timestamp: 20 });
+        for (const e of extra) events.add(e);
         state.put({ modelVersion: 'm0', lastSeq: 2, updatedAt: 30, userVector: [0.5, -1, 2] }, 'user');
       };
       req.onsuccess = () => {
@@ -157,6 +171,29 @@ describe('schema migrations', () => {
     expect(added.map((e) => e.seq)).toEqual([3]);
     await s.saveModel(model('m1', 1));
     expect((await s.loadModel())?.modelVersion).toBe('m1');
+  });
+
+  it('leaves a v1 database untouched when its migration fails', async () => {
+    // Two v1 records sharing an eventId make the unique index of v2 impossible to build.
+    const dup = { itemId: 'bad', type: 'view', timestamp: 1, eventId: 'same' };
+    await createV1(dbName('shop'), [dup, dup]);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    await expect(openIdbStore('shop')).rejects.toThrow();
+    expect(warn).toHaveBeenCalledTimes(1);
+    warn.mockRestore();
+    expect((await indexedDB.databases()).find((d) => d.name === dbName('shop'))?.version).toBe(1);
+    // The v1 data is still there, readable by the old code.
+    const count = await new Promise<number>((resolve) => {
+      const req = indexedDB.open(dbName('shop'), 1);
+      req.onsuccess = () => {
+        const c = req.result.transaction('events').objectStore('events').count();
+        c.onsuccess = () => {
+          req.result.close();
+          resolve(c.result);
+        };
+      };
+    });
+    expect(count).toBe(4);
   });
 
   it('creates a fresh database at the current version', async () => {

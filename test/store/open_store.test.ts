@@ -48,6 +48,20 @@ describe('openStore', () => {
     expect(String(warn.mock.calls[0][0])).toContain('InvalidStateError');
   });
 
+  it('falls back instead of hanging when a tab with an older schema blocks the upgrade', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    // An "old tab": a v1 connection that ignores versionchange.
+    const old = await new Promise<IDBDatabase>((resolve) => {
+      const req = indexedDB.open('tastebud/shop', 1);
+      req.onupgradeneeded = () => req.result.createObjectStore('events', { keyPath: 'seq', autoIncrement: true });
+      req.onsuccess = () => resolve(req.result);
+    });
+    const s = await openStore('shop', { blockedTimeoutMs: 50 });
+    expect(s.kind).toBe('memory');
+    expect(s.fallbackReason).toMatch(/blocked by another tab/);
+    old.close();
+  });
+
   it('honours persist: false and rejects bad namespaces', async () => {
     expect((await openStore('shop', { persist: false })).kind).toBe('memory');
     expect((await indexedDB.databases()).length).toBe(0);
