@@ -45,6 +45,7 @@ export async function createRecommender(options: RecommenderOptions = {}): Promi
   const init = normalizeOptions(options);
   const useWorker = options.worker ?? typeof Worker !== 'undefined';
   if (!useWorker) return createInline(init);
+  if (typeof Worker === 'undefined') throw new InvalidInputError('worker: true needs Web Workers, which this runtime lacks; pass worker: false');
   const worker = new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module', name: `tastebud/${init.namespace}` });
   const remote = wrap<HostApi>(worker);
   const dispose = (): void => {

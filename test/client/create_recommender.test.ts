@@ -52,6 +52,7 @@ describe('createRecommender (inline)', () => {
     await expect(createRecommender({ worker: false, namespace: 'shop' })).rejects.toBeInstanceOf(InvalidInputError);
     await expect(createRecommender({ worker: false, modelData: model, bogus: 1 } as never)).rejects.toBeInstanceOf(InvalidInputError);
     await expect(createRecommender({ worker: false, modelData: model, backend: 'tpu' as never })).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(createRecommender({ worker: true, modelData: model })).rejects.toBeInstanceOf(InvalidInputError);
     await expect(make({ modelData: undefined, model: 'http://127.0.0.1:9/model.json' })).rejects.toBeInstanceOf(ModelLoadError);
     const r = await make();
     await r.track({ itemId: 'item-1' });
