@@ -65,6 +65,7 @@ const SCORE = `
 
 const ROW_GRADS = `
   fn main(index : i32) {
+    _ = F[0]; // every program binds the same inputs: keep F in the 'auto' layout
     let r = tbGroup();
     if (r >= uniforms.nRows) { return; }
     let D = uniforms.dim;
@@ -105,6 +106,7 @@ const ROW_GRADS = `
 
 const DENSE = `
   fn main(index : i32) {
+    _ = F[0]; // every program binds the same inputs: keep F in the 'auto' layout
     let D = uniforms.dim;
     let B = uniforms.nSamples;
     for (var j = i32(localId.x); j < D; j = j + ${WG}) {
@@ -138,6 +140,7 @@ const APPLY = `
     result[at] = result[at] - lr * g / (sqrt(a) + uniforms.eps);
   }
   fn main(index : i32) {
+    _ = F[0]; // every program binds the same inputs: keep F in the 'auto' layout
     let r = tbGroup();
     let D = uniforms.dim;
     if (r < uniforms.nRows) {

@@ -24,6 +24,14 @@ interface Grads {
   gB: tf.Tensor1D;
 }
 
+/**
+ * Sums rows of `x` per slot. `scatterND` adds duplicate indices and is linear in the batch on every backend;
+ * the cpu backend's `unsortedSegmentSum` costs segments x batch (tens of seconds for a 1024 batch).
+ */
+function segmentSum(x: tf.Tensor, slots: tf.Tensor1D, n: number): tf.Tensor {
+  return tf.scatterND(tf.expandDims(slots, 1), x, [n, ...x.shape.slice(1)]);
+}
+
 /** Per-sample gradients from the pre-step parameters, summed per unique row. */
 function gradients(t: ParamTensors, plan: BatchPlan, cfg: StepConfig): Grads {
   const nU = plan.userRows.length;
@@ -70,9 +78,9 @@ function gradients(t: ParamTensors, plan: BatchPlan, cfg: StepConfig): Grads {
   const gPu: tf.Tensor2D = tf.add(tf.mul(tf.mul(diff, t.w), g2), tf.mul(Pu, cfg.l2User));
   return {
     loss: tf.mean(lossVec),
-    gUser: tf.unsortedSegmentSum(gPu, uSlot, nU),
-    gItem: tf.unsortedSegmentSum(tf.add(gQ, tf.mul(Q, cfg.l2Item)) as tf.Tensor2D, seg, nI),
-    gItemBias: tf.unsortedSegmentSum(gb, seg, nI),
+    gUser: segmentSum(gPu, uSlot, nU) as tf.Tensor2D,
+    gItem: segmentSum(tf.add(gQ, tf.mul(Q, cfg.l2Item)), seg, nI) as tf.Tensor2D,
+    gItemBias: segmentSum(gb, seg, nI) as tf.Tensor1D,
     gW: tf.sum(tf.mul(tf.mul(Pu, diff), g2), 0),
     gB: plan.bpr ? tf.zeros([1]) : tf.reshape(tf.sum(g), [1]),
   };
@@ -94,6 +102,23 @@ function updateRows<T extends tf.Tensor>(table: T, acc: T, rows: Int32Array, g: 
     tf.tensorScatterUpdate(table, idx, newRows) as T,
     adagrad ? (tf.tensorScatterUpdate(acc, idx, newAcc) as T) : acc,
   ];
+}
+
+/**
+ * Pads the unique rows to a power of two with rows the batch does not touch (their gradient is 0, so they are
+ * rewritten unchanged). webgl compiles a shader per tensor shape; without buckets every batch with a new
+ * number of unique rows paid a compile (~1 s on SwiftShader).
+ */
+export function padRows(rows: Int32Array, tableSize: number): Int32Array {
+  let bucket = 8;
+  while (bucket < rows.length) bucket *= 2;
+  bucket = Math.min(bucket, tableSize);
+  if (bucket <= rows.length) return rows;
+  const out = new Int32Array(bucket);
+  out.set(rows);
+  const used = new Set(rows);
+  for (let r = 0, k = rows.length; k < bucket; r++) if (!used.has(r)) out[k++] = r;
+  return out;
 }
 
 function stepTensors(t: ParamTensors, plan: BatchPlan, cfg: StepConfig): { loss: tf.Scalar; next: ParamTensors } {
@@ -127,6 +152,8 @@ export function createTensorSparseTrainer(params: CfParams, cfg: StepConfig, sta
       if (disposed) throw new BackendError('trainer used after dispose()');
       const plan = planBatch(params, batch, cfg);
       if (plan.size === 0) return 0;
+      plan.userRows = padRows(plan.userRows, params.numUsers);
+      plan.itemRows = padRows(plan.itemRows, params.numItems);
       const { loss, next } = tf.tidy(() => stepTensors(t, plan, cfg) as never) as { loss: tf.Scalar; next: ParamTensors };
       for (const k of Object.keys(t) as (keyof ParamTensors)[]) if (next[k] !== t[k]) t[k].dispose();
       t = next;

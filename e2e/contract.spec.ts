@@ -1,0 +1,40 @@
+import { expect, test } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import type { SuiteResult } from '../test/contract/suite.ts';
+
+/**
+ * The contract suite in real Chromium, inside a Worker, on every backend: a fresh page (fresh TF.js) per
+ * backend. On this machine WebGPU runs on SwiftShader; set TASTEBUD_EXPECT_ADAPTER to your GPU's architecture
+ * (or '' for any) elsewhere.
+ */
+const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+const EXPECT_ADAPTER = process.env.TASTEBUD_EXPECT_ADAPTER ?? 'swiftshader';
+
+async function runSuite(page: Page, backend: string): Promise<SuiteResult> {
+  page.on('console', (m) => {
+    if (m.type() === 'error' || process.env.TASTEBUD_E2E_VERBOSE) console.log(`[${backend} console] ${m.text()}`);
+  });
+  await page.goto('/harness/contract.html');
+  await expect(page.getByTestId('status')).toHaveText('harness ready');
+  return page.evaluate(
+    (b) => (window as unknown as { tastebudHarness: { run(r: unknown): Promise<SuiteResult> } }).tastebudHarness.run({ task: 'contract', backend: b }),
+    backend,
+  );
+}
+
+for (const backend of BACKENDS) {
+  test(`contract suite in a Worker on ${backend}`, async ({ page }) => {
+    test.setTimeout(150_000);
+    const r = await runSuite(page, backend);
+    console.log(`[${backend}] ${r.checks.map((c) => `${c.name}:${c.ok ? 'ok' : 'FAIL'}(${c.ms}ms)`).join(' ')}`);
+    for (const c of r.checks.filter((x) => !x.ok)) console.log(`[${backend}] FAILED ${c.name}: ${JSON.stringify(c.detail)}`);
+    expect(r.backend).toBe(backend);
+    const be = r.checks.find((c) => c.name === 'backend')!;
+    expect(be.detail.active).toBe(backend);
+    if (backend === 'webgpu') expect(String(be.detail.adapter)).toContain(EXPECT_ADAPTER);
+    for (const c of r.checks) expect({ check: c.name, ok: c.ok, detail: c.detail }).toMatchObject({ check: c.name, ok: true });
+    const names = r.checks.map((c) => c.name);
+    expect(names).toEqual(expect.arrayContaining(['top-k', 'checkerboard', 'no-leaks', 'bad-input']));
+    expect(names.filter((n) => n.startsWith('trajectory:')).length).toBeGreaterThanOrEqual(4);
+  });
+}

@@ -1,0 +1,18 @@
+import { expect, test } from '@playwright/test';
+
+/** The lab page shows the backend its worker chose and a loss that falls while it trains. */
+for (const backend of ['auto', 'wasm']) {
+  test(`lab trains live on ${backend}`, async ({ page }) => {
+    await page.goto(`/lab.html?backend=${backend}&steps=60`);
+    const shown = page.getByTestId('backend');
+    await expect(shown).toHaveText(/^(webgpu|webgl|wasm|cpu)$/);
+    if (backend !== 'auto') await expect(shown).toHaveText(backend);
+    const loss = page.getByTestId('loss');
+    await expect(loss).toHaveAttribute('data-steps', '60', { timeout: 90_000 });
+    const first = Number(await loss.getAttribute('data-first'));
+    const last = Number(await loss.getAttribute('data-last'));
+    console.log(`[lab ${backend}] backend=${await shown.textContent()} loss ${first.toFixed(4)} -> ${last.toFixed(4)}`);
+    expect(last).toBeLessThan(first * 0.7);
+    await expect(page.getByTestId('chart').locator('polyline')).toHaveAttribute('points', /,.* /);
+  });
+}
