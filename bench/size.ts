@@ -67,6 +67,20 @@ function sizes(dist: string) {
   };
 }
 
+/** Milliseconds since navigation start: page load event, loader run, runtime import, recommender ready, first shelf. */
+interface Phases {
+  loadEvent: number;
+  loader: number;
+  runtime: number;
+  ready: number;
+  firstRec: number;
+}
+
+const medianPhases = (xs: Phases[]): Phases => {
+  const keys = Object.keys(xs[0]) as (keyof Phases)[];
+  return Object.fromEntries(keys.map((k) => [k, median(xs.map((x) => x[k]))])) as unknown as Phases;
+};
+
 async function firstRecommendation(browser: Browser, base: string, backend: string) {
   const context = await browser.newContext();
   const downloaded = new Set<string>();
@@ -81,9 +95,14 @@ async function firstRecommendation(browser: Browser, base: string, backend: stri
     });
   });
   const url = `${base}/${backend === 'auto' ? '' : `?backend=${backend}`}`;
-  const measure = async (): Promise<number> => {
+  const measure = async (): Promise<Phases> => {
     await page.waitForFunction(() => (window as unknown as { firstRec?: number }).firstRec !== undefined, null, { timeout: 120_000 });
-    return page.evaluate(() => (window as unknown as { firstRec: number }).firstRec);
+    // A string, not a function: tsx's keepNames would wrap inner helpers in a __name() the page lacks.
+    return page.evaluate(`(() => {
+      const at = (n) => performance.getEntriesByName(n)[0]?.startTime ?? NaN;
+      const nav = performance.getEntriesByType('navigation')[0];
+      return { loadEvent: nav.loadEventEnd, loader: at('tastebud:loader'), runtime: at('tastebud:load'), ready: at('tastebud:ready'), firstRec: window.firstRec };
+    })()`) as Promise<Phases>;
   };
   await page.goto(url);
   const cold = await measure();
@@ -98,10 +117,10 @@ async function startup(dist: string) {
   const server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--outDir', dist, '--port', String(PORT), '--strictPort'], { stdio: 'ignore' });
   await new Promise((r) => setTimeout(r, 2500));
   const browser = await chromium.launch({ executablePath: process.env.TASTEBUD_CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-quic'] });
-  const out: Record<string, { backend: string; coldMs: number; warmMs: number; runs: { cold: number; warm: number }[]; downloadGzip: number }> = {};
+  const out: Record<string, { backend: string; cold: Phases; warm: Phases; downloadGzip: number }> = {};
   try {
     for (const backend of BACKENDS) {
-      const runs = [];
+      const runs: { cold: Phases; warm: Phases }[] = [];
       let files: string[] = [];
       let used = '';
       for (let i = 0; i < RUNS; i++) {
@@ -111,8 +130,8 @@ async function startup(dist: string) {
         used = r.backendUsed ?? '';
       }
       const downloadGzip = files.reduce((s, f) => s + gz(join(dist, 'assets', f)), 0);
-      out[backend] = { backend: used, coldMs: median(runs.map((r) => r.cold)), warmMs: median(runs.map((r) => r.warm)), runs, downloadGzip };
-      console.log(`${backend}: backend ${used}, first recommendation cold ${out[backend].coldMs.toFixed(0)} ms, warm ${out[backend].warmMs.toFixed(0)} ms, JS+wasm ${kb(downloadGzip)} gz`);
+      out[backend] = { backend: used, cold: medianPhases(runs.map((r) => r.cold)), warm: medianPhases(runs.map((r) => r.warm)), downloadGzip };
+      console.log(`${backend}: backend ${used}, first recommendation cold ${out[backend].cold.firstRec.toFixed(0)} ms, warm ${out[backend].warm.firstRec.toFixed(0)} ms, JS+wasm ${kb(downloadGzip)} gz`);
     }
   } finally {
     await browser.close();
@@ -122,7 +141,8 @@ async function startup(dist: string) {
 }
 
 function markdown(s: ReturnType<typeof sizes>, t: Awaited<ReturnType<typeof startup>>): string {
-  const rows = Object.entries(t).map(([k, v]) => `| ${k} | ${v.backend} | ${v.coldMs.toFixed(0)} | ${v.warmMs.toFixed(0)} | ${kb(v.downloadGzip)} |`);
+  const f = (p: Phases): string => `**${p.firstRec.toFixed(0)}** (load ${p.loadEvent.toFixed(0)} · runtime ${p.runtime.toFixed(0)} · ready ${p.ready.toFixed(0)})`;
+  const rows = Object.entries(t).map(([k, v]) => `| ${k} | ${v.backend} | ${f(v.cold)} | ${f(v.warm)} | ${kb(v.downloadGzip)} |`);
   return [
     '# tastebud size and startup',
     '',
@@ -131,7 +151,9 @@ function markdown(s: ReturnType<typeof sizes>, t: Awaited<ReturnType<typeof star
     `Worker \`${s.worker.file}\`: entry ${kb(s.worker.entryGzip)}; everything it can import (every backend) ${kb(s.worker.allReachableGzip)} gzip — vs ${kb(s.worker.tfMinJsGzip)} for the whole tf.min.js.`,
     `WASM binaries (gzip): ${Object.entries(s.worker.wasmGzip).map(([f, n]) => `${f} ${kb(n)}`).join(', ')}.`,
     '',
-    `Page load → first recommendation rendered, headless Chromium, median of ${RUNS} (ms). Download = JS + wasm the page fetched for that backend (gzip -9).`,
+    `Page load → first recommendation rendered, headless Chromium, median of ${RUNS}, ms since navigation start; in brackets`,
+    'the page load event, the runtime import (after load + idle), and the recommender ready (worker, backend, model, state).',
+    'Download = JS + wasm the page fetched for that backend (gzip -9).',
     '',
     '| requested | backend used | cold (empty storage) | warm (reload) | download |',
     '|---|---|---|---|---|',

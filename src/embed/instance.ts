@@ -30,6 +30,12 @@ export function warnOnce(e: unknown): void {
   console.warn(`tastebud: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)} (further warnings suppressed)`);
 }
 
+/** A User Timing mark (shown in DevTools' performance panel, read by bench/size.ts); returns `value`. */
+function mark<T>(name: string, value: T): T {
+  performance?.mark?.(name);
+  return value;
+}
+
 type Call = (rec: EmbedRecommender, args: unknown[]) => Promise<unknown> | unknown;
 
 const CALLS: Record<string, Call> = {
@@ -54,8 +60,9 @@ export function createInstance(options: EmbedOptions, importRuntime: (url: strin
   let consent = options.consent;
   let loading: Promise<EmbedRecommender | undefined> | undefined;
   const load = (): Promise<EmbedRecommender | undefined> =>
-    (loading ??= importRuntime(options.runtime)
+    (loading ??= mark('tastebud:load', importRuntime(options.runtime))
       .then((m) => m.start({ ...options, consent }))
+      .then((r) => mark('tastebud:ready', r))
       .catch((e) => (warnOnce(e), undefined)));
 
   const track = async (events: TrackEvent[]): Promise<unknown> => {

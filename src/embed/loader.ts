@@ -88,6 +88,7 @@ function boot(): void {
 }
 
 try {
+  performance.mark('tastebud:loader');
   boot();
 } catch (e) {
   warnOnce(e);

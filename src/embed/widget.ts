@@ -58,6 +58,7 @@ export class TastebudRecs extends HTMLElement {
         explain: async (id) => explanationText(await entry.recommender.explain(id), (x) => String(entry.describe(x).title ?? x)),
       });
       this.setAttribute('aria-busy', 'false');
+      if (!performance.getEntriesByName('tastebud:first-render').length) performance.mark('tastebud:first-render');
       this.dispatchEvent(new CustomEvent('tastebud:render', { bubbles: true, detail: { items: recs.map((r) => r.itemId) } }));
     } catch (e) {
       warn(e);
