@@ -62,6 +62,8 @@ export interface Stats {
   /** Loss of the last learning steps, oldest first (bounded). */
   lossHistory: number[];
   storage: 'indexeddb' | 'memory';
+  /** Why storage is 'memory' when IndexedDB was wanted: the exact error (private mode, blocked, missing). */
+  storageFallbackReason?: string;
   /** navigator.storage.persisted() where known. */
   persistent: boolean | null;
   /** True when this instance leads learning for its namespace (multi-tab). */

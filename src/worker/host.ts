@@ -95,7 +95,8 @@ export class RecommenderHost implements HostApi {
   async stats(): Promise<Stats> {
     const run = this.#ready();
     const s = await run.engine.stats();
-    return { ...s, storage: run.store.kind, leader: run.leadership?.isLeader ?? true, persistent: await persisted() };
+    const fallback = run.store.fallbackReason;
+    return { ...s, storage: run.store.kind, ...(fallback && { storageFallbackReason: fallback }), leader: run.leadership?.isLeader ?? true, persistent: await persisted() };
   }
 
   exportData(): Promise<ExportedData> {

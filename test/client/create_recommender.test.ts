@@ -121,3 +121,42 @@ describe('across a real comlink boundary', () => {
     await expect(r.stats()).rejects.toBeInstanceOf(ClosedError);
   });
 });
+
+describe('model versions through createRecommender', () => {
+  it('downloads a newly published version, keeps the shopper’s events, then serves it from the cache', async () => {
+    const { encodeArtefact } = await import('../../src/artefact/index.ts');
+    const files = new Map<string, ArrayBuffer | string>();
+    const publish = (version: string) => {
+      const a = encodeArtefact(createTinyModel({ numItems: 120, modelVersion: version }));
+      files.set('model.json', JSON.stringify(a.modelJson));
+      for (const s of a.shards) files.set(s.path, s.data);
+    };
+    const fetched: string[] = [];
+    const fakeFetch = async (url: string | URL) => {
+      const name = String(url).split('/').pop()!;
+      fetched.push(name);
+      return files.has(name) ? new Response(files.get(name)!) : new Response('', { status: 404 });
+    };
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = fakeFetch as typeof fetch;
+    try {
+      const opts = { model: 'https://shop.example/m/model.json', modelData: undefined };
+      publish('v1');
+      const one = await make(opts);
+      expect(one.ready).toMatchObject({ modelVersion: 'v1', modelSource: 'network' });
+      await one.track([{ itemId: 'item-1' }, { itemId: 'item-5' }]);
+      await one.close();
+      publish('v2');
+      const two = await make(opts);
+      expect(two.ready).toMatchObject({ modelVersion: 'v2', modelSource: 'network' });
+      expect((await two.exportData()).events.map((e) => e.itemId)).toEqual(['item-1', 'item-5']);
+      await two.close();
+      fetched.length = 0;
+      const three = await make(opts);
+      expect(three.ready).toMatchObject({ modelVersion: 'v2', modelSource: 'cache' });
+      expect(fetched).toEqual(['model.json']);
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+  });
+});
