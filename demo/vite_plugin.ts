@@ -6,7 +6,7 @@
  * - after the bundle, builds the standalone loader `tastebud.js` (vite.embed.config.ts) into the same outDir.
  */
 import { resolve } from 'node:path';
-import { build, type Plugin, type UserConfig } from 'vite';
+import { build, type Plugin, type UserConfig, type ViteDevServer } from 'vite';
 
 const root = resolve(import.meta.dirname, '..');
 const FIXED_NAMES = new Set(['tastebud-runtime']);
@@ -22,6 +22,36 @@ function addRuntimeEntry(config: UserConfig): void {
   ro.preserveEntrySignatures = 'exports-only';
   const output = (Array.isArray(ro.output) ? ro.output[0] : (ro.output ??= {})) as { entryFileNames?: unknown };
   output.entryFileNames = (chunk: { name: string }) => (FIXED_NAMES.has(chunk.name) ? '[name].js' : 'assets/[name]-[hash].js');
+}
+
+async function prepareModel(warn: (m: string) => void): Promise<void> {
+  // @ts-expect-error plain .mjs module without types
+  const { prepare } = (await import('./prepare.mjs')) as { prepare: () => unknown };
+  try {
+    prepare();
+  } catch (e) {
+    warn(`the demo model could not be prepared: ${(e as Error).message}`);
+  }
+}
+
+/** Dev server: `/tastebud.js` is the loader built on request, `/tastebud-runtime.js` the runtime's source module. */
+function serveEmbedInDev(server: ViteDevServer): void {
+  server.middlewares.use((req, res, next) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (path === '/tastebud-runtime.js') {
+      res.statusCode = 302;
+      res.setHeader('location', '/src/embed/runtime.ts');
+      return res.end();
+    }
+    if (path !== '/tastebud.js') return next();
+    build({ configFile: resolve(root, 'vite.embed.config.ts'), logLevel: 'warn', build: { write: false } })
+      .then((out) => {
+        const result = (Array.isArray(out) ? out[0] : out) as { output: { code?: string }[] };
+        res.setHeader('content-type', 'text/javascript');
+        res.end(result.output[0].code ?? '');
+      })
+      .catch(next);
+  });
 }
 
 /**
@@ -41,15 +71,12 @@ export function tastebudDemo(): Plugin {
     configResolved(c) {
       outDir = resolve(c.root, c.build.outDir);
     },
+    async configureServer(server) {
+      await prepareModel((m) => server.config.logger.warn(m));
+      serveEmbedInDev(server);
+    },
     async buildStart() {
-      if (!isBuild) return;
-      // @ts-expect-error plain .mjs module without types
-      const { prepare } = (await import('./prepare.mjs')) as { prepare: () => unknown };
-      try {
-        prepare();
-      } catch (e) {
-        this.warn(`the demo model could not be prepared: ${(e as Error).message}`);
-      }
+      if (isBuild) await prepareModel((m) => this.warn(m));
     },
     async closeBundle() {
       if (!isBuild) return;
