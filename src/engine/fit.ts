@@ -58,7 +58,13 @@ export function fitTerms(ctx: ModelContext, s: LocalState, cfg: LearnerConfig): 
   const drop = cfg.denoise ? Math.floor(cfg.truncateRate * Math.max(0, older)) : 0;
   if (drop > 0) {
     const z = w.map((wj, j) => wj * s.p[j]);
-    const scored = known.slice(0, older).map((e) => ({ e, s: scoreRow(itemRow(ctx, s, ctx.index.get(e.itemId)!), z) }));
+    // global rows: a touched row's own delta was learned from the very click under suspicion
+    const d = ctx.dim;
+    const globalRow = (e: HistoryEntry): Float32Array => {
+      const i = ctx.index.get(e.itemId)!;
+      return ctx.itemEmb.subarray(i * d, i * d + d);
+    };
+    const scored = known.slice(0, older).map((e) => ({ e, s: scoreRow(globalRow(e), z) }));
     scored.sort((a, b) => a.s - b.s);
     const dropped = new Set(scored.slice(0, drop).map((x) => x.e));
     entries = known.filter((e) => !dropped.has(e));

@@ -31,6 +31,17 @@ export interface ModelContext {
  * ctx.index.get('sku-1'); // 0
  */
 export function createModelContext(model: GlobalModel, sampler: 'uniform' | 'popularity'): ModelContext {
+  // a model object is immutable by contract, so engines over the same model (tabs, the bench) share the work
+  const cached = contexts.get(model)?.[sampler];
+  if (cached) return cached;
+  const ctx = buildContext(model, sampler);
+  contexts.set(model, { ...contexts.get(model), [sampler]: ctx });
+  return ctx;
+}
+
+const contexts = new WeakMap<GlobalModel, Partial<Record<'uniform' | 'popularity', ModelContext>>>();
+
+function buildContext(model: GlobalModel, sampler: 'uniform' | 'popularity'): ModelContext {
   checkShapes(model);
   const n = model.itemIds.length;
   const index = new Map<string, number>();

@@ -34,7 +34,7 @@ export function makeModel({ numItems = 40, dim = 8, version = 'v1', seed = 7, co
     popularity[i] = 10 + (i % half);
   }
   const itemBias = Float32Array.from(popularity, (c) => (c > 0 ? Math.log(c) * 0.1 : 0));
-  const itemAttributes = itemIds.map((id) => ({ category: id.startsWith('red') ? 'red' : id.startsWith('blue') ? 'blue' : 'new' }));
+  const itemAttributes = itemIds.map((id) => ({ category: id.includes('red') ? 'red' : id.includes('blue') ? 'blue' : 'new' }));
   return {
     formatVersion: 1,
     modelVersion: version,
