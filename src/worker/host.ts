@@ -54,9 +54,10 @@ export class RecommenderHost implements HostApi {
     this.#consent = o.consent;
     const choice = await chooseBackend(o.backend);
     const store = withEventIds(await openStore(o.namespace), () => this.#announce('updated'));
+    let scanner: CatalogueScanner | null = null;
     try {
       const { model, source } = o.modelData ? { model: o.modelData, source: 'memory' } : await loadGlobalModel({ url: o.model ?? '', store, maxBytes: o.maxModelBytes });
-      const scanner = backendScanner(model, choice);
+      scanner = backendScanner(model, choice);
       const learner = { maxEvents: o.maxEvents, keepEvents: Math.ceil(o.maxEvents / 2) };
       const engine = await createEngine({ model, store, namespace: o.namespace, backend: choice, learner, ...(scanner && { scanner }) });
       const report: InitReport = { backend: choice.backend, storage: store.kind, modelVersion: model.modelVersion, modelSource: source };
@@ -66,6 +67,7 @@ export class RecommenderHost implements HostApi {
       if (o.multiTab && store.kind === 'indexeddb') this.#joinTabs(o.namespace);
       return report;
     } catch (e) {
+      scanner?.dispose();
       await store.close().catch(() => undefined);
       throw e;
     }
