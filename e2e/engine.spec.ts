@@ -126,9 +126,18 @@ test('errors keep their class across the worker boundary', async ({ context }) =
     expect(out, verb).toMatchObject({ ok: false, name, instanceOfOwnClass: true, instanceOfTastebudError: true });
   }
   expect(await call(page, 'stats')).toMatchObject({ eventsStored: 0 });
+  await call(page, 'track', { itemId: 'item-4' });
+  const stored = await call<{ events: unknown[]; userVector: number[] }>(page, 'exportData');
   await call(page, 'close');
   const closed = await page.evaluate(() => tb.call('recommend'));
   expect(closed).toMatchObject({ ok: false, name: 'ClosedError', instanceOfOwnClass: true });
+  // A malformed artefact for the same namespace: ModelLoadError, and the shopper's stored state is untouched.
+  await context.route('**/bad-model/model.json', (route) => route.fulfill({ body: '{"format":"tastebud-global-model","weightsManifest":[]}', contentType: 'application/json' }));
+  const bad = await page.evaluate(() => tb.create({ model: '/bad-model/model.json', namespace: 'errors', backend: ['cpu'] }));
+  expect(bad).toMatchObject({ ok: false, name: 'ModelLoadError', instanceOfOwnClass: true });
+  await create(page, { synthetic: { numItems: 100 }, namespace: 'errors', backend: ['cpu'] });
+  const again = await call<{ events: unknown[]; userVector: number[] }>(page, 'exportData');
+  expect([again.events, again.userVector]).toEqual([stored.events, stored.userVector]);
 });
 
 async function leaderOf(pages: Page[]): Promise<number> {
