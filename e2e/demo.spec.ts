@@ -15,6 +15,7 @@ async function shot(page: Page, info: TestInfo, name: string): Promise<void> {
   // The README's screenshot: TASTEBUD_DOCS_SCREENSHOT=1 npx playwright test e2e/demo.spec.ts -g "five clicks"
   if (process.env.TASTEBUD_DOCS_SCREENSHOT && name === 'demo') {
     mkdirSync('docs', { recursive: true });
+    await page.setViewportSize({ width: 1360, height: 900 });
     await page.screenshot({ path: `docs/${name}.png` });
   }
 }

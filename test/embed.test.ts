@@ -135,3 +135,16 @@ describe('analytics pick-up', () => {
     expect(seen).toEqual([['Product Viewed', { product_id: 'a' }], ['Product Added', { product_id: 'b' }]]);
   });
 });
+
+describe('explanation text', async () => {
+  const { explanationText } = await import('../src/embed/explain_text.ts');
+  const ev = (itemId: string, type: 'view' | 'add_to_cart', contribution: number) => ({ itemId, type, timestamp: 0, contribution });
+  it('names the shopper’s own events, strongest first, and falls back to popularity', () => {
+    const title = (id: string): string => `T-${id}`;
+    expect(explanationText({ itemId: 'x', because: [ev('a', 'view', 2), ev('b', 'view', 1), ev('c', 'view', 0.5)], popularity: 0.1 }, title))
+      .toBe('Because you viewed “T-a” and “T-b”.');
+    expect(explanationText({ itemId: 'x', because: [ev('a', 'add_to_cart', 2), ev('b', 'view', 1)], popularity: 0.9 }, title))
+      .toBe('Because you added “T-a” to your cart and viewed “T-b”. Also popular overall.');
+    expect(explanationText({ itemId: 'x', because: [ev('a', 'view', -1)], popularity: 1 }, title)).toBe('Popular with shoppers right now.');
+  });
+});

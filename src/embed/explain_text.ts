@@ -4,11 +4,11 @@
  */
 import type { EventType, Explanation } from '../engine/api.ts';
 
-const VERBS: Record<EventType, string> = {
-  view: 'viewed',
-  select: 'looked at',
-  add_to_cart: 'added to your cart',
-  purchase: 'bought',
+const PHRASES: Record<EventType, [string, string]> = {
+  view: ['viewed ', ''],
+  select: ['looked at ', ''],
+  add_to_cart: ['added ', ' to your cart'],
+  purchase: ['bought ', ''],
 };
 
 /**
@@ -19,7 +19,13 @@ const VERBS: Record<EventType, string> = {
 export function explanationText(e: Explanation, titleOf: (itemId: string) => string): string {
   const because = e.because.filter((b) => b.contribution > 0).slice(0, 2);
   if (because.length === 0) return 'Popular with shoppers right now.';
-  const parts = because.map((b) => `${VERBS[b.type] ?? 'viewed'} “${titleOf(b.itemId)}”`);
+  const [verb, tail0] = PHRASES[because[0].type] ?? PHRASES.view;
+  const titles = because.map((b) => `“${titleOf(b.itemId)}”`);
+  // One verb when both events share it: "looked at “A” and “B”", not "looked at “A” and looked at “B”".
+  const same = because.every((b) => b.type === because[0].type);
+  const parts = same
+    ? [`${verb}${titles.join(' and ')}${tail0}`]
+    : because.map((b, i) => `${(PHRASES[b.type] ?? PHRASES.view)[0]}${titles[i]}${(PHRASES[b.type] ?? PHRASES.view)[1]}`);
   const tail = e.popularity > 0.5 ? ' Also popular overall.' : '';
   return `Because you ${parts.join(' and ')}.${tail}`;
 }
