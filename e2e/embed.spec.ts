@@ -3,6 +3,7 @@
  * the snippet's queue, GA4 and Segment pick-up, consent and Global Privacy Control, loading twice, never throwing,
  * and the widget rendering hostile item data as text (default template and the shop's own).
  */
+import { gzipSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
 
 const MODEL = '/generated/model/model.json';
@@ -151,4 +152,16 @@ test('the widget renders hostile item data as text, in the default template and 
   await expect(page.locator('#plain .tb-why').first()).toHaveAttribute('aria-expanded', 'true');
   await page.waitForTimeout(300);
   expect(dialogs).toEqual([]);
+});
+
+test('the built loader is a classic script of at most 5 KB gzipped, without TF.js', async ({ request }) => {
+  const res = await request.get('/tastebud.js');
+  expect(res.ok()).toBe(true);
+  const body = await res.body();
+  const text = body.toString('utf8');
+  expect(gzipSync(body, { level: 9 }).length).toBeLessThanOrEqual(5 * 1024);
+  expect(text).not.toMatch(/@tensorflow|registerKernel/);
+  // No static import/export: `<script async src>` (a classic script) must be able to run it.
+  expect(text).not.toMatch(/^\s*(import|export)[\s{*]/m);
+  expect(text).toContain('import(');
 });
