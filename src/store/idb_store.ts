@@ -46,7 +46,7 @@ export class IdbStore implements Store {
     if (events.length === 0) return [];
     return this.#write(async (db) => {
       // 'strict': the commit is flushed to disk before `track` resolves (Chromium's default is 'relaxed').
-      const tx = db.transaction('events', 'readwrite', { durability: 'strict' });
+      const tx = quiet(db.transaction('events', 'readwrite', { durability: 'strict' }));
       const out: StoredEvent[] = [];
       try {
         for (const e of events) {
@@ -57,7 +57,7 @@ export class IdbStore implements Store {
           out.push({ ...record, seq });
         }
       } catch (e) {
-        abortQuietly(tx); // a synchronous DataError does not abort by itself: the batch must be all-or-nothing
+        abort(tx); // a synchronous DataError does not abort by itself: the batch must be all-or-nothing
         throw e;
       }
       await tx.done;
@@ -65,23 +65,19 @@ export class IdbStore implements Store {
     });
   }
 
-  async readEvents(afterSeq = 0): Promise<StoredEvent[]> {
-    const db = await this.#readable();
-    if (!db) return [];
-    return db.getAll('events', IDBKeyRange.lowerBound(afterSeq, true));
+  readEvents(afterSeq = 0): Promise<StoredEvent[]> {
+    return this.#read([], (db) => db.getAll('events', IDBKeyRange.lowerBound(afterSeq, true)));
   }
 
-  async countEvents(): Promise<number> {
-    const db = await this.#readable();
-    return db ? db.count('events') : 0;
+  countEvents(): Promise<number> {
+    return this.#read(0, (db) => db.count('events'));
   }
 
   async compactEvents(keep: number): Promise<number> {
     if (!Number.isInteger(keep) || keep < 0) throw new StorageError(`compactEvents(keep) needs a non-negative integer, got ${keep}`);
-    const db = await this.#readable();
-    if (!db) return 0;
-    return this.#write(async () => {
-      const tx = db.transaction('events', 'readwrite');
+    if (!(await this.#exists())) return 0;
+    return this.#write(async (db) => {
+      const tx = quiet(db.transaction('events', 'readwrite'));
       const drop = (await tx.store.count()) - keep;
       if (drop <= 0) return 0;
       let cursor = await tx.store.openKeyCursor();
@@ -93,9 +89,8 @@ export class IdbStore implements Store {
     });
   }
 
-  async loadUserState(): Promise<UserStateRecord | undefined> {
-    const db = await this.#readable();
-    return db ? db.get('userState', USER_STATE_KEY) : undefined;
+  loadUserState(): Promise<UserStateRecord | undefined> {
+    return this.#read(undefined, (db) => db.get('userState', USER_STATE_KEY));
   }
 
   async saveUserState(state: UserStateRecord): Promise<void> {
@@ -103,17 +98,17 @@ export class IdbStore implements Store {
     await this.#write((db) => db.put('userState', state, USER_STATE_KEY));
   }
 
-  async loadModel(modelVersion?: string): Promise<CachedModelRecord | undefined> {
-    const db = await this.#readable();
-    if (!db) return undefined;
-    if (modelVersion !== undefined) return db.get('models', modelVersion);
-    const cursor = await db.transaction('models').store.index('by-saved-at').openCursor(null, 'prev');
-    return cursor?.value;
+  loadModel(modelVersion?: string): Promise<CachedModelRecord | undefined> {
+    return this.#read(undefined, async (db) => {
+      if (modelVersion !== undefined) return db.get('models', modelVersion);
+      const cursor = await quiet(db.transaction('models')).store.index('by-saved-at').openCursor(null, 'prev');
+      return cursor?.value;
+    });
   }
 
   async saveModel(record: CachedModelRecord): Promise<void> {
     await this.#write(async (db) => {
-      const tx = db.transaction('models', 'readwrite');
+      const tx = quiet(db.transaction('models', 'readwrite'));
       await tx.store.put(record);
       // Bounded growth: keep the newest MODELS_KEPT versions.
       let cursor = await tx.store.index('by-saved-at').openCursor(null, 'prev');
@@ -154,18 +149,31 @@ export class IdbStore implements Store {
     this.#opening = null;
   }
 
-  /** The open connection for a read; null when the database does not exist (deleted by forget in any tab). */
-  async #readable(): Promise<IDBPDatabase<TastebudDB> | null> {
-    return this.#connection(false);
+  /** A read; `empty` when the database does not exist (deleted by forget in any tab): reads never create it. */
+  async #read<T>(empty: T, op: (db: IDBPDatabase<TastebudDB>) => Promise<T>): Promise<T> {
+    return this.#retry('read', async () => {
+      const db = await this.#connection(false);
+      return db ? op(db) : empty;
+    });
   }
 
   async #write<T>(op: (db: IDBPDatabase<TastebudDB>) => Promise<T>): Promise<T> {
-    const db = await this.#connection(true);
-    try {
-      return await op(db!);
-    } catch (e) {
-      if (e instanceof StorageError) throw e;
-      throw new StorageError(`IndexedDB write failed in "${this.name}" (${errorText(e)}); nothing was changed.`, { cause: e });
+    return this.#retry('write', async () => op((await this.#connection(true))!));
+  }
+
+  /** Runs `op`, once more on a fresh connection if another tab's forget closed ours mid-way; errors become StorageError. */
+  async #retry<T>(what: 'read' | 'write', op: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await op();
+      } catch (e) {
+        if (e instanceof StorageError) throw e;
+        if (attempt === 0 && (e as Error)?.name === 'InvalidStateError' && !this.#closed) {
+          this.#drop();
+          continue;
+        }
+        throw new StorageError(`IndexedDB ${what} failed in "${this.name}" (${errorText(e)})${what === 'write' ? '; nothing was changed' : ''}.`, { cause: e });
+      }
     }
   }
 
@@ -218,8 +226,13 @@ function errorText(e: unknown): string {
   return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
 }
 
-function abortQuietly(tx: { abort(): void; done: Promise<void> }): void {
-  tx.done.catch(() => undefined); // the abort rejects `done`; the caller already has the real error
+/** A transaction whose `done` may reject without an unhandled rejection (callers that care await it). */
+function quiet<T extends { done: Promise<void> }>(tx: T): T {
+  tx.done.catch(() => undefined);
+  return tx;
+}
+
+function abort(tx: { abort(): void }): void {
   try {
     tx.abort();
   } catch {
