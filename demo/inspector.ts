@@ -31,6 +31,7 @@ interface Panel {
   loss: HTMLElement;
   why: HTMLOListElement;
   data: HTMLElement;
+  privacy: HTMLElement;
 }
 
 function layout(root: HTMLElement, params: URLSearchParams): Panel {
@@ -47,6 +48,7 @@ function layout(root: HTMLElement, params: URLSearchParams): Panel {
     loss: h('div', { className: 'loss' }),
     why: testid(h('ol', { className: 'why' }), 'why'),
     data: h('div', { className: 'data' }),
+    privacy: h('div', { className: 'privacy' }),
   };
   const section = (title: string, ...body: Node[]): HTMLElement => h('section', {}, h('h2', { textContent: title }), ...body);
   root.replaceChildren(
@@ -54,7 +56,7 @@ function layout(root: HTMLElement, params: URLSearchParams): Panel {
     section('Latency', panel.latency),
     section('Learning (loss)', panel.loss),
     section('Why these?', panel.why),
-    section('Your data', panel.data),
+    section('Your data', panel.privacy, panel.data),
   );
   return panel;
 }
@@ -103,7 +105,21 @@ export function startInspector(catalogue: Catalogue, params: URLSearchParams): v
       void renderWhy(panel, rec, (e as CustomEvent<{ items: string[] }>).detail.items, title);
     });
     void refresh();
+    void renderPrivacy(panel, refresh);
   });
+}
+
+async function renderPrivacy(panel: Panel, refresh: () => Promise<void>): Promise<void> {
+  const state = String(await window.tastebud('consent'));
+  const gpc = (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
+  const status = testid(h('span', { textContent: state === 'granted' ? 'learning on this device' : state === 'pending' ? 'waiting for your consent' : 'learning off' }), 'consent');
+  const reason = state === 'pending' ? (gpc ? ' (your browser sends Global Privacy Control)' : ' (the shop asks first)') : '';
+  const row = h('p', {}, 'Status: ', status, reason);
+  if (state !== 'granted') {
+    const allow = testid(h('button', { type: 'button', className: 'primary', textContent: 'Allow learning on this device' }), 'allow');
+    allow.addEventListener('click', () => void Promise.resolve(window.tastebud('consent', true)).then(() => renderPrivacy(panel, refresh)).then(refresh));
+    panel.privacy.replaceChildren(row, allow);
+  } else panel.privacy.replaceChildren(row);
 }
 
 function renderStats(panel: Panel, s: Stats, shelfMs: number | null): void {

@@ -2,7 +2,7 @@
  * The demo shop against the production build, in real Chromium: backend in use, taste learned from clicks,
  * persistence, erase, forced backends, no data leaving the page, strict CSP, item data rendered as text.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { catalogueOf, clickProducts, forYouIds, openDemo, tastebudRecordCount } from './demo_helpers.ts';
 
@@ -46,9 +46,14 @@ test(`five clicks in one category fill the "for you" shelf with it, and it survi
   await expect.poll(() => forYouIds(page)).toEqual(ids);
 });
 
-test('erase leaves no tastebud data in IndexedDB', async ({ page }) => {
+test('the shopper can export their data as JSON, and erase leaves no tastebud data in IndexedDB', async ({ page }) => {
   await openDemo(page);
-  await clickProducts(page, 'books', 2);
+  const clicked = await clickProducts(page, 'books', 2);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export').click()]);
+  const exported = JSON.parse(readFileSync(await download.path(), 'utf8')) as { namespace: string; events: { itemId: string }[]; userVector: number[] };
+  expect(exported.namespace).toBe('demo-shop');
+  expect(exported.events.map((e) => e.itemId).sort()).toEqual([...clicked, ...clicked].sort());
+  expect(exported.userVector.length).toBeGreaterThan(0);
   const before = await tastebudRecordCount(page);
   expect(before.records, `records before erase in ${before.databases.join(', ')}`).toBeGreaterThan(0);
   await page.getByTestId('erase').click();
@@ -105,6 +110,20 @@ test.describe('every backend under a strict Content-Security-Policy header (no u
       expect(violations).toEqual([]);
     });
   }
+});
+
+test('?consent=required: nothing is learned until the shopper allows it', async ({ page }) => {
+  await page.goto('/?consent=required');
+  await expect(page.getByTestId('consent')).toHaveText('waiting for your consent', { timeout: 90_000 });
+  await page.locator('[data-testid=catalogue] li.card a').first().click();
+  await page.waitForTimeout(500);
+  await expect(page.getByTestId('events-count')).toHaveText('0');
+  await page.getByTestId('allow').click();
+  await expect(page.getByTestId('consent')).toHaveText('learning on this device');
+  // The inspector re-read the store after consent: the click before it was not kept.
+  await expect(page.getByTestId('events-count')).toHaveText('0');
+  await clickProducts(page, 'pets', 1);
+  await expect(page.getByTestId('events-count')).toHaveText('2');
 });
 
 test('a product named <img src=x onerror=alert(1)> renders as text', async ({ page }) => {

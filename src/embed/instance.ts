@@ -75,6 +75,8 @@ export function createInstance(options: EmbedOptions, importRuntime: (url: strin
   const run = async (command: string, args: unknown[]): Promise<unknown> => {
     try {
       if (command === 'consent') {
+        // tastebud('consent') asks; tastebud('consent', true | false) gives or withdraws.
+        if (args.length === 0) return consent;
         consent = args[0] === true || args[0] === 'granted' ? 'granted' : 'denied';
         if (loading) (await loading)?.setConsent?.(consent === 'granted');
         return consent;

@@ -51,9 +51,11 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, te
 
 let nextId = 0;
 
-function wireWhy(button: HTMLElement, target: HTMLElement, itemId: string, opts: RenderOptions): void {
+function wireWhy(button: HTMLElement, target: HTMLElement, itemId: string, title: string, opts: RenderOptions): void {
   const id = `tb-why-${++nextId}`;
   target.id ||= id;
+  // Every item has a "Why this?" button; the label says which item, for screen readers.
+  button.setAttribute('aria-label', `Why is “${title}” recommended?`);
   target.hidden = true;
   button.setAttribute('aria-expanded', 'false');
   button.setAttribute('aria-controls', target.id);
@@ -77,7 +79,8 @@ function defaultItem(item: RenderItem, opts: RenderOptions): HTMLLIElement {
   if (src) {
     const img = el('img', 'tb-image');
     img.src = src;
-    img.alt = title;
+    // The title is text inside the same link, so the image is decorative here (no doubled announcement).
+    img.alt = '';
     img.loading = 'lazy';
     link.append(img);
   }
@@ -87,7 +90,7 @@ function defaultItem(item: RenderItem, opts: RenderOptions): HTMLLIElement {
   const why = el('button', 'tb-why', 'Why this?');
   why.type = 'button';
   const explain = el('p', 'tb-explain');
-  wireWhy(why, explain, info.id, opts);
+  wireWhy(why, explain, info.id, title, opts);
   li.append(why, explain);
   return li;
 }
@@ -109,7 +112,7 @@ function fillTemplate(template: HTMLTemplateElement, item: RenderItem, opts: Ren
   }
   const why = frag.querySelector<HTMLElement>('[data-why]');
   const target = frag.querySelector<HTMLElement>('[data-explain]');
-  if (why && target) wireWhy(why, target, item.info.id, opts);
+  if (why && target) wireWhy(why, target, item.info.id, String(values.title ?? values.id), opts);
   return frag;
 }
 

@@ -20,6 +20,7 @@ export class TastebudRecs extends HTMLElement {
   private unsubscribe: (() => void) | undefined;
 
   connectedCallback(): void {
+    if (!this.querySelector(':scope > .tb-recs')) this.setAttribute('aria-busy', 'true');
     void this.attach();
   }
 
