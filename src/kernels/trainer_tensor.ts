@@ -1,8 +1,7 @@
 /**
  * Sparse trainer from stock TF.js ops, for webgl and as the generic fallback on any backend: gather the unique
- * rows a batch touches, compute the hand-written gradients, sum them per unique row (`unsortedSegmentSum`), then
- * write back only those rows and their Adagrad accumulators (`tensorScatterUpdate`). No dense gradient of a
- * table is ever formed.
+ * rows a batch touches, compute the hand-written gradients, sum them per unique row, then give only those rows
+ * (and their Adagrad accumulators) new values. No dense gradient of a table is ever formed.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { CfParams } from '../model/cf_model.ts';
@@ -25,11 +24,15 @@ interface Grads {
 }
 
 /**
- * Sums rows of `x` per slot. `scatterND` adds duplicate indices and is linear in the batch on every backend;
- * the cpu backend's `unsortedSegmentSum` costs segments x batch (tens of seconds for a 1024 batch).
+ * Sums rows of `x` per slot. `scatterND` adds duplicate indices and is linear in the batch on cpu, wasm and
+ * webgpu (the cpu backend's `unsortedSegmentSum` costs segments x batch: tens of seconds for 1,024 samples).
+ * webgl's scatter loops over every update for every output element, so there a one-hot matMul does the sum.
  */
 function segmentSum(x: tf.Tensor, slots: tf.Tensor1D, n: number): tf.Tensor {
-  return tf.scatterND(tf.expandDims(slots, 1), x, [n, ...x.shape.slice(1)]);
+  if (tf.getBackend() !== 'webgl') return tf.scatterND(tf.expandDims(slots, 1), x, [n, ...x.shape.slice(1)]);
+  const oneHot = tf.cast(tf.oneHot(slots, n), 'float32');
+  if (x.rank === 1) return tf.reshape(tf.matMul(oneHot, tf.reshape(x, [-1, 1]), true, false), [n]);
+  return tf.matMul(oneHot, x as tf.Tensor2D, true, false);
 }
 
 /** Per-sample gradients from the pre-step parameters, summed per unique row. */
@@ -93,15 +96,28 @@ function applyUpdate<T extends tf.Tensor>(theta: T, acc: T, g: T, lr: number, ad
   return [tf.sub(theta, tf.div(tf.mul(g, lr), tf.add(tf.sqrt(a), ADAGRAD_EPS))), a];
 }
 
-/** Writes `rows` of `table` (and its accumulator) with their updated values. */
-function updateRows<T extends tf.Tensor>(table: T, acc: T, rows: Int32Array, g: T, lr: number, adagrad: boolean): [T, T] {
+/**
+ * Writes `rows` of `table` (and its accumulator) with their updated values: every table row picks its new
+ * value by `slotOf` (-1 keeps the old one) — one gather + where, linear in the table on every backend, where
+ * webgl's `tensorScatterUpdate` costs table x rows.
+ */
+function updateRows<T extends tf.Tensor>(table: T, acc: T, rows: Int32Array, slotOf: Int32Array, g: T, lr: number, adagrad: boolean): [T, T] {
   const flat = tf.tensor1d(rows, 'int32');
-  const idx = tf.reshape(flat, [rows.length, 1]);
   const [newRows, newAcc] = applyUpdate(tf.gather(table, flat) as T, tf.gather(acc, flat) as T, g, lr, adagrad);
+  const map = tf.tensor1d(slotOf, 'int32');
+  const touched = tf.reshape(tf.greaterEqual(map, tf.scalar(0, 'int32')), table.rank === 2 ? [-1, 1] : [-1]);
+  const at = tf.maximum(map, tf.scalar(0, 'int32'));
   return [
-    tf.tensorScatterUpdate(table, idx, newRows) as T,
-    adagrad ? (tf.tensorScatterUpdate(acc, idx, newAcc) as T) : acc,
+    tf.where(touched, tf.gather(newRows, at), table) as T,
+    adagrad ? (tf.where(touched, tf.gather(newAcc, at), acc) as T) : acc,
   ];
+}
+
+/** Per table row: its slot among `rows`, or -1. */
+function slotMap(rows: Int32Array, tableSize: number): Int32Array {
+  const m = new Int32Array(tableSize).fill(-1);
+  for (let k = 0; k < rows.length; k++) m[rows[k]] = k;
+  return m;
 }
 
 /**
@@ -125,10 +141,12 @@ function stepTensors(t: ParamTensors, plan: BatchPlan, cfg: StepConfig): { loss:
   const ada = cfg.optimizer === 'adagrad';
   const gr = gradients(t, plan, cfg);
   const next = { ...t };
-  [next.userEmb, next.userAcc] = updateRows(t.userEmb, t.userAcc, plan.userRows, gr.gUser, cfg.lrUser, ada);
+  const userSlots = slotMap(plan.userRows, t.userEmb.shape[0]);
+  [next.userEmb, next.userAcc] = updateRows(t.userEmb, t.userAcc, plan.userRows, userSlots, gr.gUser, cfg.lrUser, ada);
   if (cfg.lrItem !== 0) {
-    [next.itemEmb, next.itemAcc] = updateRows(t.itemEmb, t.itemAcc, plan.itemRows, gr.gItem, cfg.lrItem, ada);
-    [next.itemBias, next.itemBiasAcc] = updateRows(t.itemBias, t.itemBiasAcc, plan.itemRows, gr.gItemBias, cfg.lrItem, ada);
+    const itemSlots = slotMap(plan.itemRows, t.itemEmb.shape[0]);
+    [next.itemEmb, next.itemAcc] = updateRows(t.itemEmb, t.itemAcc, plan.itemRows, itemSlots, gr.gItem, cfg.lrItem, ada);
+    [next.itemBias, next.itemBiasAcc] = updateRows(t.itemBias, t.itemBiasAcc, plan.itemRows, itemSlots, gr.gItemBias, cfg.lrItem, ada);
   }
   if (cfg.lrDense !== 0) {
     [next.w, next.wAcc] = applyUpdate(t.w, t.wAcc, gr.gW, cfg.lrDense, ada);
