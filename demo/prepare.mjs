@@ -14,10 +14,12 @@ const root = resolve(import.meta.dirname, '..');
 const out = join(root, 'public', 'generated');
 const stampPath = join(out, 'stamp.json');
 
+/** The generators (and their params) plus the artefact format: a change to either rebuilds the model. */
 function sourcesHash() {
   const h = createHash('sha256');
   const dir = join(root, 'demo', 'data');
   for (const f of readdirSync(dir).sort()) h.update(f).update(readFileSync(join(dir, f)));
+  for (const f of ['src/artefact/format.ts', 'src/artefact/manifest.ts']) if (existsSync(join(root, f))) h.update(readFileSync(join(root, f)));
   return h.digest('hex').slice(0, 12);
 }
 

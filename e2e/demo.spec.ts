@@ -86,7 +86,7 @@ test('no request after the model download carries events or user data', async ({
   }
 });
 
-const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' blob:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'";
+const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'";
 
 // Each backend, forced with ?backend=, renders recommendations and learns — under a strict CSP header.
 test.describe('every backend under a strict Content-Security-Policy header (no unsafe-eval)', () => {
