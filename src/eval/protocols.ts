@@ -65,9 +65,14 @@ export function evaluateCandidates(scorer: Scorer, sets: CandidateSet[], { ks = 
   const kMax = Math.max(...ks);
   const scores = new Float32Array(scorer.numItems);
   for (const { user, items } of sets) {
-    scorer.scoreAll(user, scores);
     const heap = createTopKHeap(kMax);
-    for (let c = 0; c < items.length; c++) heap.push(scores[items[c]], items[c]);
+    if (scorer.scoreItems) {
+      scorer.scoreItems(user, items, scores);
+      for (let c = 0; c < items.length; c++) heap.push(scores[c], items[c]);
+    } else {
+      scorer.scoreAll(user, scores);
+      for (let c = 0; c < items.length; c++) heap.push(scores[items[c]], items[c]);
+    }
     acc.add(heap.result().indices, new Set([items[0]]));
   }
   return { protocol: 'ncf', scorer: scorer.name, users: acc.count, metrics: acc.result(), seconds: (Date.now() - t0) / 1000 };

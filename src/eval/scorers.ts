@@ -11,6 +11,8 @@ export interface Scorer {
   readonly numItems: number;
   /** Writes the score of every item for dense user `u` into `out` (length numItems). */
   scoreAll(u: number, out: Float32Array): void;
+  /** Scores of `items` only (out[k] for items[k]): the NCF protocol ranks 100 candidates, not the catalogue. */
+  scoreItems?(u: number, items: Int32Array, out: Float32Array): void;
 }
 
 /**
@@ -29,6 +31,16 @@ export function createParamsScorer(p: CfParams, name = 'tastebud'): Scorer {
       queryVector(p.w, p.userEmb.subarray(u * p.dim, (u + 1) * p.dim), z);
       scanScores(p.itemEmb, p.itemBias, z, out);
     },
+    scoreItems(u, items, out) {
+      const d = p.dim;
+      queryVector(p.w, p.userEmb.subarray(u * d, (u + 1) * d), z);
+      for (let k = 0; k < items.length; k++) {
+        const o = items[k] * d;
+        let s = p.itemBias[items[k]];
+        for (let j = 0; j < d; j++) s += p.itemEmb[o + j] * z[j];
+        out[k] = s;
+      }
+    },
   };
 }
 
@@ -39,5 +51,10 @@ export function createParamsScorer(p: CfParams, name = 'tastebud'): Scorer {
  * createPopularityScorer(counts).scoreAll(0, out); // out = counts
  */
 export function createPopularityScorer(counts: Float32Array, name = 'popularity'): Scorer {
-  return { name, numItems: counts.length, scoreAll: (_u, out) => out.set(counts) };
+  return {
+    name,
+    numItems: counts.length,
+    scoreAll: (_u, out) => out.set(counts),
+    scoreItems: (_u, items, out) => items.forEach((i, k) => (out[k] = counts[i])),
+  };
 }

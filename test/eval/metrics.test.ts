@@ -74,6 +74,9 @@ describe('protocols', () => {
     createParamsScorer(p).scoreAll(1, out);
     const expected = [0, 1, 2].map((i) => p.itemBias[i] + p.w[0] * p.userEmb[2] * p.itemEmb[i * 2] + p.w[1] * p.userEmb[3] * p.itemEmb[i * 2 + 1]);
     expected.forEach((e, i) => expect(out[i]).toBeCloseTo(e, 6));
+    const some = new Float32Array(2);
+    createParamsScorer(p).scoreItems!(1, Int32Array.of(2, 0), some);
+    expect(Array.from(some)).toEqual([out[2], out[0]]);
   });
 });
 

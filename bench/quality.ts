@@ -1,0 +1,125 @@
+/**
+ * `npm run bench:quality`: global-model quality and training throughput on ML-1M (the implicit leave-one-out
+ * split with its fixed NCF candidates) and Amazon Beauty (leave-last-out, sampled NCF candidates, seed 0).
+ *
+ * Per dataset: tastebud vs popularity (full ranking and NCF, HR/NDCG@10), training time and samples/s; the
+ * naive TF.js path (`minimize` over `tf.gather`, dense Adam) timed on the same batches; artefact sizes and
+ * the HR@10 of the uint8 artefact. Hyper-parameters are fixed here: they were chosen with `tastebud tune` /
+ * early stopping on the validation split (leave-one-out of the training part), never on test.
+ * Writes bench/results/quality.{json,md}. Data from ../shared/data (or TASTEBUD_DATA); skipped when absent.
+ *
+ * Env: QUALITY_DATASETS=ml1m,beauty  QUALITY_EPOCHS=<override>  QUALITY_NAIVE=0 (skip the naive TF.js timing)
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadDataset } from '../src/cli/datasets.ts';
+import type { LoadOptions } from '../src/cli/datasets.ts';
+import type { PretrainOptions } from '../src/train/pretrain.ts';
+import { runExperiment } from '../src/eval/experiment.ts';
+import { learningCurveSvg, markdownTable } from '../src/eval/report.ts';
+import type { ResultRow } from '../src/eval/report.ts';
+import { measureArtefacts } from './quality_artefact.ts';
+import { measureThroughput } from './quality_throughput.ts';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const DATA = process.env.TASTEBUD_DATA ?? resolve(ROOT, '../shared/data');
+
+interface BenchSpec {
+  name: string;
+  load: LoadOptions;
+  train: PretrainOptions;
+  reference: string;
+}
+
+/** Chosen on validation (see the bench notes in bench/results/quality.md). */
+const SPECS: Record<string, BenchSpec> = {
+  ml1m: {
+    name: 'ML-1M implicit (NCF leave-one-out, fixed candidates)',
+    load: { data: join(DATA, 'ml-1m-implicit-afcfm'), format: 'ml1m-implicit' },
+    train: { dim: 64, epochs: 12, negatives: 8, lr: 0.05, l2: 1e-4, batchSize: 1024, seed: 1 },
+    reference: 'popularity 0.453 / 0.252; PyTorch (article model) 0.689 / 0.417; implicit ALS 0.714 / 0.437, full HR@10 ≈ 0.10; NeuMF 0.726 / 0.445; tuned MF 0.729 / 0.452 (NCF HR@10 / NDCG@10)',
+  },
+  beauty: {
+    name: 'Amazon Beauty (leave-last-out, sampled NCF candidates)',
+    load: { data: join(DATA, 'amazon-s3rec', 'Beauty.txt'), format: 'amazon' },
+    train: { dim: 64, epochs: 20, negatives: 4, lr: 0.05, l2: 1e-4, batchSize: 256, seed: 1 },
+    reference: 'no reference figures on this exact split',
+  },
+};
+
+async function benchOne(key: string, spec: BenchSpec): Promise<Record<string, unknown> | null> {
+  if (!existsSync(spec.load.data)) {
+    console.warn(`SKIPPED ${key}: ${spec.load.data} not found (set TASTEBUD_DATA to the shared data folder)`);
+    return null;
+  }
+  const epochs = Number(process.env.QUALITY_EPOCHS ?? spec.train.epochs);
+  const data = await loadDataset(spec.load);
+  const { train, test } = data.split;
+  console.log(`\n## ${spec.name}\n${train.userIds.length} users, ${train.itemIds.length} items, ${train.users.length} train / ${test.users.length} test`);
+  const t0 = Date.now();
+  const r = await runExperiment(
+    { train, test, candidates: data.candidates },
+    { train: { ...spec.train, epochs, onEpoch: (e) => console.log(`  epoch ${e.epoch}: loss ${e.loss.toFixed(4)} ${e.seconds.toFixed(1)}s ${Math.round(e.samples / e.seconds / 1000)}k samples/s`) } },
+  );
+  const wall = (Date.now() - t0) / 1000;
+  const artefacts = measureArtefacts(r, { train, test, candidates: data.candidates });
+  const throughput = await measureThroughput(r.params, train, spec.train, process.env.QUALITY_NAIVE !== '0');
+  const rows: ResultRow[] = r.rows.map((row) => ({ ...row, extra: { ...row.extra } }));
+  return {
+    dataset: spec.name,
+    users: train.userIds.length,
+    items: train.itemIds.length,
+    trainInteractions: train.users.length,
+    testInteractions: test.users.length,
+    ncfCandidates: data.candidates ? 'fixed file (ncf-negatives.tsv)' : 'sampled, seed 0',
+    hyperParameters: r.model.hyperParameters,
+    training: { seconds: r.report.trainSeconds, samples: r.report.samples, samplesPerSecond: r.report.samplesPerSecond, wallSeconds: wall, epochs: r.report.epochs },
+    rows,
+    artefacts,
+    throughput,
+    reference: spec.reference,
+    curve: learningCurveSvg(r.curve, { title: spec.name }),
+  };
+}
+
+function torchAvailable(): string {
+  const p = spawnSync('python3', ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+  return p.status === 0 ? `torch ${p.stdout.trim()}` : 'not available (python3 -c "import torch" fails here), so no PyTorch run';
+}
+
+function toMarkdown(results: Record<string, unknown>[], torch: string): string {
+  const out = ['# tastebud quality bench', '', `Machine: ${process.platform}, Node ${process.version}; PyTorch: ${torch}.`, ''];
+  for (const r of results) {
+    const a = r.artefacts as { table: ResultRow[]; summary: string };
+    const t = r.throughput as { table: ResultRow[]; summary: string };
+    const tr = r.training as { seconds: number; samplesPerSecond: number };
+    out.push(`## ${r.dataset}`, '', `${r.users} users, ${r.items} items, ${r.trainInteractions} train / ${r.testInteractions} test; NCF candidates: ${r.ncfCandidates}.`);
+    out.push(`Hyper-parameters: \`${JSON.stringify(r.hyperParameters)}\`.`, `Training: ${tr.seconds.toFixed(1)} s, ${Math.round(tr.samplesPerSecond).toLocaleString('en')} samples/s.`, '');
+    out.push(markdownTable(r.rows as ResultRow[]), '', `Reference: ${r.reference}.`, '', '### Artefact', '', markdownTable(a.table), '', a.summary, '');
+    out.push('### Throughput (same batches, side by side)', '', markdownTable(t.table), '', t.summary, '');
+  }
+  return out.join('\n');
+}
+
+async function main(): Promise<void> {
+  const which = (process.env.QUALITY_DATASETS ?? 'ml1m,beauty').split(',');
+  const results: Record<string, unknown>[] = [];
+  for (const key of which) {
+    const spec = SPECS[key.trim()];
+    if (!spec) throw new Error(`unknown dataset ${key}; use ${Object.keys(SPECS).join(', ')}`);
+    const r = await benchOne(key, spec);
+    if (r) results.push(r);
+  }
+  const torch = torchAvailable();
+  const dir = join(ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'quality.json'), JSON.stringify({ generatedAt: new Date().toISOString(), pytorch: torch, results: results.map(({ curve: _c, ...r }) => r) }, null, 2));
+  const md = toMarkdown(results, torch);
+  writeFileSync(join(dir, 'quality.md'), md);
+  results.forEach((r, k) => writeFileSync(join(dir, `quality_curve_${k + 1}.svg`), String(r.curve)));
+  console.log('\n' + md);
+}
+
+await main();
