@@ -8,8 +8,8 @@
  * Writes bench/results/size.json and size.md. Builds into dist-bench unless TASTEBUD_DIST names a build.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser } from '@playwright/test';
 
@@ -24,22 +24,23 @@ const gz = (path: string): number => gzipSync(readFileSync(path), { level: 9 }).
 const kb = (n: number): string => `${(n / 1024).toFixed(1)} KB`;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** Relative imports of a built chunk: static (`from"./x.js"`) and dynamic (`import("./x.js")`). */
+/** Relative imports of a built chunk, as absolute paths: static (`from"./x.js"`) and dynamic (`import("./x.js")`). */
 function importsOf(file: string): { static: string[]; dynamic: string[] } {
   const text = readFileSync(file, 'utf8');
-  const pick = (re: RegExp): string[] => [...text.matchAll(re)].map((m) => m[1]);
+  const pick = (re: RegExp): string[] => [...text.matchAll(re)].map((m) => resolve(dirname(file), m[1]));
   return {
-    static: pick(/(?:from|import)\s*["'`]\.\/([\w.-]+\.js)["'`]/g),
-    dynamic: pick(/import\(\s*["'`]\.\/([\w.-]+\.js)["'`]\s*\)/g),
+    static: pick(/(?:from|import)\s*["'`](\.\/[\w./-]+\.js)["'`]/g),
+    dynamic: pick(/import\(\s*["'`](\.\/[\w./-]+\.js)["'`]\s*\)/g),
   };
 }
 
-function closure(dir: string, entry: string, followDynamic: boolean): Set<string> {
+/** Every chunk reachable from `entry` (an absolute path), following dynamic imports too when asked. */
+function closure(entry: string, followDynamic: boolean): Set<string> {
   const seen = new Set<string>();
   const visit = (f: string): void => {
     if (seen.has(f)) return;
     seen.add(f);
-    const { static: s, dynamic: d } = importsOf(join(dir, f));
+    const { static: s, dynamic: d } = importsOf(f);
     for (const x of followDynamic ? [...s, ...d] : s) visit(x);
   };
   visit(entry);
@@ -50,17 +51,19 @@ function sizes(dist: string) {
   const loader = join(dist, 'tastebud.js');
   const loaderText = readFileSync(loader, 'utf8');
   const assets = join(dist, 'assets');
-  const client = spawnSync('grep', ['-l', 'tastebud/', ...readFileSync(join(dist, 'tastebud-runtime.js'), 'utf8').match(/assets\/[\w.-]+\.js/g)!.map((f) => join(dist, f))], { encoding: 'utf8' });
-  const workerName = [...new Set(readFileSync(client.stdout.trim().split('\n')[0], 'utf8').match(/worker-[\w-]+\.js/g) ?? [])][0];
-  const sum = (files: Set<string>): number => [...files].reduce((s, f) => s + gz(join(assets, f)), 0);
-  const wasm = spawnSync('ls', [assets], { encoding: 'utf8' }).stdout.split('\n').filter((f) => f.endsWith('.wasm'));
+  // The worker the runtime spawns: named in a chunk the runtime imports (`new Worker(new URL('worker-….js'))`).
+  const runtimeDeps = [...closure(join(dist, 'tastebud-runtime.js'), false)];
+  const workerName = runtimeDeps.map((f) => readFileSync(f, 'utf8').match(/worker-[\w-]+\.js/)?.[0]).find(Boolean)!;
+  const worker = join(assets, workerName);
+  const sum = (files: Set<string>): number => [...files].reduce((s, f) => s + gz(f), 0);
+  const wasm = readdirSync(assets).filter((f) => f.endsWith('.wasm'));
   return {
     loader: { bytes: loaderText.length, gzip: gz(loader), budget: LOADER_BUDGET, importsTfjs: /@tensorflow|registerKernel|tfjs/i.test(loaderText), hasImportStatement: /^import |[;}]import[ {]/m.test(loaderText) },
-    runtime: { gzip: gz(join(dist, 'tastebud-runtime.js')) },
+    runtime: { gzip: gz(join(dist, 'tastebud-runtime.js')), withStaticImportsGzip: sum(new Set(runtimeDeps)) },
     worker: {
       file: workerName,
-      entryGzip: sum(closure(assets, workerName, false)),
-      allReachableGzip: sum(closure(assets, workerName, true)),
+      entryGzip: sum(closure(worker, false)),
+      allReachableGzip: sum(closure(worker, true)),
       wasmGzip: Object.fromEntries(wasm.map((f) => [f, gz(join(assets, f))])),
       tfMinJsGzip: TF_MIN_GZ,
     },
@@ -147,7 +150,7 @@ function markdown(s: ReturnType<typeof sizes>, t: Awaited<ReturnType<typeof star
     '# tastebud size and startup',
     '',
     `Loader \`tastebud.js\`: **${kb(s.loader.gzip)}** gzip -9 (budget ${kb(s.loader.budget)}; ${s.loader.bytes} bytes raw); TF.js inside: ${s.loader.importsTfjs ? 'YES' : 'no'}; import statements: ${s.loader.hasImportStatement ? 'YES' : 'no'}.`,
-    `Runtime entry \`tastebud-runtime.js\` (main thread): ${kb(s.runtime.gzip)} gzip.`,
+    `Runtime \`tastebud-runtime.js\` (main thread, loaded after the page): ${kb(s.runtime.gzip)} gzip, ${kb(s.runtime.withStaticImportsGzip)} with its static imports (client, comlink).`,
     `Worker \`${s.worker.file}\`: entry ${kb(s.worker.entryGzip)}; everything it can import (every backend) ${kb(s.worker.allReachableGzip)} gzip — vs ${kb(s.worker.tfMinJsGzip)} for the whole tf.min.js.`,
     `WASM binaries (gzip): ${Object.entries(s.worker.wasmGzip).map(([f, n]) => `${f} ${kb(n)}`).join(', ')}.`,
     '',
