@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { CfParams } from '../model/cf_model.ts';
 import type { AdagradState, StepConfig } from '../model/sparse_step.ts';
-import { InvalidInputError } from '../errors.ts';
+import { BackendError, InvalidInputError } from '../errors.ts';
 import { createJsSparseTrainer } from './trainer_js.ts';
 import { createPlainSparseTrainer } from './trainer_plain.ts';
 import { createTensorSparseTrainer } from './trainer_tensor.ts';
@@ -44,7 +44,13 @@ export async function createSparseTrainer(params: CfParams, cfg: StepConfig, opt
     case 'js-kernel':
       return createJsSparseTrainer(params, cfg, opts.state);
     case 'wgsl':
-      return createWebGpuSparseTrainer(params, cfg, opts.state);
+      try {
+        return createWebGpuSparseTrainer(params, cfg, opts.state);
+      } catch (e) {
+        // Too big for one storage binding: the gather + scatter path keeps tables in separate buffers.
+        if (opts.kind || !(e instanceof BackendError)) throw e;
+        return createTensorSparseTrainer(params, cfg, opts.state);
+      }
     case 'gather-scatter':
       return createTensorSparseTrainer(params, cfg, opts.state);
     default:

@@ -16,6 +16,7 @@ import type { Phase, StepProgram, UniformName } from './sparse_step_wgsl.ts';
 import type { SparseTrainer } from './types.ts';
 
 interface WebGpuBackend {
+  device: { limits: { maxStorageBufferBindingSize: number } };
   runWebGPUProgram(p: StepProgram, inputs: tf.TensorInfo[], dtype: 'float32', uniforms: { type: string; data: number[] }[], out: tf.TensorInfo): tf.TensorInfo;
   tensorMap: { get(id: unknown): { values: unknown } | undefined };
 }
@@ -100,6 +101,10 @@ export function createWebGpuSparseTrainer(params: CfParams, cfg: StepConfig, sta
   const backend = tf.backend() as unknown as WebGpuBackend;
   let cap = 0;
   let lay = stateLayout(params, cap);
+  const limit = backend.device.limits.maxStorageBufferBindingSize;
+  // Parameters, Adagrad state and a 1,024-sample scratch must fit one storage binding (128 MiB by default).
+  if (4 * stateLayout(params, 1024).size > limit)
+    throw new BackendError(`the model needs ${4 * stateLayout(params, 1024).size} bytes in one WebGPU buffer; this device allows ${limit}`);
   let S = tf.tensor1d(packState(params, state ?? createAdagradState(params), lay));
   let disposed = false;
   const grow = (B: number): void => {
