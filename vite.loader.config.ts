@@ -2,9 +2,9 @@ import { defineConfig } from 'vite';
 import { resolve } from 'node:path';
 
 /**
- * The standalone embed loader: `tastebud.js`, one classic-script IIFE with no imports (so `<script async src>`
- * works in any page) and no TF.js. The main build runs this after its own bundle (see demo/vite_plugin.ts);
- * alone: `npx vite build -c vite.embed.config.ts --outDir dist-embed`.
+ * The embed loader alone: `tastebud.js`, one classic-script IIFE with no imports (so `<script async src>` works in
+ * any page) and no TF.js. The main build and the standalone embed build (vite.embed.config.ts) run this after
+ * their own bundle, into the same folder (see demo/vite_plugin.ts).
  */
 export default defineConfig({
   configFile: false,
@@ -12,7 +12,7 @@ export default defineConfig({
   build: {
     target: 'es2020',
     emptyOutDir: false,
-    outDir: 'dist-embed',
+    outDir: 'dist-loader',
     minify: true,
     lib: {
       entry: resolve(import.meta.dirname, 'src/embed/loader.ts'),

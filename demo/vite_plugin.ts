@@ -1,9 +1,10 @@
 /**
- * Vite plugin for the demo shop and the embed bundles, used by the main build:
- * - before building, makes sure the generated catalogue and model exist (demo/prepare.mjs, cached), so a plain
- *   `vite build` on a clean clone ships a working demo;
- * - adds the runtime entry (`tastebud-runtime.js`, fixed name, exports kept) that the loader imports lazily;
- * - after the bundle, builds the standalone loader `tastebud.js` (vite.embed.config.ts) into the same outDir.
+ * Vite plugins for the embed bundles and the demo shop.
+ * `tastebudEmbed()` (main build and the standalone vite.embed.config.ts): adds the runtime entry
+ * (`tastebud-runtime.js`, fixed name, exports kept) that the loader imports lazily, and after the bundle builds
+ * the loader `tastebud.js` (vite.loader.config.ts) into the same outDir.
+ * `tastebudDemo()` (main build): that, plus the generated catalogue and model (demo/prepare.mjs, cached) before
+ * building — so a plain `vite build` on a clean clone ships a working demo — and the embed files in `vite dev`.
  */
 import { resolve } from 'node:path';
 import { build, type Plugin, type UserConfig, type ViteDevServer } from 'vite';
@@ -44,7 +45,7 @@ function serveEmbedInDev(server: ViteDevServer): void {
       return res.end();
     }
     if (path !== '/tastebud.js') return next();
-    build({ configFile: resolve(root, 'vite.embed.config.ts'), logLevel: 'warn', build: { write: false } })
+    build({ configFile: resolve(root, 'vite.loader.config.ts'), logLevel: 'warn', build: { write: false } })
       .then((out) => {
         const result = (Array.isArray(out) ? out[0] : out) as { output: { code?: string }[] };
         res.setHeader('content-type', 'text/javascript');
@@ -56,14 +57,14 @@ function serveEmbedInDev(server: ViteDevServer): void {
 
 /**
  * @example
- * // vite.config.ts
- * export default defineConfig({ plugins: [tastebudDemo()] });
+ * // vite.embed.config.ts
+ * export default defineConfig({ plugins: [tastebudEmbed()], build: { outDir: 'dist-embed' } });
  */
-export function tastebudDemo(): Plugin {
+export function tastebudEmbed(): Plugin {
   let outDir = 'dist';
   let isBuild = false;
   return {
-    name: 'tastebud-demo',
+    name: 'tastebud-embed',
     config(config, env) {
       isBuild = env.command === 'build';
       if (isBuild) addRuntimeEntry(config);
@@ -71,16 +72,33 @@ export function tastebudDemo(): Plugin {
     configResolved(c) {
       outDir = resolve(c.root, c.build.outDir);
     },
-    async configureServer(server) {
-      await prepareModel((m) => server.config.logger.warn(m));
-      serveEmbedInDev(server);
-    },
-    async buildStart() {
-      if (isBuild) await prepareModel((m) => this.warn(m));
-    },
     async closeBundle() {
-      if (!isBuild) return;
-      await build({ configFile: resolve(root, 'vite.embed.config.ts'), logLevel: 'warn', build: { outDir } });
+      if (isBuild) await build({ configFile: resolve(root, 'vite.loader.config.ts'), logLevel: 'warn', build: { outDir } });
     },
   };
+}
+
+/**
+ * @example
+ * // vite.config.ts
+ * export default defineConfig({ plugins: [tastebudDemo()] });
+ */
+export function tastebudDemo(): Plugin[] {
+  let isBuild = false;
+  return [
+    tastebudEmbed(),
+    {
+      name: 'tastebud-demo',
+      config(_, env) {
+        isBuild = env.command === 'build';
+      },
+      async configureServer(server) {
+        await prepareModel((m) => server.config.logger.warn(m));
+        serveEmbedInDev(server);
+      },
+      async buildStart() {
+        if (isBuild) await prepareModel((m) => this.warn(m));
+      },
+    },
+  ];
 }
