@@ -4,7 +4,7 @@
  * ModelLoadError instead of an out-of-memory or a silently wrong model.
  */
 import { ModelLoadError } from '../errors.ts';
-import type { GlobalModel } from '../model/global_model.ts';
+import type { GlobalModel, ItemAttributes } from '../model/global_model.ts';
 import type { ArtefactLimits } from './format.ts';
 import { DEFAULT_LIMITS } from './format.ts';
 import type { ValidatedManifest } from './manifest.ts';
@@ -64,7 +64,14 @@ function assemble(m: ValidatedManifest, bytes: Uint8Array): GlobalModel {
   };
   if (meta.trainingReport) model.trainingReport = meta.trainingReport;
   if (meta.items.attributes) model.itemAttributes = meta.items.attributes;
+  else if (meta.items.attributeColumns) model.itemAttributes = fromColumns(meta.items.attributeColumns, meta.numItems);
   if (meta.items.meta) model.itemMeta = meta.items.meta;
   if (meta.attributeVocab) model.attributeProjection = { vocab: meta.attributeVocab, weights: t.attr_proj_weights, bias: t.attr_proj_bias };
   return model;
+}
+
+function fromColumns(cols: Record<string, (string | number | null)[]>, n: number): ItemAttributes[] {
+  const out: ItemAttributes[] = Array.from({ length: n }, () => ({}));
+  for (const [field, values] of Object.entries(cols)) values.forEach((v, i) => v !== null && (out[i][field] = v));
+  return out;
 }

@@ -2,7 +2,7 @@
  * GlobalModel → artefact: a `model.json` (TF.js weights manifest + tastebud metadata) and the weight bytes,
  * split into shards the way TF.js names them (`group1-shard1of2.bin`). Pure: runs in Node and the browser.
  */
-import type { GlobalModel } from '../model/global_model.ts';
+import type { GlobalModel, ItemAttributes } from '../model/global_model.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { WeightDtype } from './format.ts';
 import { DEFAULT_SHARD_BYTES, FORMAT_NAME, FORMAT_VERSION } from './format.ts';
@@ -79,7 +79,7 @@ function metadata(model: GlobalModel): TastebudMetadata {
     items: { ids: model.itemIds },
   };
   if (model.trainingReport) meta.trainingReport = model.trainingReport;
-  if (model.itemAttributes) meta.items.attributes = model.itemAttributes;
+  if (model.itemAttributes) meta.items.attributeColumns = toColumns(model.itemAttributes);
   if (model.itemMeta) meta.items.meta = model.itemMeta;
   if (model.attributeProjection) meta.attributeVocab = model.attributeProjection.vocab;
   return meta;
@@ -112,4 +112,10 @@ function cut(buf: ArrayBuffer, shardBytes: number): { path: string; data: ArrayB
     path: `group1-shard${k + 1}of${n}.bin`,
     data: buf.slice(k * shardBytes, Math.min(buf.byteLength, (k + 1) * shardBytes)),
   }));
+}
+
+/** One array per attribute field, null where an item lacks it. */
+function toColumns(attrs: ItemAttributes[]): Record<string, (string | number | null)[]> {
+  const fields = [...new Set(attrs.flatMap((a) => Object.keys(a ?? {})))].sort();
+  return Object.fromEntries(fields.map((f) => [f, attrs.map((a) => a?.[f] ?? null)]));
 }

@@ -29,7 +29,14 @@ export interface TastebudMetadata {
   numItems: number;
   hyperParameters: Record<string, unknown>;
   trainingReport?: Record<string, unknown>;
-  items: { ids: string[]; attributes?: ItemAttributes[]; meta?: Record<string, unknown>[] };
+  items: {
+    ids: string[];
+    /** Item attributes stored by column (field → one value per item, null where absent): far smaller than one object per item. */
+    attributeColumns?: Record<string, (string | number | null)[]>;
+    /** One object per item (accepted on load; the encoder writes attributeColumns). */
+    attributes?: ItemAttributes[];
+    meta?: Record<string, unknown>[];
+  };
   attributeVocab?: string[];
 }
 
@@ -132,6 +139,14 @@ function checkMeta(m: unknown, limits: ArtefactLimits): TastebudMetadata {
   for (const key of ['attributes', 'meta'] as const) {
     const a = m.items[key];
     if (a !== undefined && (!Array.isArray(a) || a.length !== ids.length || !a.every(isObj))) fail(`"tastebud.items.${key}" must hold one object per item`);
+  }
+  const cols = m.items.attributeColumns;
+  if (cols !== undefined) {
+    if (!isObj(cols)) fail('"tastebud.items.attributeColumns" must be an object of arrays');
+    for (const [field, values] of Object.entries(cols)) {
+      if (!Array.isArray(values) || values.length !== ids.length) fail(`attribute column "${field}" must have one value per item (${ids.length})`);
+      if (!values.every((v) => v === null || typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)))) fail(`attribute column "${field}" holds a value that is not a string, number or null`);
+    }
   }
   const vocab = m.attributeVocab;
   if (vocab !== undefined && (!Array.isArray(vocab) || vocab.length > limits.maxVocab || !vocab.every((t) => typeof t === 'string')))

@@ -76,6 +76,17 @@ describe('artefact encode/decode', () => {
     expect(back.itemEmb).toEqual(fixtureModel().itemEmb);
   });
 
+  it('stores attributes by column, keeping absent fields absent', () => {
+    const m = fixtureModel(3, 2, false);
+    m.itemAttributes = [{ category: 'a', brand: 'x' }, {}, { category: 'b', priceBand: '10-25' }];
+    const enc = encodeArtefact(m);
+    expect(enc.modelJson.tastebud.items.attributeColumns).toEqual({ brand: ['x', null, null], category: ['a', null, 'b'], priceBand: [null, null, '10-25'] });
+    expect(decodeArtefact(enc.modelJson, enc.weights).itemAttributes).toEqual(m.itemAttributes);
+    const bad = JSON.parse(JSON.stringify(enc.modelJson));
+    bad.tastebud.items.attributeColumns.brand.pop();
+    expect(() => decodeArtefact(bad, enc.weights)).toThrow(/one value per item/);
+  });
+
   it('converts float16 like IEEE 754', () => {
     expect(toFloat16Bits(1.5)).toBe(0x3e00);
     expect(toFloat16Bits(-2)).toBe(0xc000);
