@@ -1,7 +1,8 @@
 /**
  * Sparse trainer from stock TF.js ops, for webgl and as the generic fallback on any backend: gather the unique
- * rows a batch touches, compute the hand-written gradients, sum them per unique row, then give only those rows
- * (and their Adagrad accumulators) new values. No dense gradient of a table is ever formed.
+ * rows a batch touches, compute the hand-written gradients, sum them per unique row, then write only those rows
+ * (and their Adagrad accumulators) back. No dense gradient of a table is ever formed. webgl gets its own sum
+ * and write ops (see `segmentSum`, `updateRows`): its scatter costs table x rows.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { CfParams } from '../model/cf_model.ts';
@@ -97,20 +98,25 @@ function applyUpdate<T extends tf.Tensor>(theta: T, acc: T, g: T, lr: number, ad
 }
 
 /**
- * Writes `rows` of `table` (and its accumulator) with their updated values: every table row picks its new
- * value by `slotOf` (-1 keeps the old one) — one gather + where, linear in the table on every backend, where
- * webgl's `tensorScatterUpdate` costs table x rows.
+ * Writes `rows` of `table` (and its accumulator) with their updated values. `tensorScatterUpdate` is linear on
+ * cpu, wasm and webgpu; webgl's loops over every update for every table element, so there each table row picks
+ * its new value by `slotOf` (-1 keeps the old one): one gather + where, linear in the table (and slower than
+ * the scatter on cpu/wasm).
  */
-function updateRows<T extends tf.Tensor>(table: T, acc: T, rows: Int32Array, slotOf: Int32Array, g: T, lr: number, adagrad: boolean): [T, T] {
+function updateRows<T extends tf.Tensor>(table: T, acc: T, rows: Int32Array, slotOf: () => Int32Array, g: T, lr: number, adagrad: boolean): [T, T] {
   const flat = tf.tensor1d(rows, 'int32');
   const [newRows, newAcc] = applyUpdate(tf.gather(table, flat) as T, tf.gather(acc, flat) as T, g, lr, adagrad);
-  const map = tf.tensor1d(slotOf, 'int32');
-  const touched = tf.reshape(tf.greaterEqual(map, tf.scalar(0, 'int32')), table.rank === 2 ? [-1, 1] : [-1]);
-  const at = tf.maximum(map, tf.scalar(0, 'int32'));
-  return [
-    tf.where(touched, tf.gather(newRows, at), table) as T,
-    adagrad ? (tf.where(touched, tf.gather(newAcc, at), acc) as T) : acc,
-  ];
+  let write: (t: T, v: T) => T;
+  if (tf.getBackend() === 'webgl') {
+    const map = tf.tensor1d(slotOf(), 'int32');
+    const touched = tf.reshape(tf.greaterEqual(map, tf.scalar(0, 'int32')), table.rank === 2 ? [-1, 1] : [-1]);
+    const at = tf.maximum(map, tf.scalar(0, 'int32'));
+    write = (t, v) => tf.where(touched, tf.gather(v, at), t) as T;
+  } else {
+    const idx = tf.reshape(flat, [rows.length, 1]);
+    write = (t, v) => tf.tensorScatterUpdate(t, idx, v) as T;
+  }
+  return [write(table, newRows), adagrad ? write(acc, newAcc) : acc];
 }
 
 /** Per table row: its slot among `rows`, or -1. */
@@ -141,10 +147,11 @@ function stepTensors(t: ParamTensors, plan: BatchPlan, cfg: StepConfig): { loss:
   const ada = cfg.optimizer === 'adagrad';
   const gr = gradients(t, plan, cfg);
   const next = { ...t };
-  const userSlots = slotMap(plan.userRows, t.userEmb.shape[0]);
+  const userSlots = (): Int32Array => slotMap(plan.userRows, t.userEmb.shape[0]);
   [next.userEmb, next.userAcc] = updateRows(t.userEmb, t.userAcc, plan.userRows, userSlots, gr.gUser, cfg.lrUser, ada);
   if (cfg.lrItem !== 0) {
-    const itemSlots = slotMap(plan.itemRows, t.itemEmb.shape[0]);
+    let memo: Int32Array | null = null;
+    const itemSlots = (): Int32Array => (memo ??= slotMap(plan.itemRows, t.itemEmb.shape[0]));
     [next.itemEmb, next.itemAcc] = updateRows(t.itemEmb, t.itemAcc, plan.itemRows, itemSlots, gr.gItem, cfg.lrItem, ada);
     [next.itemBias, next.itemBiasAcc] = updateRows(t.itemBias, t.itemBiasAcc, plan.itemRows, itemSlots, gr.gItemBias, cfg.lrItem, ada);
   }
