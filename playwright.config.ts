@@ -15,7 +15,9 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  reporter: [['list']],
+  reporter: process.env.TASTEBUD_PW_JSON
+    ? [['list'], ['json', { outputFile: process.env.TASTEBUD_PW_JSON }]]
+    : [['list']],
   outputDir: 'test-results',
   use: {
     baseURL: `http://localhost:${port}`,

@@ -23,13 +23,22 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 
-echo "== typecheck"
-bash scripts/typecheck.sh
-echo "== lint"
-npx eslint .
-echo "== unit and contract tests (Node)"
-npx vitest run
-echo "== build"
-npx vite build
-echo "== browser tests (Chromium: $CHROMIUM)"
-npx playwright test
+mkdir -p .cache/tests
+rm -f .cache/tests/*.json
+status=0
+stage() { # stage NAME CMD...: run every stage even after a failure, then report them all
+  local name=$1; shift
+  echo "== $name"
+  if "$@"; then echo "== $name: ok"; else echo "== $name: FAILED"; status=1; failed_stages+=("$name"); fi
+}
+failed_stages=()
+stage typecheck bash scripts/typecheck.sh
+stage lint npx eslint .
+stage "unit and contract tests (Node)" npx vitest run --reporter=default --reporter=json --outputFile.json=.cache/tests/vitest.json
+stage build npx vite build
+if [ -d dist ]; then
+  stage "browser tests (Chromium: $CHROMIUM)" env TASTEBUD_PW_JSON=.cache/tests/playwright.json npx playwright test
+fi
+node scripts/test_summary.mjs .cache/tests/vitest.json .cache/tests/playwright.json || status=1
+if [ "$status" != 0 ]; then echo "failed stages: ${failed_stages[*]:-summary}"; fi
+exit "$status"
