@@ -29,7 +29,7 @@ export async function cmdPretrain(argv: string[], io: Io): Promise<void> {
   const out = g.required('out');
   const data = await loadDataset(loadOptions(g));
   const all = data.set;
-  io.err(`read ${data.stats.rows} interactions (${all.userIds.length} users, ${all.itemIds.length} items); skipped ${data.stats.skippedEmpty} empty, ${data.stats.skippedMalformed} malformed, ${data.stats.filtered} filtered`);
+  io.err(`read ${data.stats.rows} interactions (${all.userIds.length} users, ${all.itemIds.length} items); skipped ${data.stats.skippedEmpty} blank/header/comment lines, ${data.stats.skippedMalformed} malformed, ${data.stats.filtered} filtered`);
   for (const n of data.notes) io.err(`  ${n}`);
   const opts = await trainOptions(g);
   const bar = createProgressBar(io.stderr, 'val HR@10');

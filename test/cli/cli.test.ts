@@ -80,6 +80,18 @@ describe('tastebud CLI', () => {
     expect(readFileSync(join(dir, 'd1', 'group1-shard1of1.bin'))).toEqual(readFileSync(join(dir, 'd2', 'group1-shard1of1.bin')));
   });
 
+  it('trains on the TF.js wasm backend with the same losses as plain TypeScript', async () => {
+    const losses = async (backend: string): Promise<number[]> => {
+      await runCli(['pretrain', '--data', log, '--out', join(dir, `b-${backend}`), ...train, '--epochs', '2', '--backend', backend], captureIo());
+      const m = JSON.parse(readFileSync(join(dir, `b-${backend}`, 'model.json'), 'utf8'));
+      expect(m.tastebud.trainingReport.trainer).toMatch(backend === 'plain' ? 'plain-ts' : /tfjs-wasm/);
+      return m.tastebud.trainingReport.epochs.map((e: { loss: number }) => e.loss);
+    };
+    const plain = await losses('plain');
+    const wasm = await losses('wasm');
+    wasm.forEach((l, k) => expect(l).toBeCloseTo(plain[k], 4));
+  });
+
   it('fails clearly on bad input, without a stack trace', async () => {
     writeFileSync(join(dir, 'bad.csv'), 'user,item\nu1,i1\nu2\n');
     const io = captureIo();
