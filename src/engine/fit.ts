@@ -8,6 +8,7 @@ import type { LearnerConfig } from './learner_config.ts';
 import type { ModelContext } from './model_context.ts';
 import type { HistoryEntry, LocalState } from './user_state.ts';
 import { solveFoldIn, type FoldInSolution } from './fold_in.ts';
+import { isolationTrust } from './isolation.ts';
 
 export interface FitTerms {
   entries: HistoryEntry[];
@@ -69,8 +70,10 @@ export function fitTerms(ctx: ModelContext, s: LocalState, cfg: LearnerConfig): 
     const dropped = new Set(scored.slice(0, drop).map((x) => x.e));
     entries = known.filter((e) => !dropped.has(e));
   }
+  const trust = isolationTrust(ctx, known, cfg);
+  const trustOf = new Map(known.map((e, t) => [e, trust[t]]));
   const rows = entries.map((e) => itemRow(ctx, s, ctx.index.get(e.itemId)!));
-  const conf = entries.map((e) => 1 + cfg.alpha * e.weight * decayOf(e, s, newestTs, cfg));
+  const conf = entries.map((e) => 1 + cfg.alpha * e.weight * trustOf.get(e)! * decayOf(e, s, newestTs, cfg));
   return { entries, rows, conf, w };
 }
 
@@ -85,8 +88,14 @@ export function fitAnchor(ctx: ModelContext, s: LocalState, cfg: LearnerConfig):
   const solution = solveFoldIn({ gram: ctx.gram, w: terms.w, rows: terms.rows, conf: terms.conf, ridge: cfg.ridge });
   const p0 = ctx.model.priorUser;
   const anchor = new Float32Array(ctx.dim);
-  for (let j = 0; j < ctx.dim; j++) anchor[j] = p0[j] + cfg.foldInScale * solution.delta[j];
+  const scale = foldInScaleOf(s, cfg);
+  for (let j = 0; j < ctx.dim; j++) anchor[j] = p0[j] + scale * solution.delta[j];
   return { ...terms, solution, anchor };
+}
+
+/** The fold-in's weight in p_u after `s.learned` events (0 during the warm-up, see `LearnerConfig`). */
+export function foldInScaleOf(s: LocalState, cfg: LearnerConfig): number {
+  return s.learned < cfg.warmupEvents ? 0 : cfg.foldInScale;
 }
 
 function scoreRow(q: Float32Array, z: ArrayLike<number>): number {

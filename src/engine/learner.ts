@@ -62,7 +62,7 @@ export function refitState(ctx: ModelContext, s: LocalState, cfg: LearnerConfig,
   const fit = fitAnchor(ctx, s, cfg);
   for (let j = 0; j < ctx.dim; j++) s.p[j] = fit.anchor[j] + (s.p[j] - s.anchor[j]);
   s.anchor = fit.anchor;
-  if (!newest || cfg.steps === 0) return null;
+  if (!newest || cfg.steps === 0 || s.learned < cfg.warmupEvents) return null;
   return sgdSteps(ctx, s, cfg, rng, newest);
 }
 

@@ -10,7 +10,7 @@ import type { LearnerConfig } from './learner_config.ts';
 import type { ModelContext } from './model_context.ts';
 import type { LocalState } from './user_state.ts';
 import type { NormalizedRecommendOptions } from './validate.ts';
-import { effectiveW, fitAnchor, itemRow } from './fit.ts';
+import { effectiveW, fitAnchor, foldInScaleOf, itemRow } from './fit.ts';
 import { cholSolve } from './fold_in.ts';
 import { InvalidInputError } from '../errors.ts';
 
@@ -103,7 +103,7 @@ export function explainFor(ctx: ModelContext, s: LocalState, cfg: LearnerConfig,
   const m1a = cholSolve(fit.solution.chol, d, a);
   const byEvent = fit.entries.map((e, t) => {
     const at = fit.rows[t].map((q, j) => q * fit.w[j]);
-    return { itemId: e.itemId, type: e.type, timestamp: e.timestamp, contribution: cfg.foldInScale * fit.conf[t] * dot(m1a, at) };
+    return { itemId: e.itemId, type: e.type, timestamp: e.timestamp, contribution: foldInScaleOf(s, cfg) * fit.conf[t] * dot(m1a, at) };
   });
   let residual = 0;
   for (let j = 0; j < d; j++) residual += a[j] * (s.p[j] - fit.anchor[j]);

@@ -16,6 +16,8 @@ export interface HistoryEntry {
   weight: number;
   /** Number of learned events before this one (for decay counted in events). */
   order: number;
+  /** Final isolation verdict (see isolation.ts), once all its neighbours are known. */
+  trust?: number;
 }
 
 export interface DenoiseMemory {
