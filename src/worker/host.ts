@@ -23,6 +23,7 @@ import type { HostApi, HostInitOptions, InitReport, UpdateListener } from './hos
 import { defaultLocks, requestLeadership, type Leadership } from './leadership.ts';
 import { loadGlobalModel } from './model_source.ts';
 import { TabLink, type Announcement, type TrackResult } from './tab_link.ts';
+import { warmScanner } from './warm_up.ts';
 
 interface Running {
   engine: Engine;
@@ -57,7 +58,7 @@ export class RecommenderHost implements HostApi {
     let scanner: CatalogueScanner | null = null;
     try {
       const { model, source } = o.modelData ? { model: o.modelData, source: 'memory' } : await loadGlobalModel({ url: o.model ?? '', store, maxBytes: o.maxModelBytes });
-      scanner = backendScanner(model, choice);
+      scanner = await warmScanner(backendScanner(model, choice));
       const learner = { maxEvents: o.maxEvents, keepEvents: Math.ceil(o.maxEvents / 2) };
       const engine = await createEngine({ model, store, namespace: o.namespace, backend: choice, learner, ...(scanner && { scanner }) });
       const report: InitReport = { backend: choice.backend, storage: store.kind, modelVersion: model.modelVersion, modelSource: source };
