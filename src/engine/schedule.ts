@@ -20,10 +20,15 @@ export function createSerialQueue(): <T>(fn: () => Promise<T>) => Promise<T> {
 }
 
 type Immediate = (cb: () => void) => unknown;
+/** The part of MessageChannel used here; structural so it type-checks against both the DOM and Node libs. */
+interface Channel {
+  port1: { onmessage: ((ev: unknown) => void) | null; close(): void };
+  port2: { postMessage(msg: unknown): void };
+}
 
 /** Resolves on the next macrotask: setImmediate in Node, a MessageChannel in workers, else setTimeout. */
 export function nextTask(): Promise<void> {
-  const g = globalThis as { setImmediate?: Immediate; MessageChannel?: typeof MessageChannel };
+  const g = globalThis as { setImmediate?: Immediate; MessageChannel?: new () => Channel };
   return new Promise((resolve) => {
     if (g.setImmediate) g.setImmediate(resolve);
     else if (g.MessageChannel) {
