@@ -28,7 +28,7 @@ interface Channel {
 
 /** Resolves on the next macrotask: setImmediate in Node, a MessageChannel in workers, else setTimeout. */
 export function nextTask(): Promise<void> {
-  const g = globalThis as { setImmediate?: Immediate; MessageChannel?: new () => Channel };
+  const g = globalThis as unknown as { setImmediate?: Immediate; MessageChannel?: new () => Channel };
   return new Promise((resolve) => {
     if (g.setImmediate) g.setImmediate(resolve);
     else if (g.MessageChannel) {
