@@ -93,6 +93,15 @@ test('state and the cached model survive a reload; the shards are not downloaded
   expect(await call(page, 'recommend', { k: 10 })).toEqual(recsBefore);
 });
 
+test('stats().persistent reports the browser\'s answer to the persistence request', async ({ context }) => {
+  const page = await open(context);
+  await create(page, { synthetic: { numItems: 50 }, namespace: 'persist', backend: FAST });
+  await expect.poll(async () => (await call<{ persistent: boolean | null }>(page, 'stats')).persistent).toBe(await page.evaluate(() => navigator.storage.persisted()));
+  const { persistent } = await call<{ persistent: unknown }>(page, 'stats');
+  console.log(`persistent storage granted in this Chromium: ${String(persistent)}`);
+  expect(typeof persistent).toBe('boolean');
+});
+
 test('forget() leaves no tastebud data in IndexedDB', async ({ context }) => {
   const page = await open(context);
   await create(page, { synthetic: { numItems: 200 }, namespace: 'forget', backend: FAST });

@@ -7,7 +7,8 @@ import { releaseProxy, wrap } from 'comlink';
 import { InvalidInputError, TastebudError, reviveError } from '../errors.ts';
 import { BACKEND_ORDER, type BackendName } from '../kernels/types.ts';
 import type { GlobalModel } from '../model/global_model.ts';
-import type { HostApi, HostInitOptions } from '../worker/host_api.ts';
+import type { HostApi, HostInitOptions, InitReport } from '../worker/host_api.ts';
+import { createPersistence, type Persistence } from './persistence.ts';
 import { wrapHost, type Recommender } from './recommender.ts';
 
 export interface RecommenderOptions {
@@ -29,9 +30,14 @@ export interface RecommenderOptions {
   maxEvents?: number;
   /** Coordinate tabs of one namespace so one learns and all agree (default true). */
   multiTab?: boolean;
+  /**
+   * Ask the browser to keep the shopper's data under storage pressure (`navigator.storage.persist()`, default
+   * true), once consent is given; the answer shows in `stats().persistent`. Firefox may show a prompt.
+   */
+  persist?: boolean;
 }
 
-const KNOWN = new Set(['model', 'modelData', 'namespace', 'backend', 'worker', 'consent', 'maxModelBytes', 'maxEvents', 'multiTab']);
+const KNOWN = new Set(['model', 'modelData', 'namespace', 'backend', 'worker', 'consent', 'maxModelBytes', 'maxEvents', 'multiTab', 'persist']);
 
 /**
  * Creates a ready recommender.
@@ -44,7 +50,8 @@ const KNOWN = new Set(['model', 'modelData', 'namespace', 'backend', 'worker', '
 export async function createRecommender(options: RecommenderOptions = {}): Promise<Recommender> {
   const init = normalizeOptions(options);
   const useWorker = options.worker ?? typeof Worker !== 'undefined';
-  if (!useWorker) return createInline(init);
+  const persist = options.persist ?? true;
+  if (!useWorker) return createInline(init, persist);
   if (typeof Worker === 'undefined') throw new InvalidInputError('worker: true needs Web Workers, which this runtime lacks; pass worker: false');
   const worker = new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module', name: `tastebud/${init.namespace}` });
   const remote = wrap<HostApi>(worker);
@@ -54,22 +61,31 @@ export async function createRecommender(options: RecommenderOptions = {}): Promi
   };
   try {
     const report = await Promise.race([remote.init(init), workerFailure(worker)]);
-    return wrapHost(remote as unknown as HostApi, report, dispose);
+    return wrapHost(remote as unknown as HostApi, report, dispose, persistenceFor(persist, init, report));
   } catch (e) {
     dispose();
     throw reviveError(e);
   }
 }
 
-async function createInline(init: HostInitOptions): Promise<Recommender> {
+async function createInline(init: HostInitOptions, persist: boolean): Promise<Recommender> {
   const { RecommenderHost } = await import('../worker/host.ts');
   const host = new RecommenderHost();
   try {
-    return wrapHost(host, await host.init(init), () => undefined);
+    const report = await host.init(init);
+    return wrapHost(host, report, () => undefined, persistenceFor(persist, init, report));
   } catch (e) {
     await host.close().catch(() => undefined);
     throw e;
   }
+}
+
+/** Persistence is asked for only where there is stored data to keep: IndexedDB, with consent (now or later). */
+function persistenceFor(persist: boolean, init: HostInitOptions, report: InitReport): Persistence | undefined {
+  if (!persist || report.storage !== 'indexeddb') return undefined;
+  const p = createPersistence();
+  if (init.consent) p.request();
+  return p;
 }
 
 /** Rejects when the worker script cannot load or throws at the top level (otherwise init would hang). */
@@ -87,6 +103,7 @@ function normalizeOptions(o: RecommenderOptions): HostInitOptions {
   const backend = normalizeBackend(o.backend ?? 'auto');
   const maxEvents = o.maxEvents ?? 10_000;
   if (!Number.isInteger(maxEvents) || maxEvents < 1) throw new InvalidInputError(`maxEvents must be a positive integer, got ${String(maxEvents)}`);
+  if (o.persist !== undefined && typeof o.persist !== 'boolean') throw new InvalidInputError('persist must be true or false');
   if (o.maxModelBytes !== undefined && !(Number.isFinite(o.maxModelBytes) && o.maxModelBytes > 0)) throw new InvalidInputError('maxModelBytes must be a positive number');
   const base = (globalThis as { location?: { href: string } }).location?.href;
   return {

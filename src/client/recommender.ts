@@ -7,6 +7,7 @@ import { proxy } from 'comlink';
 import type { ExportedData, Explanation, Recommendation, RecommendOptions, RecommenderApi, SimilarOptions, Stats, TrackEvent } from '../engine/api.ts';
 import { ClosedError, reviveError } from '../errors.ts';
 import type { HostApi, InitReport, UpdateListener } from '../worker/host_api.ts';
+import { mergePersistent, type Persistence } from './persistence.ts';
 
 export interface Recommender extends RecommenderApi {
   /** What init found: backend, storage, model version and where the model came from. */
@@ -22,10 +23,11 @@ export interface Recommender extends RecommenderApi {
 }
 
 /**
- * Wraps a host (a comlink Remote or the host object itself) as a Recommender.
+ * Wraps a host (a comlink Remote or the host object itself) as a Recommender. `persistence` (main thread only)
+ * is asked again when consent is given and its answer merged into `stats().persistent`.
  * @example const recs = wrapHost(remote, report, () => worker.terminate());
  */
-export function wrapHost(host: HostApi, ready: InitReport, dispose: () => void): Recommender {
+export function wrapHost(host: HostApi, ready: InitReport, dispose: () => void, persistence?: Persistence): Recommender {
   let closed = false;
   const call = async <T>(run: () => Promise<T>): Promise<T> => {
     if (closed) throw new ClosedError('This recommender was closed; create a new one with createRecommender().');
@@ -41,10 +43,18 @@ export function wrapHost(host: HostApi, ready: InitReport, dispose: () => void):
     recommend: (options?: RecommendOptions): Promise<Recommendation[]> => call(() => host.recommend(options)),
     similarItems: (itemId: string, options?: SimilarOptions): Promise<Recommendation[]> => call(() => host.similarItems(itemId, options)),
     explain: (itemId: string): Promise<Explanation> => call(() => host.explain(itemId)),
-    stats: (): Promise<Stats> => call(() => host.stats()),
+    stats: (): Promise<Stats> =>
+      call(async () => {
+        const s = await host.stats();
+        return persistence ? { ...s, persistent: mergePersistent(s.persistent, persistence.granted) } : s;
+      }),
     exportData: (): Promise<ExportedData> => call(() => host.exportData()),
     forget: () => call(() => host.forget()),
-    setConsent: (granted: boolean) => call(() => host.setConsent(granted)),
+    setConsent: (granted: boolean) =>
+      call(async () => {
+        await host.setConsent(granted);
+        if (granted) persistence?.request();
+      }),
     subscribe(listener: UpdateListener): () => void {
       if (closed) throw new ClosedError('This recommender was closed; create a new one with createRecommender().');
       // A comlink proxy lets the worker call back into this thread; inline it is just the function.
