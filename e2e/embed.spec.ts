@@ -1,12 +1,24 @@
 /**
- * The embed loader and widget on a plain shop page (public/embed-test.html), against the production build:
+ * The embed loader and widget on a plain shop page (e2e/fixtures/embed_test.html, served to these tests only
+ * through a route at /embed-test.html, so the shop's production build does not ship it), against the production build:
  * the snippet's queue, GA4 and Segment pick-up, consent and Global Privacy Control, loading twice, never throwing,
  * and the widget rendering hostile item data as text (default template and the shop's own).
  */
+import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
 
 const MODEL = '/generated/model/model.json';
+const TEST_PAGE = readFileSync(new URL('./fixtures/embed_test.html', import.meta.url), 'utf8');
+
+test.beforeEach(async ({ page }) => {
+  await page.route('**/embed-test.html', (route) => route.fulfill({ body: TEST_PAGE, contentType: 'text/html; charset=utf-8' }));
+});
+
+test('the test page is not part of the production build', async ({ request }) => {
+  const res = await request.get('/embed-test.html');
+  expect(await res.text()).not.toContain('tastebud embed test page');
+});
 
 async function inject(page: Page, data: Record<string, string>): Promise<void> {
   await page.evaluate((d) => {
