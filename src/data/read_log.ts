@@ -4,7 +4,7 @@
  * every error, and counts of what was skipped.
  */
 import { InvalidInputError } from '../errors.ts';
-import type { InteractionSet, RawInteraction } from './interactions.ts';
+import type { InteractionSet, LogBuilder, RawInteraction } from './interactions.ts';
 import { createLogBuilder } from './interactions.ts';
 import type { LineParser } from './parsers.ts';
 
@@ -30,6 +30,8 @@ export interface ReadOptions {
   maxMalformed?: number;
   /** Called for each row (e.g. to keep item attributes); return false to drop it. */
   onRow?: (r: RawInteraction) => boolean | void;
+  /** Continue an existing log (e.g. a test file after its train file, sharing one id table). */
+  builder?: LogBuilder;
 }
 
 /**
@@ -42,7 +44,7 @@ export async function readLog(
   parse: LineParser,
   opts: ReadOptions = {},
 ): Promise<{ set: InteractionSet; stats: ReadStats }> {
-  const b = createLogBuilder();
+  const b = opts.builder ?? createLogBuilder();
   const stats: ReadStats = { lines: 0, rows: 0, skippedEmpty: 0, skippedMalformed: 0, filtered: 0, errors: [] };
   const where = opts.source ?? 'input';
   const maxMalformed = opts.maxMalformed ?? 1000;
