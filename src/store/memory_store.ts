@@ -16,6 +16,8 @@ import { ClosedError } from '../errors.ts';
  */
 export function createMemoryStore(namespace = 'default'): Store & { readonly namespace: string } {
   let events: StoredEvent[] = [];
+  // The ids of the events held, like the IndexedDB store's unique `by-event-id` index (compaction forgets them too).
+  let eventIds = new Set<string>();
   let nextSeq = 1;
   let state: UserStateRecord | undefined;
   let models = new Map<string, CachedModelRecord>();
@@ -28,7 +30,13 @@ export function createMemoryStore(namespace = 'default'): Store & { readonly nam
     namespace,
     async appendEvents(batch: NewEvent[]) {
       open();
-      const stored = batch.map((e) => ({ seq: nextSeq++, itemId: e.itemId, type: e.type, timestamp: e.timestamp }));
+      const stored: StoredEvent[] = [];
+      for (const e of batch) {
+        // A retried forward from another tab carries the same id: skipped, so it is stored (and learned) once.
+        if (e.eventId !== undefined && eventIds.has(e.eventId)) continue;
+        if (e.eventId !== undefined) eventIds.add(e.eventId);
+        stored.push({ seq: nextSeq++, itemId: e.itemId, type: e.type, timestamp: e.timestamp, ...(e.eventId !== undefined && { eventId: e.eventId }) });
+      }
       events = events.concat(stored);
       return stored.map((e) => ({ ...e }));
     },
@@ -43,6 +51,7 @@ export function createMemoryStore(namespace = 'default'): Store & { readonly nam
     async compactEvents(keep: number) {
       open();
       const drop = Math.max(0, events.length - Math.max(0, Math.floor(keep)));
+      for (const e of events.slice(0, drop)) if (e.eventId !== undefined) eventIds.delete(e.eventId);
       events = events.slice(drop);
       return drop;
     },
@@ -68,6 +77,7 @@ export function createMemoryStore(namespace = 'default'): Store & { readonly nam
     async clear() {
       open();
       events = [];
+      eventIds = new Set();
       state = undefined;
       models = new Map();
       // sequence numbers keep growing so an event id is never reused, as with an IndexedDB autoIncrement key
