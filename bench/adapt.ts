@@ -9,7 +9,7 @@
  * TRAINING users; held-out users are never used for tuning), --no-extra (protocol tables only).
  * Writes bench/results/adapt.{json,md} (gitignored). Data from ../shared/data is never written anywhere.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { GlobalModel } from '../src/model/global_model.ts';
 import type { LearnerConfig } from '../src/engine/learner_config.ts';
 import { createPlainScanner } from '../src/engine/plain_scanner.ts';
@@ -99,7 +99,8 @@ async function main(): Promise<void> {
     }
     if (!extra) continue;
     const model = await modelFor('als', ds);
-    const noise = await noiseExperiment(model, ds, Math.min(users, 300), TUNED[name]);
+    const noiseUsers = Math.min(users, Number(flag('--noise-users') ?? 300));
+    const noise = await noiseExperiment(model, ds, noiseUsers, TUNED[name]);
     console.log(`  noise 20%: clean ${noise.cleanPlain.all.hr.toFixed(3)}, noisy plain ${noise.noisyPlain.all.hr.toFixed(3)}, noisy APR+denoise ${noise.noisyRobust.all.hr.toFixed(3)}, recovered ${(100 * noise.recovered).toFixed(0)} %`);
     const drift = await driftExperiment(model, ds, engineMethod(model, TUNED[name]));
     const driftFold = await driftExperiment(model, ds, foldInMethod(model));
@@ -107,7 +108,7 @@ async function main(): Promise<void> {
     Object.assign(entry, { noise, drift, driftFoldIn: driftFold });
     md.push(...noiseMarkdown(name, noise), ...driftMarkdown(name, drift, driftFold));
   }
-  if (extra) {
+  if (extra && !args.includes('--no-latency')) {
     const lat = await latencyExperiment({ 'plain-ts': async (m) => createPlainScanner(m.itemEmb, m.itemBias, m.dim), ...(await tfjsScanners()) }, TUNED['ml-1m']);
     report.latency = lat;
     console.log(`latency (10,000 items): ${JSON.stringify(lat.medianMs)}`);
@@ -116,9 +117,20 @@ async function main(): Promise<void> {
       md.push(`| ${k} | ${lat.medianMs[k].toFixed(2)} | ${lat.p90Ms[k].toFixed(2)} | ${(lat.medianMs[k] / lat.medianMs['plain-ts']).toFixed(2)} |`);
   }
   mkdirSync(RESULTS_DIR, { recursive: true });
-  writeFileSync(`${RESULTS_DIR}adapt.json`, JSON.stringify(report, null, 1));
-  writeFileSync(`${RESULTS_DIR}adapt.md`, md.join('\n') + '\n');
+  // each run writes its own part (so datasets can run as separate processes); adapt.{json,md} merge them all
+  const part = datasets.join('+') + (extra ? '' : '-protocol');
+  writeFileSync(`${RESULTS_DIR}adapt-${part}.json`, JSON.stringify(report, null, 1));
+  writeFileSync(`${RESULTS_DIR}adapt-${part}.md`, md.slice(2).join('\n') + '\n');
+  mergeParts();
   console.log(`wrote ${RESULTS_DIR}adapt.{json,md}`);
+}
+
+function mergeParts(): void {
+  const parts = readdirSync(RESULTS_DIR).filter((f) => /^adapt-.+\.json$/.test(f)).sort();
+  const merged = Object.fromEntries(parts.map((f) => [f.slice(6, -5), JSON.parse(readFileSync(RESULTS_DIR + f, 'utf8')) as unknown]));
+  writeFileSync(`${RESULTS_DIR}adapt.json`, JSON.stringify(merged, null, 1));
+  const mds = parts.map((f) => readFileSync(RESULTS_DIR + f.replace(/\.json$/, '.md'), 'utf8'));
+  writeFileSync(`${RESULTS_DIR}adapt.md`, ['# tastebud adaptation bench (prequential, HR@10 / NDCG@10)', '', ...mds].join('\n'));
 }
 
 /** The kernels' TF.js scanners that run in Node (cpu backend); failures are reported, not fatal. */

@@ -54,27 +54,41 @@ export function fitTerms(ctx: ModelContext, s: LocalState, cfg: LearnerConfig): 
   const w = effectiveW(ctx, s);
   const known = s.history.filter((e) => ctx.index.has(e.itemId));
   const newestTs = known.length ? known[known.length - 1].timestamp : 0;
-  let entries = known;
-  const older = known.length - cfg.truncateKeepRecent;
-  const drop = cfg.denoise ? Math.floor(cfg.truncateRate * Math.max(0, older)) : 0;
-  if (drop > 0) {
-    const z = w.map((wj, j) => wj * s.p[j]);
-    // global rows: a touched row's own delta was learned from the very click under suspicion
-    const d = ctx.dim;
-    const globalRow = (e: HistoryEntry): Float32Array => {
-      const i = ctx.index.get(e.itemId)!;
-      return ctx.itemEmb.subarray(i * d, i * d + d);
-    };
-    const scored = known.slice(0, older).map((e) => ({ e, s: scoreRow(globalRow(e), z) }));
-    scored.sort((a, b) => a.s - b.s);
-    const dropped = new Set(scored.slice(0, drop).map((x) => x.e));
-    entries = known.filter((e) => !dropped.has(e));
-  }
   const trust = isolationTrust(ctx, known, cfg);
   const trustOf = new Map(known.map((e, t) => [e, trust[t]]));
+  const dropped = truncated(ctx, s, cfg, w, known, trust);
+  const entries = known.filter((e) => !dropped.has(e));
   const rows = entries.map((e) => itemRow(ctx, s, ctx.index.get(e.itemId)!));
   const conf = entries.map((e) => 1 + cfg.alpha * e.weight * trustOf.get(e)! * decayOf(e, s, newestTs, cfg));
   return { entries, rows, conf, w };
+}
+
+/**
+ * Truncated loss (Wang et al. WSDM 2021): of the older positives, the `truncateRate` share with the highest
+ * loss (lowest score under the current p_u) is left out, but only among the isolated ones: a run of
+ * similar new clicks is a change of taste, not noise, however badly the old p_u scores it.
+ */
+function truncated(
+  ctx: ModelContext,
+  s: LocalState,
+  cfg: LearnerConfig,
+  w: Float32Array,
+  known: HistoryEntry[],
+  trust: number[],
+): Set<HistoryEntry> {
+  const older = known.length - cfg.truncateKeepRecent;
+  const drop = cfg.denoise ? Math.floor(cfg.truncateRate * Math.max(0, older)) : 0;
+  if (drop <= 0) return new Set();
+  const z = w.map((wj, j) => wj * s.p[j]);
+  const d = ctx.dim;
+  // global rows: a touched row's own delta was learned from the very click under suspicion
+  const score = (e: HistoryEntry): number => {
+    const i = ctx.index.get(e.itemId)!;
+    return scoreRow(ctx.itemEmb.subarray(i * d, i * d + d), z);
+  };
+  const suspects = known.slice(0, older).filter((_, t) => trust[t] < 1);
+  const scored = suspects.map((e) => ({ e, s: score(e) })).sort((a, b) => a.s - b.s);
+  return new Set(scored.slice(0, drop).map((x) => x.e));
 }
 
 /**

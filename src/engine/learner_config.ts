@@ -30,7 +30,8 @@ export interface LearnerConfig {
   loss: 'bce' | 'bpr';
   /** Learning rate of the user vector. */
   lrUser: number;
-  /** Learning rate of the per-user delta on the top layer w (0 freezes it). */
+  /** Learning rate of the per-user delta on the top layer w (0 freezes it; off by default: with the fold-in's
+   * large p_u every rate tried lowered HR@10 in bench:adapt). */
   lrDense: number;
   /** Learning rate of the per-user deltas on touched item vectors (0 freezes them). */
   lrItem: number;
@@ -81,18 +82,18 @@ export const DEFAULT_LEARNER: LearnerConfig = {
   warmupEvents: 0,
   steps: 1,
   negatives: 8,
-  hardNegativeShare: 0.1,
+  hardNegativeShare: 0,
   sampler: 'popularity',
   replay: 4,
   loss: 'bpr',
-  lrUser: 0.01,
-  lrDense: 0.005,
-  lrItem: 0.01,
+  lrUser: 0.02,
+  lrDense: 0,
+  lrItem: 0,
   proximal: 10,
   apr: true,
   aprEpsilon: 0.5,
   aprWeight: 0.5,
-  halfLifeEvents: 4,
+  halfLifeEvents: 3,
   halfLifeMs: Infinity,
   denoise: true,
   repeatWindowMs: 30_000,

@@ -91,9 +91,9 @@ describe('learner', () => {
     expect(toRecord(restored)).toEqual(rec);
   });
 
-  it('APR and the SGD steps keep the loss finite and still follow the clicks', async () => {
+  it('APR, hard negatives and the SGD steps keep the loss finite and still follow the clicks', async () => {
     for (const apr of [false, true]) {
-      const e = await createEngine({ model: makeModel(), store: createMemoryStore('t'), namespace: 't', learner: { apr, steps: 3 } });
+      const e = await createEngine({ model: makeModel(), store: createMemoryStore('t'), namespace: 't', learner: { apr, steps: 3, hardNegativeShare: 0.3, lrItem: 0.01, lrDense: 0.001 } });
       for (let k = 0; k < 6; k++) await e.track({ itemId: blueId(k), timestamp: k * 60_000 });
       await e.whenIdle();
       const st = await e.stats();
