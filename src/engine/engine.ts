@@ -112,11 +112,14 @@ export class Engine implements RecommenderApi {
       const ignored = stored.filter((e) => !this.ctx.index.has(e.itemId)).length;
       const resolvedAt = performance.now();
       this.queued++;
-      this.learning = this.learning.then(async () => {
-        await nextTask(); // let track's caller (and the worker's reply) go first
-        this.learnLive(stored, resolvedAt);
-        if (--this.queued === 0) await this.checkpoint();
-      });
+      this.learning = this.learning
+        .then(async () => {
+          await nextTask(); // let track's caller (and the worker's reply) go first
+          this.learnLive(stored, resolvedAt);
+          if (--this.queued === 0) await this.checkpoint();
+        })
+        // the events are stored; a failed checkpoint is retried by the next one, and must not stall the queue
+        .catch((err: unknown) => console.warn('tastebud: saving the learned state failed; will retry', err));
       return { stored: stored.length, ignored };
     });
   }

@@ -108,7 +108,13 @@ export function explainFor(ctx: ModelContext, s: LocalState, cfg: LearnerConfig,
   let residual = 0;
   for (let j = 0; j < d; j++) residual += a[j] * (s.p[j] - fit.anchor[j]);
   const personal = byEvent.reduce((acc, e) => acc + Math.abs(e.contribution), 0) + Math.abs(residual);
-  const because = byEvent
+  // the same item clicked twice is one reason, with the latest click's type and time
+  const byItem = new Map<string, (typeof byEvent)[number]>();
+  for (const e of byEvent) {
+    const prev = byItem.get(e.itemId);
+    byItem.set(e.itemId, prev ? { ...e, contribution: prev.contribution + e.contribution } : e);
+  }
+  const because = [...byItem.values()]
     .filter((e) => e.contribution > 0)
     .sort((x, y) => y.contribution - x.contribution)
     .slice(0, max);

@@ -172,4 +172,28 @@ describe('Engine verbs', () => {
     expect(updated).toBe(true);
     expect(share((await follower.recommend({ k: 10 })).map((r) => r.itemId), 'blue')).toBeGreaterThanOrEqual(0.9);
   });
+
+  it('a failed checkpoint write does not stall learning; the next one succeeds', async () => {
+    const store = createMemoryStore('t');
+    const save = store.saveUserState.bind(store);
+    let fail = true;
+    store.saveUserState = async (st) => {
+      if (fail) {
+        fail = false;
+        throw new Error('quota exceeded');
+      }
+      return save(st);
+    };
+    const e = await setup({ store });
+    const warn = console.warn;
+    console.warn = () => {};
+    try {
+      await clickAll(e, [blueId(0)]);
+      expect(await store.loadUserState()).toBeUndefined();
+      await clickAll(e, [blueId(1)]);
+    } finally {
+      console.warn = warn;
+    }
+    expect((await store.loadUserState())?.lastSeq).toBe(2);
+  });
 });
