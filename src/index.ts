@@ -10,7 +10,7 @@
 export { createRecommender } from './client/create_recommender.ts';
 export type { RecommenderOptions } from './client/create_recommender.ts';
 export type { Recommender } from './client/recommender.ts';
-export type { InitReport, UpdateListener } from './worker/host_api.ts';
+export type { InitReport, ModelRefresh, UpdateListener } from './worker/host_api.ts';
 export type { BackendName } from './kernels/types.ts';
 export type { GlobalModel, ItemAttributes } from './model/global_model.ts';
 export * from './errors.ts';

@@ -6,7 +6,7 @@
 import { proxy } from 'comlink';
 import type { ExportedData, Explanation, Recommendation, RecommendOptions, RecommenderApi, SimilarOptions, Stats, TrackEvent } from '../engine/api.ts';
 import { ClosedError, reviveError } from '../errors.ts';
-import type { HostApi, InitReport, UpdateListener } from '../worker/host_api.ts';
+import type { HostApi, InitReport, ModelRefresh, UpdateListener } from '../worker/host_api.ts';
 import { mergePersistent, type Persistence } from './persistence.ts';
 
 export interface Recommender extends RecommenderApi {
@@ -20,6 +20,14 @@ export interface Recommender extends RecommenderApi {
   subscribe(listener: UpdateListener): () => void;
   /** Gives or withdraws consent to learn; without it `track` stores nothing. */
   setConsent(granted: boolean): Promise<void>;
+  /**
+   * Picks up a model version the shop published while the page is open: re-checks model.json (a conditional
+   * request) and, on a new version, downloads it and transfers the shopper's state; subscribers are notified.
+   * `ready` keeps the start-up report; `stats().modelVersion` is the version in use.
+   * @example
+   * const { updated, modelVersion } = await recs.refreshModel(); // { updated: true, modelVersion: 'v42', … }
+   */
+  refreshModel(): Promise<ModelRefresh>;
 }
 
 /**
@@ -55,6 +63,7 @@ export function wrapHost(host: HostApi, ready: InitReport, dispose: () => void, 
         await host.setConsent(granted);
         if (granted) persistence?.request();
       }),
+    refreshModel: (): Promise<ModelRefresh> => call(() => host.refreshModel()),
     subscribe(listener: UpdateListener): () => void {
       if (closed) throw new ClosedError('This recommender was closed; create a new one with createRecommender().');
       // A comlink proxy lets the worker call back into this thread; inline it is just the function.

@@ -19,9 +19,9 @@ import type { BackendChoice, CatalogueScanner } from '../kernels/types.ts';
 import type { GlobalModel } from '../model/global_model.ts';
 import { assertNamespace, openStore } from '../store/open_store.ts';
 import { withEventIds, type EventIdStore } from './event_ids.ts';
-import type { HostApi, HostInitOptions, InitReport, UpdateListener } from './host_api.ts';
+import type { HostApi, HostInitOptions, InitReport, ModelRefresh, UpdateListener } from './host_api.ts';
 import { defaultLocks, requestLeadership, type Leadership } from './leadership.ts';
-import { loadGlobalModel } from './model_source.ts';
+import { loadGlobalModel, loadModelIfChanged } from './model_source.ts';
 import { TabLink, type Announcement, type TrackResult } from './tab_link.ts';
 import { warmScanner } from './warm_up.ts';
 
@@ -30,6 +30,7 @@ interface Running {
   store: EventIdStore;
   scanner: CatalogueScanner | null;
   report: InitReport;
+  choice: BackendChoice;
   leadership: Leadership | null;
   link: TabLink | null;
 }
@@ -45,6 +46,8 @@ export class RecommenderHost implements HostApi {
   #starting = false;
   #closed = false;
   #consent = true;
+  #options: HostInitOptions | null = null;
+  #refreshing: Promise<ModelRefresh> | null = null;
   #nextListener = 1;
   readonly #listeners = new Map<number, UpdateListener>();
 
@@ -53,6 +56,7 @@ export class RecommenderHost implements HostApi {
     this.#starting = true;
     assertNamespace(o.namespace);
     this.#consent = o.consent;
+    this.#options = o;
     const choice = await chooseBackend(o.backend);
     const store = withEventIds(await openStore(o.namespace), () => this.#announce('updated'));
     let scanner: CatalogueScanner | null = null;
@@ -62,7 +66,7 @@ export class RecommenderHost implements HostApi {
       const learner = { maxEvents: o.maxEvents, keepEvents: Math.ceil(o.maxEvents / 2) };
       const engine = await createEngine({ model, store, namespace: o.namespace, backend: choice, learner, ...(scanner && { scanner }) });
       const report: InitReport = { backend: choice.backend, storage: store.kind, modelVersion: model.modelVersion, modelSource: source };
-      this.#run = { engine, store, scanner, report, leadership: null, link: null };
+      this.#run = { engine, store, scanner, report, choice, leadership: null, link: null };
       engine.onUpdate(() => this.#notify());
       // The memory store is private to this tab: sharing events would need the shared database.
       if (o.multiTab && store.kind === 'indexeddb') this.#joinTabs(o.namespace);
@@ -132,6 +136,13 @@ export class RecommenderHost implements HostApi {
     (l as Partial<Record<typeof releaseProxy, () => void>> | undefined)?.[releaseProxy]?.();
   }
 
+  refreshModel(): Promise<ModelRefresh> {
+    this.#ready();
+    // Calls while a check runs share it: one download, one transfer.
+    this.#refreshing ??= this.#refreshModel().finally(() => (this.#refreshing = null));
+    return this.#refreshing;
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -159,6 +170,26 @@ export class RecommenderHost implements HostApi {
     } finally {
       done();
     }
+  }
+
+  async #refreshModel(): Promise<ModelRefresh> {
+    const run = this.#ready();
+    const previousVersion = run.report.modelVersion;
+    const url = this.#options?.model;
+    if (!url) return { updated: false, modelVersion: previousVersion, previousVersion }; // modelData: nothing to re-check
+    const next = await loadModelIfChanged({ url, store: run.store, maxBytes: this.#options?.maxModelBytes }, previousVersion);
+    if (!next) return { updated: false, modelVersion: previousVersion, previousVersion };
+    const scanner = await warmScanner(backendScanner(next.model, run.choice));
+    try {
+      await run.engine.setModel(next.model, scanner ?? undefined); // re-fits the shopper's state from the events
+    } catch (e) {
+      scanner?.dispose();
+      throw e;
+    }
+    run.scanner?.dispose(); // the engine no longer holds it
+    run.scanner = scanner;
+    run.report = { ...run.report, modelVersion: next.model.modelVersion, modelSource: next.source };
+    return { updated: true, modelVersion: next.model.modelVersion, previousVersion };
   }
 
   #joinTabs(namespace: string): void {

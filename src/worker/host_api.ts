@@ -33,6 +33,15 @@ export interface InitReport {
   modelSource: string;
 }
 
+/** What `refreshModel()` found. */
+export interface ModelRefresh {
+  /** True when a new model version was loaded and the shopper's state transferred to it. */
+  updated: boolean;
+  /** The version in use now. */
+  modelVersion: string;
+  previousVersion: string;
+}
+
 /** Called whenever recommendations may have changed: this tab learned, another tab did, forget, consent. */
 export type UpdateListener = () => void;
 
@@ -42,4 +51,6 @@ export interface HostApi extends RecommenderApi {
   subscribe(listener: UpdateListener): Promise<number>;
   unsubscribe(id: number): Promise<void>;
   setConsent(granted: boolean): Promise<void>;
+  /** Re-checks model.json; on a new version, loads it and transfers the shopper's state (`engine.setModel`). */
+  refreshModel(): Promise<ModelRefresh>;
 }

@@ -34,6 +34,21 @@ export interface LoadedModel {
  * source // 'network' on the first visit, 'cache' after a reload
  */
 export async function loadGlobalModel(opts: LoadModelOptions): Promise<LoadedModel> {
+  return (await load(opts))!;
+}
+
+/**
+ * Revalidates model.json and loads the model only when its version differs from `currentVersion` (a live
+ * refresh: an unchanged version costs one conditional request, nothing is decoded).
+ * @example
+ * const next = await loadModelIfChanged({ url: '/models/model.json', store }, 'v41');
+ * next?.model.modelVersion // 'v42' once the shop published it; null while 'v41' is current
+ */
+export function loadModelIfChanged(opts: LoadModelOptions, currentVersion: string): Promise<LoadedModel | null> {
+  return load(opts, currentVersion);
+}
+
+async function load(opts: LoadModelOptions, currentVersion?: string): Promise<LoadedModel | null> {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_MODEL_BYTES;
   const limits = { ...(opts.limits ?? DEFAULT_LIMITS), maxWeightBytes: Math.min(maxBytes, (opts.limits ?? DEFAULT_LIMITS).maxWeightBytes) };
   const doFetch = opts.fetch ?? globalThis.fetch.bind(globalThis);
@@ -43,12 +58,13 @@ export async function loadGlobalModel(opts: LoadModelOptions): Promise<LoadedMod
     manifest = new TextDecoder().decode(await fetchCapped(doFetch, url, 'no-cache', maxBytes));
   } catch (e) {
     const cached = e instanceof NetworkError ? await opts.store.loadModel().catch(() => undefined) : undefined;
-    if (cached?.url === url) return { model: decodeCached(cached, limits), source: 'offline-cache' };
+    if (cached?.url === url) return cached.modelVersion === currentVersion ? null : { model: decodeCached(cached, limits), source: 'offline-cache' };
     throw e instanceof NetworkError ? new ModelLoadError(e.message, { cause: e.cause }) : e;
   }
   const json = parseJson(manifest, url);
   const layout = validateManifest(json, limits);
   const version = layout.meta.modelVersion;
+  if (version === currentVersion) return null;
   const cached = await opts.store.loadModel(version).catch(() => undefined);
   if (cached) {
     try {
