@@ -23,6 +23,7 @@ function fakeRecommender(): EmbedRecommender & { tracked: unknown[] } {
     close: async () => undefined,
     subscribe: () => () => undefined,
     setConsent: vi.fn(),
+    refreshModel: vi.fn(async () => ({ updated: true, modelVersion: 'v2', previousVersion: 'v1' })),
   };
 }
 
@@ -79,6 +80,8 @@ describe('instance', () => {
     expect(await inst.run('recommend', [{ k: 1 }])).toEqual([{ itemId: 'a', score: 1 }]);
     expect(rt.started).toHaveLength(1);
     expect(rec.tracked).toMatchObject([{ itemId: 'a', type: 'select' }]);
+    expect(await inst.run('refresh', [])).toEqual({ updated: true, modelVersion: 'v2', previousVersion: 'v1' });
+    expect(rec.refreshModel).toHaveBeenCalledTimes(1);
   });
 
   it('drops events until consent, then learns; consent reaches the client', async () => {

@@ -47,6 +47,8 @@ const CALLS: Record<string, Call> = {
   forget: (r) => r.forget(),
   ready: (r) => r,
   on: (r, a) => r.subscribe(a[0] as never),
+  // tastebud('refresh'): e.g. on the shop's own "new model published" signal; widgets re-render on an update.
+  refresh: (r) => r.refreshModel?.(),
 };
 
 /**

@@ -23,6 +23,7 @@ function asEmbed(inner: Recommender): EmbedRecommender {
     close: () => inner.close(),
     subscribe: (l) => inner.subscribe(() => l()),
     setConsent: (g) => void inner.setConsent(g).catch(() => undefined),
+    refreshModel: () => inner.refreshModel(),
   };
 }
 

@@ -11,6 +11,8 @@ export interface EmbedRecommender extends RecommenderApi {
   subscribe(listener: () => void): () => void;
   /** Turns learning on or off (consent given or withdrawn) where the client supports it. */
   setConsent?(granted: boolean): void;
+  /** Picks up a model version the shop published while the page is open (see Recommender.refreshModel). */
+  refreshModel?(): Promise<{ updated: boolean; modelVersion: string; previousVersion: string }>;
 }
 
 export interface RuntimeModule {
