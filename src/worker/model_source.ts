@@ -108,8 +108,9 @@ function decodeCached(c: CachedModelRecord, limits: ArtefactLimits): GlobalModel
 async function fetchShards(doFetch: typeof fetch, base: string, paths: string[], budget: number): Promise<ArrayBuffer> {
   const parts: Uint8Array[] = [];
   for (const p of paths) {
-    // Shards are immutable per model version (the version is in model.json), so the HTTP cache may serve them.
-    const part = await fetchCapped(doFetch, new URL(p, base).href, 'force-cache', budget);
+    // Shards are fetched only for a version the store lacks, and their names need not change between versions
+    // (group1-shard1of1.bin): an HTTP-cached copy could be the previous model's, so it is revalidated.
+    const part = await fetchCapped(doFetch, new URL(p, base).href, 'no-cache', budget);
     budget -= part.byteLength;
     parts.push(part);
   }
@@ -123,7 +124,7 @@ async function fetchShards(doFetch: typeof fetch, base: string, paths: string[],
 }
 
 /** GETs `url`, reading at most `cap` bytes: a huge or endless response is cut off, not buffered. */
-async function fetchCapped(doFetch: typeof fetch, url: string, cache: 'no-cache' | 'force-cache', cap: number): Promise<Uint8Array> {
+async function fetchCapped(doFetch: typeof fetch, url: string, cache: RequestCache, cap: number): Promise<Uint8Array> {
   let res: Response;
   try {
     res = await doFetch(url, { cache });

@@ -10,6 +10,7 @@ import { createTinyModel } from '../../harness/engine_model.ts';
 const BASE = 'http://shop.test/models/';
 let files = new Map<string, Uint8Array>();
 const hits: string[] = [];
+const cacheModes = new Set<string>();
 
 /** The shop's CDN: publishing replaces model.json and adds the new version's shards. */
 function publish(numItems: number, modelVersion: string): void {
@@ -29,9 +30,11 @@ beforeEach(() => {
   globalThis.indexedDB = new IDBFactory();
   files = new Map();
   hits.length = 0;
-  vi.stubGlobal('fetch', async (url: string) => {
+  cacheModes.clear();
+  vi.stubGlobal('fetch', async (url: string, init?: RequestInit) => {
     const name = new URL(url).pathname.split('/').pop()!;
     hits.push(name);
+    cacheModes.add(String(init?.cache));
     const body = files.get(name);
     return body ? new Response(body.slice()) : new Response('missing', { status: 404 });
   });
@@ -66,6 +69,9 @@ describe('refreshModel', () => {
     expect(a).toEqual({ updated: true, modelVersion: 'v2', previousVersion: 'v1' });
     expect(b).toEqual(a); // concurrent calls share one check
     expect(hits.filter((h) => h === 'model.json')).toHaveLength(1);
+    // v2's shards have v1's names: an HTTP-cached copy must be revalidated, never taken as is.
+    expect(hits.filter((h) => h.endsWith('.bin')).length).toBeGreaterThan(0);
+    expect([...cacheModes]).toEqual(['no-cache']);
     const s = await r.stats();
     expect([s.modelVersion, s.numItems]).toEqual(['v2', 150]);
     const after = await r.exportData();
