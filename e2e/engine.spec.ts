@@ -93,6 +93,22 @@ test('state and the cached model survive a reload; the shards are not downloaded
   expect(await call(page, 'recommend', { k: 10 })).toEqual(recsBefore);
 });
 
+test('refreshModel() moves an open page to a newly published model version, keeping the events', async ({ context }) => {
+  await serveArtefact(context, 'live-1');
+  const page = await open(context);
+  await create(page, { model: '/tb-model/model.json', namespace: 'live', backend: 'auto' });
+  for (const itemId of ['item-1', 'item-5', 'item-9']) await call(page, 'track', { itemId });
+  expect(await call(page, 'refreshModel')).toEqual({ updated: false, modelVersion: 'live-1', previousVersion: 'live-1' });
+  const hits = await serveArtefact(context, 'live-2'); // the shop publishes; the newest route answers
+  const updates = await page.evaluate(() => tb.updates());
+  expect(await call(page, 'refreshModel')).toEqual({ updated: true, modelVersion: 'live-2', previousVersion: 'live-1' });
+  expect(hits.get('model.json')).toBe(1);
+  expect(await call(page, 'stats')).toMatchObject({ modelVersion: 'live-2', eventsStored: 3 });
+  expect((await call<{ events: { itemId: string }[] }>(page, 'exportData')).events.map((e) => e.itemId)).toEqual(['item-1', 'item-5', 'item-9']);
+  expect(await call<unknown[]>(page, 'recommend', { k: 10 })).toHaveLength(10);
+  await expect.poll(() => page.evaluate(() => tb.updates())).toBeGreaterThan(updates);
+});
+
 test('stats().persistent reports the browser\'s answer to the persistence request', async ({ context }) => {
   const page = await open(context);
   await create(page, { synthetic: { numItems: 50 }, namespace: 'persist', backend: FAST });
