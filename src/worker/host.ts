@@ -189,6 +189,7 @@ export class RecommenderHost implements HostApi {
     run.scanner?.dispose(); // the engine no longer holds it
     run.scanner = scanner;
     run.report = { ...run.report, modelVersion: next.model.modelVersion, modelSource: next.source };
+    this.#announce('model');
     return { updated: true, modelVersion: next.model.modelVersion, previousVersion };
   }
 
@@ -209,7 +210,9 @@ export class RecommenderHost implements HostApi {
     const run = this.#run;
     if (!run) return;
     try {
-      if (kind === 'forgot') {
+      if (kind === 'model') {
+        await this.refreshModel(); // the version is cached by now: no download; unchanged: nothing happens
+      } else if (kind === 'forgot') {
         // Every tab drops its in-memory state. Only the leader clears the store again, to undo a checkpoint it
         // may have raced in; a follower's clear could delete events the leader stored after that forget.
         if (!run.leadership?.isLeader) run.store.skipNextClear();

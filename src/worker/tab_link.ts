@@ -17,10 +17,13 @@ type Message =
   | { kind: 'track'; id: string; events: TrackEvent[] }
   | { kind: 'ack'; id: string; result: TrackResult }
   | { kind: 'nack'; id: string; error: { name: string; message: string } }
-  | { kind: 'updated' | 'forgot' };
+  | { kind: Announcement };
 
-/** What a leader announces: it learned ('updated'), or the shopper's data was erased ('forgot'). */
-export type Announcement = 'updated' | 'forgot';
+/**
+ * What a tab announces: the leader learned ('updated'), the shopper's data was erased ('forgot'), or a tab moved
+ * to a newly published model version ('model': the others refresh too, from the model the store now caches).
+ */
+export type Announcement = 'updated' | 'forgot' | 'model';
 
 export interface TabLinkOptions {
   channelName: string;
@@ -105,7 +108,7 @@ export class TabLink {
       this.#waiting.get(msg.id)?.resolve(msg.result);
     } else if (msg.kind === 'nack') {
       this.#waiting.get(msg.id)?.reject(reviveError(msg.error));
-    } else if (msg.kind === 'updated' || msg.kind === 'forgot') {
+    } else if (msg.kind === 'updated' || msg.kind === 'forgot' || msg.kind === 'model') {
       this.opts.onAnnouncement(msg.kind);
     }
   }

@@ -6,6 +6,7 @@ import { createRecommender } from '../../src/client/create_recommender.ts';
 import type { Recommender } from '../../src/client/recommender.ts';
 import { ModelLoadError } from '../../src/errors.ts';
 import { createTinyModel } from '../../harness/engine_model.ts';
+import { FakeLocks } from './fake_locks.ts';
 
 const BASE = 'http://shop.test/models/';
 let files = new Map<string, Uint8Array>();
@@ -20,8 +21,8 @@ function publish(numItems: number, modelVersion: string): void {
 }
 
 const open: Recommender[] = [];
-const make = async (): Promise<Recommender> => {
-  const r = await createRecommender({ model: `${BASE}model.json`, namespace: 'live', backend: 'cpu', worker: false, multiTab: false });
+const make = async (multiTab = false): Promise<Recommender> => {
+  const r = await createRecommender({ model: `${BASE}model.json`, namespace: 'live', backend: 'cpu', worker: false, multiTab });
   open.push(r);
   return r;
 };
@@ -97,6 +98,21 @@ describe('refreshModel', () => {
     expect((await r.stats()).modelVersion).toBe('v1');
     expect(await r.recommend({ k: 5 })).toEqual(recs);
     expect((await r.exportData()).events.map((e) => e.itemId)).toEqual(['item-3']);
+  });
+
+  it('the other tabs of the namespace follow a tab that moved to a new version, without downloading it again', async () => {
+    vi.stubGlobal('navigator', { locks: new FakeLocks() });
+    publish(120, 'v1');
+    const a = await make(true);
+    const b = await make(true);
+    await a.track({ itemId: 'item-2' });
+    publish(150, 'v2');
+    hits.length = 0;
+    expect(await a.refreshModel()).toMatchObject({ updated: true, modelVersion: 'v2' });
+    const shardsFetched = hits.filter((h) => h.endsWith('.bin')).length;
+    await vi.waitFor(async () => expect((await b.stats()).modelVersion).toBe('v2'), { timeout: 5000 });
+    expect(hits.filter((h) => h.endsWith('.bin'))).toHaveLength(shardsFetched); // b took v2 from the store
+    await vi.waitFor(async () => expect(await b.recommend({ k: 10 })).toEqual(await a.recommend({ k: 10 })), { timeout: 5000 });
   });
 
   it('a model given as modelData has nothing to re-check', async () => {
