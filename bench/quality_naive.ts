@@ -11,21 +11,20 @@ import { dirname } from 'node:path';
 import type { TrainBatch } from '../src/model/sparse_step.ts';
 import { registerWasmUnsortedSegmentSum } from '../src/kernels/unsorted_segment_sum_wasm.ts';
 
-export interface NaiveResult {
-  backend: string;
-  batches: number;
-  samples: number;
-  seconds: number;
-  samplesPerSecond: number;
-  firstBatchSeconds: number;
+/** One naive training step per call; `dispose` frees the variables. */
+export interface NaiveStepper {
+  step(batch: TrainBatch): Promise<void>;
+  dispose(): void;
 }
 
-/** Times `timed` batches (after one warm-up) of minimize + dense Adam on `backend`. */
-export async function timeNaiveTfjs(
-  backend: 'cpu' | 'wasm',
-  shape: { numUsers: number; numItems: number; dim: number },
-  batches: TrainBatch[],
-): Promise<NaiveResult> {
+/**
+ * Sets up the naive path on `backend`: variables for the whole tables, dense Adam with explicit epsilon.
+ *
+ * @example
+ * const naive = await createNaiveTfjs('wasm', { numUsers, numItems, dim: 64 });
+ * await naive.step(batch);
+ */
+export async function createNaiveTfjs(backend: 'cpu' | 'wasm', shape: { numUsers: number; numItems: number; dim: number }): Promise<NaiveStepper> {
   // wasm paths even for cpu: a registered wasm backend that cannot find its binary leaves tf.ready() pending forever
   const require = createRequire(import.meta.url);
   setWasmPaths(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')) + '/dist/');
@@ -39,28 +38,21 @@ export async function timeNaiveTfjs(
   const w = tf.variable(tf.ones([dim]));
   const b = tf.variable(tf.zeros([1]));
   const opt = tf.train.adam(1e-3, 0.9, 0.999, 1e-7);
-  const step = async (batch: TrainBatch): Promise<void> => {
-    const users = tf.tensor1d(batch.users, 'int32');
-    const items = tf.tensor1d(batch.items, 'int32');
-    const labels = tf.tensor1d(batch.labels);
-    const loss = opt.minimize(() => {
-      const logits = tf.add(tf.add(tf.sum(tf.mul(tf.mul(tf.gather(U, users), tf.gather(V, items)), w), 1), tf.gather(ib, items)), b);
-      return tf.losses.sigmoidCrossEntropy(labels, logits) as tf.Scalar;
-    }, true);
-    await loss!.data();
-    tf.dispose([users, items, labels, loss!]);
+  return {
+    async step(batch) {
+      const users = tf.tensor1d(batch.users, 'int32');
+      const items = tf.tensor1d(batch.items, 'int32');
+      const labels = tf.tensor1d(batch.labels);
+      const loss = opt.minimize(() => {
+        const logits = tf.add(tf.add(tf.sum(tf.mul(tf.mul(tf.gather(U, users), tf.gather(V, items)), w), 1), tf.gather(ib, items)), b);
+        return tf.losses.sigmoidCrossEntropy(labels, logits) as tf.Scalar;
+      }, true);
+      await loss!.data();
+      tf.dispose([users, items, labels, loss!]);
+    },
+    dispose() {
+      tf.dispose([U, V, ib, w, b]);
+      opt.dispose();
+    },
   };
-  let t0 = Date.now();
-  await step(batches[0]);
-  const firstBatchSeconds = (Date.now() - t0) / 1000;
-  t0 = Date.now();
-  let samples = 0;
-  for (const batch of batches.slice(1)) {
-    await step(batch);
-    samples += batch.users.length;
-  }
-  const seconds = (Date.now() - t0) / 1000;
-  tf.dispose([U, V, ib, w, b]);
-  opt.dispose();
-  return { backend, batches: batches.length - 1, samples, seconds, samplesPerSecond: samples / seconds, firstBatchSeconds };
 }
