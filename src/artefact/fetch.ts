@@ -16,7 +16,11 @@ export interface FetchArtefactOptions {
   fetch?: typeof fetch;
   signal?: AbortSignal;
   limits?: ArtefactLimits;
-  /** RequestInit cache mode; the shards are immutable per model version, so 'force-cache' is safe for them. */
+  /**
+   * RequestInit cache mode of model.json. Shards are always revalidated ('no-cache'): their file names
+   * (group1-shardNofM.bin) repeat across model versions, so a cached shard could pair an old version's bytes
+   * with a new model.json of the same size.
+   */
   cache?: CacheMode;
 }
 
@@ -46,6 +50,6 @@ export async function fetchArtefact(url: string, opts: FetchArtefactOptions = {}
   }
   const m = validateManifest(json, limits);
   const base = new URL(url, (globalThis as { location?: { href: string } }).location?.href);
-  const shards = await Promise.all(m.paths.map(async (p) => (await get(new URL(p, base).href, 'force-cache')).arrayBuffer()));
+  const shards = await Promise.all(m.paths.map(async (p) => (await get(new URL(p, base).href, 'no-cache')).arrayBuffer()));
   return decodeArtefact(json, shards, limits);
 }
