@@ -9,6 +9,8 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type { TrainBatch } from '../src/model/sparse_step.ts';
+import { createParams } from '../src/model/cf_model.ts';
+import { createNaiveTrainer } from './kernels/naive.ts';
 import { registerWasmUnsortedSegmentSum } from '../src/kernels/unsorted_segment_sum_wasm.ts';
 
 /** One naive training step per call; `dispose` frees the variables. */
@@ -31,28 +33,13 @@ export async function createNaiveTfjs(backend: 'cpu' | 'wasm', shape: { numUsers
   if (backend === 'wasm') registerWasmUnsortedSegmentSum();
   await tf.setBackend(backend);
   await tf.ready();
-  const { numUsers, numItems, dim } = shape;
-  const U = tf.variable(tf.randomNormal([numUsers, dim], 0, 0.1, 'float32', 1));
-  const V = tf.variable(tf.randomNormal([numItems, dim], 0, 0.1, 'float32', 2));
-  const ib = tf.variable(tf.zeros([numItems]));
-  const w = tf.variable(tf.ones([dim]));
-  const b = tf.variable(tf.zeros([1]));
-  const opt = tf.train.adam(1e-3, 0.9, 0.999, 1e-7);
+  // the same naive trainer the kernel bench uses (one definition of "naive"); @tensorflow/tfjs above registers
+  // the gradients that tfjs-core alone lacks
+  const trainer = createNaiveTrainer(createParams({ ...shape, seed: 1 }), 1e-3);
   return {
     async step(batch) {
-      const users = tf.tensor1d(batch.users, 'int32');
-      const items = tf.tensor1d(batch.items, 'int32');
-      const labels = tf.tensor1d(batch.labels);
-      const loss = opt.minimize(() => {
-        const logits = tf.add(tf.add(tf.sum(tf.mul(tf.mul(tf.gather(U, users), tf.gather(V, items)), w), 1), tf.gather(ib, items)), b);
-        return tf.losses.sigmoidCrossEntropy(labels, logits) as tf.Scalar;
-      }, true);
-      await loss!.data();
-      tf.dispose([users, items, labels, loss!]);
+      await trainer.step(batch);
     },
-    dispose() {
-      tf.dispose([U, V, ib, w, b]);
-      opt.dispose();
-    },
+    dispose: () => trainer.dispose(),
   };
 }

@@ -17,14 +17,14 @@ export interface NaiveTrainer {
  * const naive = createNaiveTrainer(params);
  * await naive.step(batch); // one minimize() of mean BCE, Adam(0.01, eps 1e-7)
  */
-export function createNaiveTrainer(p: CfParams): NaiveTrainer {
+export function createNaiveTrainer(p: CfParams, lr = 0.01): NaiveTrainer {
   const d = p.dim;
   const U = tf.variable(tf.tensor2d(p.userEmb, [p.numUsers, d]));
   const V = tf.variable(tf.tensor2d(p.itemEmb, [p.numItems, d]));
   const ib = tf.variable(tf.tensor1d(p.itemBias));
   const w = tf.variable(tf.tensor1d(p.w));
   const b = tf.variable(tf.tensor1d(p.bias));
-  const opt = tf.train.adam(0.01, 0.9, 0.999, 1e-7);
+  const opt = tf.train.adam(lr, 0.9, 0.999, 1e-7);
   return {
     async step(batch) {
       const u = tf.tensor1d(batch.users, 'int32');
