@@ -58,7 +58,7 @@ export function encodeArtefact(model: GlobalModel, opts: EncodeOptions = {}): En
     specs.push({ name, shape, dtype: 'float32', ...(enc.quantization ? { quantization: enc.quantization } : {}) });
     parts.push(enc.bytes);
   }
-  const weights = concat(parts);
+  const weights = concatBytes(parts);
   const shards = cut(weights, shardBytes);
   const modelJson: ArtefactJson = {
     format: FORMAT_NAME,
@@ -95,7 +95,8 @@ function exactCounts(c: Float32Array): ReturnType<typeof encodeTensor> {
   return { bytes: new Uint8Array(Uint16Array.from(c).buffer), quantization: { dtype: 'uint16', min: 0, scale: 1 } };
 }
 
-function concat(parts: Uint8Array[]): ArrayBuffer {
+/** Concatenates byte chunks (weight groups, downloaded shards) into one buffer. */
+export function concatBytes(parts: Uint8Array[]): ArrayBuffer {
   const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
   let o = 0;
   for (const p of parts) {

@@ -25,6 +25,10 @@ export interface FetchArtefactOptions {
 }
 
 /**
+ * One-shot load of an artefact by URL (Node scripts, tools). The browser product does not use it: the worker's
+ * `src/worker/model_source.ts` adds a streamed size cap and the IndexedDB cache by model version on top of the same
+ * `validateManifest` / `decodeArtefact`.
+ *
  * @example
  * const model = await fetchArtefact('https://shop.example/models/v3/model.json');
  */

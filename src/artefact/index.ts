@@ -1,5 +1,5 @@
 /** The artefact a shop hosts: encode a GlobalModel, decode or fetch one back, validate a model.json. */
-export { encodeArtefact } from './encode.ts';
+export { concatBytes, encodeArtefact } from './encode.ts';
 export type { EncodeOptions, EncodedArtefact } from './encode.ts';
 export { decodeArtefact } from './decode.ts';
 export { fetchArtefact } from './fetch.ts';

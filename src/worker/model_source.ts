@@ -4,7 +4,7 @@
  * and the shards are fetched only when its model version is not cached yet. Offline, the newest cached model
  * is used. Nothing is written to the store unless the artefact decoded cleanly.
  */
-import { DEFAULT_LIMITS, decodeArtefact, validateManifest, type ArtefactLimits } from '../artefact/index.ts';
+import { DEFAULT_LIMITS, concatBytes, decodeArtefact, validateManifest, type ArtefactLimits } from '../artefact/index.ts';
 import { ModelLoadError } from '../errors.ts';
 import type { GlobalModel } from '../model/global_model.ts';
 import type { CachedModelRecord, Store } from '../store/types.ts';
@@ -114,13 +114,7 @@ async function fetchShards(doFetch: typeof fetch, base: string, paths: string[],
     budget -= part.byteLength;
     parts.push(part);
   }
-  const out = new Uint8Array(parts.reduce((a, p) => a + p.byteLength, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
-  return out.buffer;
+  return concatBytes(parts);
 }
 
 /** GETs `url`, reading at most `cap` bytes: a huge or endless response is cut off, not buffered. */
