@@ -9,8 +9,8 @@
  * Writes bench/results/quality.{json,md}. Data from ../shared/data (or TASTEBUD_DATA); skipped when absent.
  *
  * Env: QUALITY_DATASETS=ml1m,beauty  QUALITY_EPOCHS=<override>  QUALITY_NAIVE=0 (skip the naive TF.js timing)
+ *      QUALITY_TORCH=0 (skip the PyTorch side by side on ML-1M; `npm run bench:torch` runs only that part)
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,7 @@ import { learningCurveSvg, markdownTable } from '../src/eval/report.ts';
 import type { ResultRow } from '../src/eval/report.ts';
 import { measureArtefacts } from './quality_artefact.ts';
 import { measureThroughput } from './quality_throughput.ts';
+import { findTorchPython, measureTorchSideBySide } from './quality_torch.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DATA = process.env.TASTEBUD_DATA ?? resolve(ROOT, '../shared/data');
@@ -76,6 +77,7 @@ async function benchOne(key: string, spec: BenchSpec): Promise<Record<string, un
   const wall = (Date.now() - t0) / 1000;
   const artefacts = measureArtefacts(r, { train, test, candidates: data.candidates });
   const throughput = await measureThroughput(r.params, train, spec.train, process.env.QUALITY_NAIVE !== '0');
+  const pytorch = key === 'ml1m' && process.env.QUALITY_TORCH !== '0' ? await measureTorchSideBySide(train, spec.load.data, spec.train) : null;
   const rows: ResultRow[] = r.rows.map((row) => ({ ...row, extra: { ...row.extra } }));
   return {
     dataset: spec.name,
@@ -89,14 +91,15 @@ async function benchOne(key: string, spec: BenchSpec): Promise<Record<string, un
     rows,
     artefacts,
     throughput,
+    pytorch,
     reference: spec.reference,
     curve: learningCurveSvg(r.curve, { title: spec.name }),
   };
 }
 
 function torchAvailable(): string {
-  const p = spawnSync('python3', ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
-  return p.status === 0 ? `torch ${p.stdout.trim()}` : 'not available (python3 -c "import torch" fails here), so no PyTorch run';
+  const t = findTorchPython();
+  return t.python === null ? t.reason : `torch ${t.version} (${t.python})`;
 }
 
 function toMarkdown(results: Record<string, unknown>[], torch: string): string {
@@ -109,6 +112,8 @@ function toMarkdown(results: Record<string, unknown>[], torch: string): string {
     out.push(`Hyper-parameters: \`${JSON.stringify(r.hyperParameters)}\`.`, `Training: ${tr.seconds.toFixed(1)} s, ${Math.round(tr.samplesPerSecond).toLocaleString('en')} samples/s.`, '');
     out.push(markdownTable(r.rows as ResultRow[]), '', `Reference: ${r.reference}.`, '', '### Artefact', '', markdownTable(a.table), '', a.summary, '');
     out.push('### Throughput (same batches, side by side)', '', markdownTable(t.table), '', t.summary, '');
+    const pt = r.pytorch as { table: ResultRow[]; summary: string } | null | undefined;
+    if (pt) out.push('### PyTorch side by side (one epoch each, same training file)', '', ...(pt.table.length ? [markdownTable(pt.table), ''] : []), pt.summary, '');
   }
   return out.join('\n');
 }
