@@ -26,6 +26,11 @@ export const DATA_SPECS: Specs = {
 };
 
 export const TRAIN_SPECS: Specs = {
+  solver: { type: 'string', help: 'sgd: sampled-loss mini-batches (BCE/BPR, APR); als: implicit alternating least squares', choices: ['sgd', 'als'], default: 'sgd' },
+  'als-alpha': { type: 'number', help: 'ALS: an observed pair weighs 1 + alpha x its weight', default: 0 },
+  'als-unobserved': { type: 'number', help: 'ALS: weight of every unobserved pair', default: 0.1 },
+  'als-reg-exponent': { type: 'number', help: 'ALS: l2 scales with (pairs + unobserved x items)^this', default: 1 },
+  'als-cg-steps': { type: 'number', help: 'ALS: conjugate-gradient steps per row', default: 3 },
   dim: { type: 'number', help: 'embedding size', default: 64 },
   epochs: { type: 'number', help: 'maximum epochs', default: 20 },
   loss: { type: 'string', help: 'loss', choices: ['bce', 'bpr'], default: 'bce' },
@@ -33,7 +38,7 @@ export const TRAIN_SPECS: Specs = {
   sampler: { type: 'string', help: 'negative sampler', choices: ['uniform', 'popularity'], default: 'uniform' },
   lr: { type: 'number', help: 'learning rate', default: 0.05 },
   'lr-dense': { type: 'number', help: 'learning rate of w and b (default lr/10)' },
-  l2: { type: 'number', help: 'L2 regularisation', default: 1e-4 },
+  l2: { type: 'number', help: 'L2 regularisation (ALS: its lambda); default 1e-4 for sgd, 0.01 for als' },
   optimizer: { type: 'string', help: 'optimiser', choices: ['adagrad', 'sgd'], default: 'adagrad' },
   'batch-size': { type: 'number', help: 'positives per mini-batch', default: 1024 },
   seed: { type: 'number', help: 'random seed (same seed, same model)', default: 1 },
@@ -66,6 +71,11 @@ export function loadOptions(g: Get): LoadOptions {
 
 export async function trainOptions(g: Get): Promise<PretrainOptions> {
   const o: PretrainOptions = {
+    solver: g.str('solver') as PretrainOptions['solver'],
+    alsAlpha: g.num('als-alpha'),
+    alsUnobserved: g.num('als-unobserved'),
+    alsRegExponent: g.num('als-reg-exponent'),
+    alsCgSteps: g.num('als-cg-steps'),
     dim: g.num('dim'),
     epochs: g.num('epochs'),
     loss: g.str('loss') as PretrainOptions['loss'],
@@ -83,10 +93,18 @@ export async function trainOptions(g: Get): Promise<PretrainOptions> {
   };
   const lrDense = g.num('lr-dense');
   if (lrDense !== undefined) o.lrDense = lrDense;
-  for (const k of ['lr', 'l2'] as const) if (!(o[k]! >= 0)) throw new InvalidInputError(`--${k} must be >= 0`);
+  if (o.l2 === undefined) delete o.l2;
+  for (const k of ['lr', 'l2', 'alsAlpha', 'alsUnobserved', 'alsRegExponent'] as const) {
+    if (o[k] !== undefined && !(o[k] >= 0)) throw new InvalidInputError(`--${flagOf(k)} must be >= 0`);
+  }
+  if (!(o.alsCgSteps! >= 1)) throw new InvalidInputError('--als-cg-steps must be >= 1');
   const backend = g.str('backend');
   if (backend && backend !== 'plain') Object.assign(o, await backendTrainer(backend as 'cpu' | 'wasm'));
   return o;
+}
+
+function flagOf(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
 }
 
 /** A TF.js trainer on the cpu or wasm backend (the kernels module's sparse trainer). */

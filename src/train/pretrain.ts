@@ -14,6 +14,8 @@ import type { CreateSparseTrainer } from '../kernels/types.ts';
 import { InvalidInputError } from '../errors.ts';
 import { FORMAT_VERSION } from '../artefact/format.ts';
 import { createAprStep } from './apr.ts';
+import type { AlsConfig } from './als.ts';
+import { alsHalfStep, alsLoss, initAlsParams, weightedRows } from './als.ts';
 import { createBatchBuilder } from './batches.ts';
 import { buildUserItemIndex } from './user_index.ts';
 import { fitAttributeProjection } from './attribute_projection.ts';
@@ -49,6 +51,19 @@ export interface ProgressInfo {
 }
 
 export interface PretrainOptions {
+  /**
+   * `sgd`: mini-batch sparse steps on a sampled loss (BCE/BPR, optional APR). `als`: implicit-feedback
+   * alternating least squares (src/train/als.ts); one epoch is one user + one item half-step, and
+   * `l2` is its λ.
+   */
+  solver?: 'sgd' | 'als';
+  /** ALS: an observed pair weighs 1 + alsAlpha · its summed interaction weight. */
+  alsAlpha?: number;
+  /** ALS: weight of every unobserved pair. */
+  alsUnobserved?: number;
+  /** ALS: λ scales with (|I_u| + w0·|I|)^alsRegExponent. */
+  alsRegExponent?: number;
+  alsCgSteps?: number;
   dim?: number;
   epochs?: number;
   loss?: LossKind;
@@ -115,12 +130,16 @@ type Resolved = Required<Omit<PretrainOptions, 'validate' | 'onEpoch' | 'onProgr
 function resolve(o: PretrainOptions): Resolved {
   const lr = o.lr ?? 0.05;
   return {
+    solver: 'sgd',
+    alsAlpha: 0,
+    alsUnobserved: 0.1,
+    alsRegExponent: 1,
+    alsCgSteps: 3,
     dim: 32,
     epochs: 20,
     loss: 'bce',
     negatives: 4,
     sampler: 'uniform',
-    l2: 1e-4,
     optimizer: 'adagrad',
     seed: 1,
     batchSize: 1024,
@@ -130,10 +149,11 @@ function resolve(o: PretrainOptions): Resolved {
     advStartEpoch: 1,
     patience: 3,
     progressEvery: 50,
-    trainerName: o.createTrainer ? 'sparse-trainer' : 'plain-ts',
+    trainerName: o.solver === 'als' ? 'als-cg' : o.createTrainer ? 'sparse-trainer' : 'plain-ts',
     fitProjection: true,
     ...o,
     lr,
+    l2: o.l2 ?? (o.solver === 'als' ? 0.01 : 1e-4),
     lrUser: o.lrUser ?? lr,
     lrItem: o.lrItem ?? lr,
     lrDense: o.lrDense ?? lr / 10,
@@ -154,10 +174,12 @@ export async function pretrain(data: PretrainData, options: PretrainOptions = {}
   const o = resolve(options);
   const numItems = data.itemIds.length;
   const numUsers = checkInteractions(data, { dim: o.dim, epochs: o.epochs, negatives: o.negatives, batchSize: o.batchSize });
+  if (o.solver === 'als' && (o.advEps > 0 || o.createTrainer)) throw new InvalidInputError('pretrain: the ALS solver has no APR and no TF.js trainer; drop advEps / createTrainer or use solver "sgd"');
   if (o.createTrainer && o.advEps > 0) throw new InvalidInputError('pretrain: APR (advEps > 0) runs on the plain-TypeScript trainer only; drop createTrainer or advEps');
   const params = createParams({ numUsers, numItems, dim: o.dim, seed: o.seed, scale: o.initScale });
   const counts = interactionCounts(data.items, numItems);
-  const loop = await createLoop(params, data, counts, o);
+  if (o.solver === 'als') initAlsParams(params, o.initScale, o.seed);
+  const loop = o.solver === 'als' ? createAlsLoop(params, data, o) : await createLoop(params, data, counts, o);
   const report = await runEpochs(loop, data.users.length, o);
   const trained = loop.best ?? (await loop.read());
   const model = buildGlobalModel(trained, data, counts, o, report);
@@ -234,6 +256,25 @@ async function createLoop(params: CfParams, data: PretrainData, counts: Float32A
   };
 }
 
+/** One epoch = one ALS iteration: every user row, then every item row, re-solved exactly (a few CG steps). */
+function createAlsLoop(params: CfParams, data: PretrainData, o: Resolved): Loop {
+  const byUser = weightedRows(data.users, data.items, data.weights, params.numUsers);
+  const byItem = weightedRows(data.items, data.users, data.weights, params.numItems);
+  const cfg: AlsConfig = { alpha: o.alsAlpha, unobservedWeight: o.alsUnobserved, reg: o.l2, regExponent: o.alsRegExponent, cgSteps: o.alsCgSteps };
+  return {
+    best: null,
+    async epoch(_epoch, onBatch) {
+      alsHalfStep(params.userEmb, params.itemEmb, byUser, params.numItems, cfg, params.dim);
+      alsHalfStep(params.itemEmb, params.userEmb, byItem, params.numUsers, cfg, params.dim);
+      const loss = alsLoss(params, byUser, cfg);
+      onBatch(data.users.length, loss);
+      return { loss, samples: data.users.length };
+    },
+    read: async () => params,
+    dispose: () => undefined,
+  };
+}
+
 async function runEpochs(loop: Loop, total: number, o: Resolved): Promise<PretrainReport> {
   const epochs: EpochReport[] = [];
   let best = -Infinity;
@@ -285,7 +326,9 @@ async function runEpochs(loop: Loop, total: number, o: Resolved): Promise<Pretra
 function buildGlobalModel(p: CfParams, data: PretrainData, counts: Float32Array, o: Resolved, report: PretrainReport): GlobalModel {
   report.numUsers = p.numUsers;
   report.numItems = p.numItems;
+  const als = o.solver === 'als' ? { alsAlpha: o.alsAlpha, alsUnobserved: o.alsUnobserved, alsRegExponent: o.alsRegExponent, alsCgSteps: o.alsCgSteps } : {};
   const hyperParameters: Record<string, unknown> = {
+    solver: o.solver, ...als,
     dim: o.dim, epochs: o.epochs, loss: o.loss, negatives: o.negatives, sampler: o.sampler, lrUser: o.lrUser,
     lrItem: o.lrItem, lrDense: o.lrDense, l2: o.l2, optimizer: o.optimizer, seed: o.seed, batchSize: o.batchSize,
     initScale: o.initScale, advEps: o.advEps, advReg: o.advReg, advStartEpoch: o.advStartEpoch,
