@@ -13,12 +13,13 @@ import { DATA_SPECS, loadOptions, trainOptions, TRAIN_SPECS } from './train_args
 export const TUNE_SPECS: Specs = {
   ...DATA_SPECS,
   ...TRAIN_SPECS,
-  space: { type: 'string', help: 'values to search, e.g. "dim=32,64;lr=0.02,0.05;l2=1e-4,1e-3;negatives=4,8"', default: 'dim=32,64;lr=0.02,0.05,0.1' },
+  space: { type: 'string', help: 'values to search, e.g. "dim=32,64;lr=0.02,0.05;l2=1e-4,1e-3;negatives=4,8" or "solver=als;l2=0.005,0.01;alsUnobserved=0.1,0.3"', default: 'dim=32,64;lr=0.02,0.05,0.1' },
   trials: { type: 'number', help: 'at most this many trials (a seeded sample of the grid)', default: 8 },
   json: { type: 'string', help: 'also write the trials as JSON to this file' },
 };
 
-const NUMERIC = ['dim', 'lr', 'l2', 'negatives', 'epochs', 'batchSize', 'advEps'];
+const NUMERIC = ['dim', 'lr', 'l2', 'negatives', 'epochs', 'batchSize', 'advEps', 'alsAlpha', 'alsUnobserved'];
+const CHOICES: Record<string, string[]> = { solver: ['sgd', 'als'], loss: ['bce', 'bpr'], sampler: ['uniform', 'popularity'] };
 
 /**
  * @example
@@ -36,8 +37,11 @@ export function parseSpace(spec: string): SearchSpace {
         if (!Number.isFinite(n)) throw new InvalidInputError(`--space: ${key} value "${v}" is not a number`);
         return n;
       });
-    } else if (key === 'loss' || key === 'sampler') out[key] = list;
-    else throw new InvalidInputError(`--space: unknown key "${key}"; use ${[...NUMERIC, 'loss', 'sampler'].join(', ')}`);
+    } else if (CHOICES[key]) {
+      const bad = list.find((v) => !CHOICES[key].includes(v));
+      if (bad !== undefined) throw new InvalidInputError(`--space: ${key} value "${bad}" is not one of ${CHOICES[key].join(', ')}`);
+      out[key] = list;
+    } else throw new InvalidInputError(`--space: unknown key "${key}"; use ${[...NUMERIC, ...Object.keys(CHOICES)].join(', ')}`);
   }
   return out as SearchSpace;
 }

@@ -118,5 +118,7 @@ describe('argument parsing', () => {
   it('parses a search space', () => {
     expect(parseSpace('dim=32,64;loss=bce,bpr')).toEqual({ dim: [32, 64], loss: ['bce', 'bpr'] });
     expect(() => parseSpace('depth=3')).toThrow(/unknown key/);
+    expect(parseSpace('solver=als;alsUnobserved=0.1,0.3')).toEqual({ solver: ['als'], alsUnobserved: [0.1, 0.3] });
+    expect(() => parseSpace('solver=svd')).toThrow(/not one of sgd, als/);
   });
 });
