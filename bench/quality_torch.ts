@@ -8,7 +8,8 @@
  *
  * Env: TASTEBUD_PYTHON (tried first), TORCH_ROUNDS (default 2), TORCH_BATCHES (PyTorch rows per step,
  * default "5120,128": tastebud's batch of 1024 positives with their negatives, and the article's 128),
- * TORCH_THREADS (torch.set_num_threads; default: torch's own choice).
+ * TORCH_THREADS (torch.set_num_threads; default: torch's own choice, 1 thread with Debian's torch 1.13 here;
+ * 2 threads measured 7x slower on the shared, loaded 2-core machine: OpenMP workers wait on a busy core).
  */
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -35,8 +36,8 @@ export type TorchPython = { python: string; version: string } | { python: null; 
  * const t = findTorchPython();
  * if (t.python) console.log(`torch ${t.version} via ${t.python}`); else console.log(t.reason);
  */
-export function findTorchPython(env: NodeJS.ProcessEnv = process.env): TorchPython {
-  const tried = [...new Set([env.TASTEBUD_PYTHON, 'python3', '/usr/bin/python3'].filter((p): p is string => !!p))];
+export function findTorchPython(env: NodeJS.ProcessEnv = process.env, candidates = [env.TASTEBUD_PYTHON, 'python3', '/usr/bin/python3']): TorchPython {
+  const tried = [...new Set(candidates.filter((p): p is string => !!p))];
   for (const python of tried) {
     const p = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8', timeout: 120_000 });
     if (p.status === 0) return { python, version: p.stdout.trim() };
@@ -149,7 +150,7 @@ function assemble(version: string, train: InteractionSet, runs: Required<TorchSi
   for (const [b, eps] of Object.entries(runs.pytorch)) {
     const timed = eps.map((e) => ({ samples: e.samples, seconds: e.seconds }));
     ratios[b] = ours / rate(timed);
-    const label = b === '128' ? "the article's batch" : b === '5120' ? "tastebud's batch" : 'batch';
+    const label = b === '128' ? "the article's batch" : b === '5120' ? "tastebud's batch" : `batch ${b}`;
     table.push(row(`PyTorch article model (d=64, Adam 1e-3, ${label})`, timed, { 'rows/step': Number(b), threads: eps[0].threads, 'tastebud / this': `${ratios[b].toFixed(2)}x` }));
   }
   table.push(row(`tastebud pretrain, quality-bench config (${describe(defaults)})`, runs.tastebudDefault, { 'rows/step': (defaults.batchSize ?? 1024) * (1 + (defaults.negatives ?? 4)), threads: 1 }));
