@@ -14,7 +14,7 @@ import type { GlobalModel } from '../src/model/global_model.ts';
 import type { LearnerConfig } from '../src/engine/learner_config.ts';
 import { createPlainScanner } from '../src/engine/plain_scanner.ts';
 import { hasDataset, loadDataset, validationSplit, type Dataset } from './adapt_data.ts';
-import { alsModelFor, globalModelFor, PRETRAIN, RESULTS_DIR } from './adapt_model.ts';
+import { alsModelFor, globalModelFor, PRETRAIN, RESULTS_DIR, withAttributes } from './adapt_model.ts';
 import { ALS } from './adapt_als.ts';
 import { BUCKETS, engineMethod, foldInMethod, globalMethod, popularityMethod, runProtocol, streamEvents, type Scores } from './adapt_protocol.ts';
 import { driftExperiment, latencyExperiment, noiseExperiment, pick } from './adapt_extra.ts';
@@ -41,7 +41,7 @@ const REFERENCE: Record<Name, Record<string, number[]>> = {
 };
 
 async function modelFor(kind: string, ds: Dataset): Promise<GlobalModel> {
-  return kind === 'als' ? alsModelFor(ds.name, ds.train, ALS) : globalModelFor(ds.name, ds.train, PRETRAIN);
+  return withAttributes(kind === 'als' ? alsModelFor(ds.name, ds.train, ALS) : await globalModelFor(ds.name, ds.train, PRETRAIN), ds.labels);
 }
 
 async function protocolTable(model: GlobalModel, ds: Dataset, cfg: Partial<LearnerConfig>): Promise<Record<string, Scores>> {
@@ -68,9 +68,9 @@ function fmt(s: Scores): string {
 async function tune(name: Name): Promise<void> {
   const val = validationSplit(loadDataset(name));
   const model = await modelFor('als', val);
-  const streams = pick(val.heldOut, Math.min(users, 200)).map((s) => streamEvents(s));
+  const streams = pick(val.heldOut, Number.isFinite(users) ? users : 400).map((s) => streamEvents(s));
   const rows: { cfg: Partial<LearnerConfig>; scores: Scores }[] = [];
-  for (const cfg of tuneGrid(name)) {
+  for (const cfg of tuneGrid(name).map((c) => ({ ...TUNED[name], ...c }))) {
     const scores = await runProtocol(engineMethod(model, cfg), streams);
     rows.push({ cfg, scores });
     console.log(`${JSON.stringify(cfg)}  ${fmt(scores)}`);

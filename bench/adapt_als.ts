@@ -18,19 +18,35 @@ export interface AlsOptions {
   seed: number;
   /** Item bias = popularityBias · log(1 + count): the prior scores like popularity until the shopper clicks. */
   popularityBias: number;
+  /** 'cg': implicit's default solver (a few conjugate-gradient steps per half-step, warm-started from the
+   * previous iterate, uniform positive init), instead of the exact Cholesky solve. */
+  solver?: 'exact' | 'cg';
+  cgSteps?: number;
+  /** Extra pseudo-users: every `size` consecutive items of a training user (every `stride`), confidence
+   * 1 + alpha · weight, so the factors also see which items follow one another. */
+  windows?: { size: number; stride: number; weight: number };
+  /** Extra pseudo-users: one per item attribute (brand, category), confidence 1 + alpha · weight. */
+  attributes?: { weight: number };
 }
 
 export const ALS: AlsOptions = { dim: 64, alpha: 1, reg: 0.01, iterations: 15, seed: 1, popularityBias: 0.05 };
 
+/** One row of the confidence matrix: the other side's indices and each pair's confidence. */
+interface Row {
+  cols: number[];
+  conf: number[];
+}
+
 /**
- * Trains item factors and wraps them as a GlobalModel (w = 1, prior user = the mean user factor).
+ * Trains item factors and wraps them as a GlobalModel (w = 1, prior user = the mean training-user factor).
+ * `labels` (item id → attributes) is needed only with `o.attributes`.
  *
  * @example
  * const model = trainAls(ds.train, ALS, 'als-ml-1m');
  */
-export function trainAls(train: Stream[], o: AlsOptions, version: string, log = console.log): GlobalModel {
+export function trainAls(train: Stream[], o: AlsOptions, version: string, log = console.log, labels?: Map<string, string[]>): GlobalModel {
   const itemIndex = new Map<string, number>();
-  const userItems = train.map((s) => {
+  const sequences = train.map((s) => {
     const rows = new Set<number>();
     for (const id of s.items) {
       if (!itemIndex.has(id)) itemIndex.set(id, itemIndex.size);
@@ -39,33 +55,28 @@ export function trainAls(train: Stream[], o: AlsOptions, version: string, log = 
     return [...rows];
   });
   const nI = itemIndex.size;
-  const itemUsers: number[][] = Array.from({ length: nI }, () => []);
-  userItems.forEach((rows, u) => rows.forEach((i) => itemUsers[i].push(u)));
+  const userRows = [...sequences.map((cols) => rowOf(cols, 1 + o.alpha)), ...pseudoUsers(sequences, itemIndex, o, labels)];
+  const itemRows: Row[] = Array.from({ length: nI }, () => ({ cols: [], conf: [] }));
+  userRows.forEach((r, u) =>
+    r.cols.forEach((i, k) => {
+      itemRows[i].cols.push(u);
+      itemRows[i].conf.push(r.conf[k]);
+    }),
+  );
   const d = o.dim;
   const rng = createRng(o.seed);
-  const X = Float32Array.from({ length: train.length * d }, () => rng.normal() * 0.01);
-  const Y = Float32Array.from({ length: nI * d }, () => rng.normal() * 0.01);
-  const ones = new Float32Array(d).fill(1);
-  const halfStep = (target: Float32Array, other: Float32Array, lists: number[][]): void => {
-    const gram = gramian(other, d);
-    lists.forEach((rows, r) => {
-      const { delta } = solveFoldIn({
-        gram,
-        w: ones,
-        rows: rows.map((k) => other.subarray(k * d, k * d + d)),
-        conf: rows.map(() => 1 + o.alpha),
-        ridge: o.reg,
-      });
-      for (let j = 0; j < d; j++) target[r * d + j] = delta[j];
-    });
-  };
+  const init = o.solver === 'cg' ? (): number => rng.next() * 0.01 : (): number => rng.normal() * 0.01;
+  const X = Float32Array.from({ length: userRows.length * d }, init);
+  const Y = Float32Array.from({ length: nI * d }, init);
+  const halfStep = o.solver === 'cg' ? cgHalfStep : exactHalfStep;
   for (let it = 0; it < o.iterations; it++) {
     const t0 = Date.now();
-    halfStep(X, Y, userItems);
-    halfStep(Y, X, itemUsers);
+    halfStep(X, Y, userRows, o);
+    halfStep(Y, X, itemRows, o);
     log(`  als iteration ${it + 1}/${o.iterations} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   }
-  const popularity = Float32Array.from(itemUsers, (us) => us.length);
+  const popularity = new Float32Array(nI);
+  for (const cols of sequences) for (const i of cols) popularity[i]++;
   const prior = new Float32Array(d);
   for (let u = 0; u < train.length; u++) for (let j = 0; j < d; j++) prior[j] += X[u * d + j] / train.length;
   return {
@@ -75,10 +86,107 @@ export function trainAls(train: Stream[], o: AlsOptions, version: string, log = 
     itemIds: [...itemIndex.keys()],
     itemEmb: Y,
     itemBias: Float32Array.from(popularity, (c) => o.popularityBias * Math.log1p(c)),
-    w: ones,
+    w: new Float32Array(d).fill(1),
     bias: 0,
     priorUser: prior,
     popularity,
     hyperParameters: { trainer: 'implicit-als', ...o },
   };
+}
+
+function rowOf(cols: number[], c: number): Row {
+  return { cols, conf: cols.map(() => c) };
+}
+
+/** The window and attribute pseudo-users of `o` (none by default). */
+function pseudoUsers(sequences: number[][], itemIndex: Map<string, number>, o: AlsOptions, labels?: Map<string, string[]>): Row[] {
+  const out: Row[] = [];
+  const win = o.windows;
+  if (win)
+    for (const seq of sequences)
+      for (let a = 0; a + 1 < seq.length; a += win.stride) out.push(rowOf(seq.slice(a, a + win.size), 1 + o.alpha * win.weight));
+  if (o.attributes) {
+    if (!labels) throw new Error('ALS attributes need the item labels');
+    const byLabel = new Map<string, number[]>();
+    for (const [id, i] of itemIndex)
+      for (const l of labels.get(id) ?? []) {
+        if (!byLabel.has(l)) byLabel.set(l, []);
+        byLabel.get(l)!.push(i);
+      }
+    for (const cols of byLabel.values()) out.push(rowOf(cols, 1 + o.alpha * o.attributes.weight));
+  }
+  return out;
+}
+
+/** Every row of `target` solved exactly against `other` (the engine's own fold-in). */
+function exactHalfStep(target: Float32Array, other: Float32Array, rows: Row[], o: AlsOptions): void {
+  const d = o.dim;
+  const gram = gramian(other, d);
+  const ones = new Float32Array(d).fill(1);
+  rows.forEach((row, r) => {
+    const { delta } = solveFoldIn({ gram, w: ones, rows: row.cols.map((k) => other.subarray(k * d, k * d + d)), conf: row.conf, ridge: o.reg });
+    for (let j = 0; j < d; j++) target[r * d + j] = delta[j];
+  });
+}
+
+/**
+ * implicit's `least_squares_cg`: per row, `cgSteps` conjugate-gradient steps on (YᵀY + λI + Σ (c−1) y yᵀ) x = Σ c y,
+ * warm-started from the row's previous value, so the factors are those of an early-stopped solve.
+ */
+function cgHalfStep(target: Float32Array, other: Float32Array, rows: Row[], o: AlsOptions): void {
+  const d = o.dim;
+  const A = gramian(other, d);
+  for (let a = 0; a < d; a++) A[a * d + a] += o.reg;
+  const x = new Float64Array(d);
+  const r = new Float64Array(d);
+  const p = new Float64Array(d);
+  const ap = new Float64Array(d);
+  const times = (v: Float64Array, row: Row, out: Float64Array): void => {
+    for (let a = 0; a < d; a++) {
+      let acc = 0;
+      for (let b = 0; b < d; b++) acc += A[a * d + b] * v[b];
+      out[a] = acc;
+    }
+    row.cols.forEach((k, n) => axpyRow(out, other, k, d, (row.conf[n] - 1) * dotRow(other, k, d, v)));
+  };
+  rows.forEach((row, u) => {
+    if (row.cols.length === 0) {
+      target.fill(0, u * d, u * d + d);
+      return;
+    }
+    for (let j = 0; j < d; j++) x[j] = target[u * d + j];
+    times(x, row, r);
+    for (let j = 0; j < d; j++) r[j] = -r[j];
+    row.cols.forEach((k, n) => axpyRow(r, other, k, d, row.conf[n]));
+    p.set(r);
+    let rsold = dot(r, r);
+    for (let it = 0; it < (o.cgSteps ?? 3) && rsold >= 1e-20; it++) {
+      times(p, row, ap);
+      const step = rsold / dot(p, ap);
+      for (let j = 0; j < d; j++) {
+        x[j] += step * p[j];
+        r[j] -= step * ap[j];
+      }
+      const rsnew = dot(r, r);
+      for (let j = 0; j < d; j++) p[j] = r[j] + (rsnew / rsold) * p[j];
+      rsold = rsnew;
+    }
+    for (let j = 0; j < d; j++) target[u * d + j] = x[j];
+  });
+}
+
+function dot(a: Float64Array, b: Float64Array): number {
+  let acc = 0;
+  for (let j = 0; j < a.length; j++) acc += a[j] * b[j];
+  return acc;
+}
+
+function dotRow(m: Float32Array, k: number, d: number, v: Float64Array): number {
+  let acc = 0;
+  for (let j = 0; j < d; j++) acc += m[k * d + j] * v[j];
+  return acc;
+}
+
+function axpyRow(out: Float64Array, m: Float32Array, k: number, d: number, a: number): void {
+  for (let j = 0; j < d; j++) out[j] += a * m[k * d + j];
 }

@@ -54,12 +54,12 @@ export async function globalModelFor(name: string, train: Stream[], options: Pre
 }
 
 /** ALS item factors (the "imported from Spark ALS" path of DESIGN.md), cached like the pretrained model. */
-export function alsModelFor(name: string, train: Stream[], options: AlsOptions, log = console.log): GlobalModel {
+export function alsModelFor(name: string, train: Stream[], options: AlsOptions, log = console.log, labels?: Map<string, string[]>): GlobalModel {
   const key = `${name}-als-${hashOptions(options)}-${train.length}`;
   const path = `${RESULTS_DIR}model-${key}.json`;
   if (existsSync(path)) return decodeModel(readFileSync(path, 'utf8'));
   log(`training ALS ${key}`);
-  const model = trainAls(train, options, key, log);
+  const model = trainAls(train, options, key, log, labels);
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(path, encodeModel(model));
   return model;
@@ -87,4 +87,16 @@ function decodeModel(text: string): GlobalModel {
     raw[f] = new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
   }
   return raw as unknown as GlobalModel;
+}
+
+/**
+ * The model with the dataset's item labels (ML-1M genres, Beauty brand/category ids) as `itemAttributes`,
+ * one field per label, as a shop would ship them; the engine's attribute affinity reads them.
+ *
+ * @example
+ * const m = withAttributes(model, ds.labels); m.itemAttributes?.[0]; // { Drama: 1, War: 1 }
+ */
+export function withAttributes(model: GlobalModel, labels: Map<string, string[]>): GlobalModel {
+  if (labels.size === 0) return model;
+  return { ...model, itemAttributes: model.itemIds.map((id) => Object.fromEntries((labels.get(id) ?? []).map((l) => [l, 1]))) };
 }

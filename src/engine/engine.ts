@@ -128,7 +128,7 @@ export class Engine implements RecommenderApi {
     this.assertOpen();
     const o = normalizeRecommendOptions(options ?? {});
     const t0 = performance.now();
-    const out = await recommendFor(this.ctx, this.state, this.scanner, o);
+    const out = await recommendFor(this.ctx, this.state, this.scanner, o, this.cfg);
     this.lastRecommendMs = performance.now() - t0;
     return out;
   }

@@ -43,6 +43,14 @@ export interface LearnerConfig {
   aprEpsilon: number;
   /** Weight λ_adv of the adversarial loss L(θ + Δ). */
   aprWeight: number;
+  // --- attribute affinity (attribute_affinity.ts) ---
+  /** Logit added per idf unit to items sharing a rare attribute with a recent click (0: off; needs the
+   * model's itemAttributes). */
+  attributeWeight: number;
+  /** Half-life of a click's attribute affinity, counted in later events. */
+  attributeHalfLifeEvents: number;
+  /** Attributes held by more than this share of the catalogue are ignored. */
+  attributeMaxShare: number;
   // --- time decay ---
   /** Half-life of an event's weight, counted in later events. */
   halfLifeEvents: number;
@@ -93,6 +101,9 @@ export const DEFAULT_LEARNER: LearnerConfig = {
   apr: true,
   aprEpsilon: 0.5,
   aprWeight: 0.5,
+  attributeWeight: 0,
+  attributeHalfLifeEvents: 3,
+  attributeMaxShare: 0.05,
   halfLifeEvents: 3,
   halfLifeMs: Infinity,
   denoise: true,

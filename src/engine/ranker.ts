@@ -13,10 +13,12 @@ import type { NormalizedRecommendOptions } from './validate.ts';
 import { effectiveW, fitAnchor, foldInScaleOf, itemRow } from './fit.ts';
 import { cholSolve } from './fold_in.ts';
 import { InvalidInputError } from '../errors.ts';
+import { attributeBoosts } from './attribute_affinity.ts';
 
 /**
  * Top-k for the shopper. The query vector and the touched rows' scores are taken synchronously, so the answer
- * reflects one consistent state even if learning runs while the scanner works.
+ * reflects one consistent state even if learning runs while the scanner works. Rows with a per-user delta or
+ * an attribute-affinity boost (`cfg`) are scored here; the scanner scores the rest.
  *
  * @example
  * await recommendFor(ctx, state, scanner, normalizeRecommendOptions({ k: 5 })); // [{ itemId, score }, ...]
@@ -26,15 +28,17 @@ export async function recommendFor(
   s: LocalState,
   scanner: CatalogueScanner,
   o: NormalizedRecommendOptions,
+  cfg?: LearnerConfig,
 ): Promise<Recommendation[]> {
   const mask = buildMask(ctx, s, o);
   const w = effectiveW(ctx, s);
   const z = w.map((wj, j) => wj * s.p[j]);
   const heap = createTopKHeap(o.k);
-  for (const row of s.itemDelta.keys()) {
+  const boosts = cfg ? attributeBoosts(ctx, s, cfg) : new Map<number, number>();
+  for (const row of new Set([...s.itemDelta.keys(), ...boosts.keys()])) {
     if (mask[row]) continue;
-    mask[row] = 1; // scored here with its delta, not by the scanner
-    heap.push(dot(itemRow(ctx, s, row), z) + ctx.itemBias[row] + (s.itemBiasDelta.get(row) ?? 0), row);
+    mask[row] = 1; // scored here with its delta and boost, not by the scanner
+    heap.push(dot(itemRow(ctx, s, row), z) + ctx.itemBias[row] + (s.itemBiasDelta.get(row) ?? 0) + (boosts.get(row) ?? 0), row);
   }
   const top = await scanner.topK(z, o.k, mask);
   top.indices.forEach((row, n) => heap.push(top.scores[n], row));
