@@ -18,7 +18,7 @@ export const TUNE_SPECS: Specs = {
   json: { type: 'string', help: 'also write the trials as JSON to this file' },
 };
 
-const NUMERIC = ['dim', 'lr', 'l2', 'negatives', 'epochs', 'batchSize', 'advEps', 'alsAlpha', 'alsUnobserved'];
+const NUMERIC = ['dim', 'lr', 'l2', 'negatives', 'epochs', 'batchSize', 'advEps', 'alsAlpha', 'alsUnobserved', 'recencyBoost', 'recencyHalfLife'];
 const CHOICES: Record<string, string[]> = { solver: ['sgd', 'als'], loss: ['bce', 'bpr'], sampler: ['uniform', 'popularity'] };
 
 /**

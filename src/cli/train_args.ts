@@ -31,6 +31,8 @@ export const TRAIN_SPECS: Specs = {
   'als-unobserved': { type: 'number', help: 'ALS: weight of every unobserved pair', default: 0.1 },
   'als-reg-exponent': { type: 'number', help: 'ALS: l2 scales with (pairs + unobserved x items)^this', default: 1 },
   'als-cg-steps': { type: 'number', help: 'ALS: conjugate-gradient steps per row', default: 3 },
+  'recency-boost': { type: 'number', help: "extra weight of each user's latest interaction, halving every --recency-half-life events (0: off)", default: 0 },
+  'recency-half-life': { type: 'number', help: 'events after which the recency boost halves', default: 5 },
   dim: { type: 'number', help: 'embedding size', default: 64 },
   epochs: { type: 'number', help: 'maximum epochs', default: 20 },
   loss: { type: 'string', help: 'loss', choices: ['bce', 'bpr'], default: 'bce' },
@@ -76,6 +78,8 @@ export async function trainOptions(g: Get): Promise<PretrainOptions> {
     alsUnobserved: g.num('als-unobserved'),
     alsRegExponent: g.num('als-reg-exponent'),
     alsCgSteps: g.num('als-cg-steps'),
+    recencyBoost: g.num('recency-boost'),
+    recencyHalfLife: g.num('recency-half-life'),
     dim: g.num('dim'),
     epochs: g.num('epochs'),
     loss: g.str('loss') as PretrainOptions['loss'],
@@ -94,10 +98,11 @@ export async function trainOptions(g: Get): Promise<PretrainOptions> {
   const lrDense = g.num('lr-dense');
   if (lrDense !== undefined) o.lrDense = lrDense;
   if (o.l2 === undefined) delete o.l2;
-  for (const k of ['lr', 'l2', 'alsAlpha', 'alsUnobserved', 'alsRegExponent'] as const) {
+  for (const k of ['lr', 'l2', 'alsAlpha', 'alsUnobserved', 'alsRegExponent', 'recencyBoost'] as const) {
     if (o[k] !== undefined && !(o[k] >= 0)) throw new InvalidInputError(`--${flagOf(k)} must be >= 0`);
   }
   if (!(o.alsCgSteps! >= 1)) throw new InvalidInputError('--als-cg-steps must be >= 1');
+  if (!(o.recencyHalfLife! > 0)) throw new InvalidInputError('--recency-half-life must be > 0');
   const backend = g.str('backend');
   if (backend && backend !== 'plain') Object.assign(o, await backendTrainer(backend as 'cpu' | 'wasm'));
   return o;

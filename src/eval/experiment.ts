@@ -83,7 +83,7 @@ export async function runExperiment(input: ExperimentInput, opts: ExperimentOpti
 
 /** The training part as `pretrain` takes it. */
 export function asPretrainData(s: InteractionSet): Parameters<typeof pretrain>[0] {
-  return { users: s.users, items: s.items, weights: s.weights, itemIds: s.itemIds, numUsers: s.userIds.length, itemAttributes: s.itemAttributes };
+  return { users: s.users, items: s.items, weights: s.weights, timestamps: s.timestamps, itemIds: s.itemIds, numUsers: s.userIds.length, itemAttributes: s.itemAttributes };
 }
 
 function evaluateBoth(s: Scorer, seen: UserItemIndex, test: InteractionSet, candidates: CandidateSet[], ks: number[]): ProtocolResult[] {

@@ -7,7 +7,7 @@ import type { PretrainOptions } from '../train/pretrain.ts';
 import type { ExperimentInput } from './experiment.ts';
 import { runExperiment } from './experiment.ts';
 
-export type SearchSpace = Partial<Record<'dim' | 'lr' | 'l2' | 'negatives' | 'epochs' | 'batchSize' | 'advEps' | 'alsAlpha' | 'alsUnobserved', number[]>> & {
+export type SearchSpace = Partial<Record<'dim' | 'lr' | 'l2' | 'negatives' | 'epochs' | 'batchSize' | 'advEps' | 'alsAlpha' | 'alsUnobserved' | 'recencyBoost' | 'recencyHalfLife', number[]>> & {
   solver?: ('sgd' | 'als')[];
   loss?: ('bce' | 'bpr')[];
   sampler?: ('uniform' | 'popularity')[];

@@ -16,6 +16,7 @@ import { FORMAT_VERSION } from '../artefact/format.ts';
 import { createAprStep } from './apr.ts';
 import type { AlsConfig } from './als.ts';
 import { alsHalfStep, alsLoss, initAlsParams, weightedRows } from './als.ts';
+import { recencyMultipliers } from './recency.ts';
 import { createBatchBuilder } from './batches.ts';
 import { buildUserItemIndex } from './user_index.ts';
 import { fitAttributeProjection } from './attribute_projection.ts';
@@ -31,6 +32,8 @@ export interface PretrainData {
   /** Default: max user index + 1. */
   numUsers?: number;
   itemAttributes?: (ItemAttributes | undefined)[];
+  /** Interaction times (NaN: unknown, log order counts); used by the recency weighting. */
+  timestamps?: Float64Array;
 }
 
 export interface EpochReport {
@@ -64,6 +67,9 @@ export interface PretrainOptions {
   /** ALS: λ scales with (|I_u| + w0·|I|)^alsRegExponent. */
   alsRegExponent?: number;
   alsCgSteps?: number;
+  /** Extra weight of each user's latest interaction, halving every `recencyHalfLife` events (0: off). */
+  recencyBoost?: number;
+  recencyHalfLife?: number;
   dim?: number;
   epochs?: number;
   loss?: LossKind;
@@ -135,6 +141,8 @@ function resolve(o: PretrainOptions): Resolved {
     alsUnobserved: 0.1,
     alsRegExponent: 1,
     alsCgSteps: 3,
+    recencyBoost: 0,
+    recencyHalfLife: 5,
     dim: 32,
     epochs: 20,
     loss: 'bce',
@@ -170,8 +178,9 @@ function resolve(o: PretrainOptions): Resolved {
  * );
  * model.itemEmb.length; // 3 * 8
  */
-export async function pretrain(data: PretrainData, options: PretrainOptions = {}): Promise<PretrainResult> {
+export async function pretrain(input: PretrainData, options: PretrainOptions = {}): Promise<PretrainResult> {
   const o = resolve(options);
+  const data = withRecency(input, o);
   const numItems = data.itemIds.length;
   const numUsers = checkInteractions(data, { dim: o.dim, epochs: o.epochs, negatives: o.negatives, batchSize: o.batchSize });
   if (o.solver === 'als' && (o.advEps > 0 || o.createTrainer)) throw new InvalidInputError('pretrain: the ALS solver has no APR and no TF.js trainer; drop advEps / createTrainer or use solver "sgd"');
@@ -185,6 +194,16 @@ export async function pretrain(data: PretrainData, options: PretrainOptions = {}
   const model = buildGlobalModel(trained, data, counts, o, report);
   loop.dispose();
   return { model, params: trained, report };
+}
+
+/** The data with its weights multiplied by the recency multipliers (unchanged when recencyBoost is 0). */
+function withRecency(data: PretrainData, o: Resolved): PretrainData {
+  if (!(o.recencyBoost > 0)) return data;
+  if (!(o.recencyHalfLife > 0)) throw new InvalidInputError('pretrain: recencyHalfLife must be > 0');
+  const numUsers = data.numUsers ?? data.users.reduce((m, u) => Math.max(m, u + 1), 0);
+  const m = recencyMultipliers(data.users, data.timestamps, numUsers, { boost: o.recencyBoost, halfLife: o.recencyHalfLife });
+  const weights = Float32Array.from(m, (x, n) => x * (data.weights ? data.weights[n] : 1));
+  return { ...data, weights };
 }
 
 /**
@@ -328,7 +347,7 @@ function buildGlobalModel(p: CfParams, data: PretrainData, counts: Float32Array,
   report.numItems = p.numItems;
   const als = o.solver === 'als' ? { alsAlpha: o.alsAlpha, alsUnobserved: o.alsUnobserved, alsRegExponent: o.alsRegExponent, alsCgSteps: o.alsCgSteps } : {};
   const hyperParameters: Record<string, unknown> = {
-    solver: o.solver, ...als,
+    solver: o.solver, ...als, recencyBoost: o.recencyBoost, recencyHalfLife: o.recencyHalfLife,
     dim: o.dim, epochs: o.epochs, loss: o.loss, negatives: o.negatives, sampler: o.sampler, lrUser: o.lrUser,
     lrItem: o.lrItem, lrDense: o.lrDense, l2: o.l2, optimizer: o.optimizer, seed: o.seed, batchSize: o.batchSize,
     initScale: o.initScale, advEps: o.advEps, advReg: o.advReg, advStartEpoch: o.advStartEpoch,

@@ -6,6 +6,7 @@ import { createParams, scorePair } from '../../src/model/cf_model.ts';
 import { cholesky, cholSolve } from '../../src/engine/fold_in.ts';
 import { InvalidInputError } from '../../src/errors.ts';
 import { syntheticLog } from './synthetic.ts';
+import { recencyMultipliers } from '../../src/train/recency.ts';
 
 const cfg: AlsConfig = { alpha: 2, unobservedWeight: 0.3, reg: 0.05, regExponent: 1, cgSteps: 3 };
 
@@ -64,5 +65,25 @@ describe('implicit ALS', () => {
 
   it('refuses APR with ALS by name', async () => {
     await expect(pretrain(syntheticLog(), { solver: 'als', advEps: 0.1 })).rejects.toBeInstanceOf(InvalidInputError);
+  });
+});
+
+describe('recency weighting', () => {
+  it('boosts each user\u2019s latest interactions, by time then log order', () => {
+    const users = Int32Array.of(0, 1, 0, 0, 1);
+    const times = Float64Array.of(30, NaN, 10, 20, NaN);
+    const m = recencyMultipliers(users, times, 2, { boost: 2, halfLife: 1 });
+    // user 0 by time: n2 (age 2), n3 (age 1), n0 (age 0); user 1 by log order: n1 (age 1), n4 (age 0)
+    expect([...m]).toEqual([3, 2, 1.5, 2, 3]);
+    expect([...recencyMultipliers(users, times, 2, { boost: 0, halfLife: 1 })]).toEqual([1, 1, 1, 1, 1]);
+  });
+
+  it('changes what ALS learns only through the weights, and refuses a zero half-life by name', async () => {
+    const log = syntheticLog();
+    const plain = await pretrain(log, { solver: 'als', alsAlpha: 1, dim: 4, epochs: 2 });
+    const recent = await pretrain(log, { solver: 'als', alsAlpha: 1, dim: 4, epochs: 2, recencyBoost: 4 });
+    expect(Array.from(recent.model.itemEmb)).not.toEqual(Array.from(plain.model.itemEmb));
+    expect(recent.model.hyperParameters?.recencyBoost).toBe(4);
+    await expect(pretrain(log, { solver: 'als', recencyBoost: 1, recencyHalfLife: 0 })).rejects.toBeInstanceOf(InvalidInputError);
   });
 });
