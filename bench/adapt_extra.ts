@@ -1,6 +1,6 @@
 /**
- * The adaptation bench's robustness, drift and latency parts (DESIGN.md protocols 3 and 4, and the issue's
- * "track → updated recommendations" figure).
+ * The adaptation bench's drift and latency parts (DESIGN.md protocol 4, and the issue's "track → updated
+ * recommendations" figure); robustness is in adapt_noise.ts.
  */
 import type { GlobalModel } from '../src/model/global_model.ts';
 import type { LearnerConfig } from '../src/engine/learner_config.ts';
@@ -9,33 +9,7 @@ import { createMemoryStore } from '../src/store/memory_store.ts';
 import type { CatalogueScanner } from '../src/kernels/types.ts';
 import { createRng } from '../src/model/rng.ts';
 import type { Dataset } from './adapt_data.ts';
-import { engineMethod, runProtocol, streamEvents, type Method, type Scores } from './adapt_protocol.ts';
-
-export interface NoiseResult {
-  noise: number;
-  cleanPlain: Scores;
-  noisyPlain: Scores;
-  noisyRobust: Scores;
-  cleanRobust: Scores;
-  /** Share of the HR@10 (all steps) that plain training loses to noise and APR + denoising win back. */
-  recovered: number;
-}
-
-/** Plain = no APR, no denoising; robust = the configuration under test. */
-export async function noiseExperiment(model: GlobalModel, ds: Dataset, users: number, cfg: Partial<LearnerConfig>, noise = 0.2): Promise<NoiseResult> {
-  const plain = { ...cfg, apr: false, denoise: false };
-  const streams = pick(ds.heldOut, users);
-  const clean = streams.map((s) => streamEvents(s));
-  const rng = createRng(2024);
-  const noisy = streams.map((s) => streamEvents(s, noise, rng, model.itemIds));
-  const cleanPlain = await runProtocol(engineMethod(model, plain), clean);
-  const noisyPlain = await runProtocol(engineMethod(model, plain), noisy);
-  const noisyRobust = await runProtocol(engineMethod(model, cfg), noisy);
-  const cleanRobust = await runProtocol(engineMethod(model, cfg), clean);
-  const lost = cleanPlain.all.hr - noisyPlain.all.hr;
-  const recovered = lost > 0 ? (noisyRobust.all.hr - noisyPlain.all.hr) / lost : NaN;
-  return { noise, cleanPlain, noisyPlain, noisyRobust, cleanRobust, recovered };
-}
+import type { Method } from './adapt_protocol.ts';
 
 export interface DriftResult {
   pairs: { from: string; to: string; clicks: number[] }[];

@@ -42,29 +42,37 @@ export interface StreamEvent {
   scored: boolean;
 }
 
-/** The first 100 events of a stream, optionally with random clicks injected so they make `noise` of it. */
-export function streamEvents(s: Stream, noise = 0, rng?: Rng, catalogue?: string[]): StreamEvent[] {
+/** The first 100 events of a stream, optionally with random clicks (`draw()`) injected so they make `noise` of it. */
+export function streamEvents(s: Stream, noise = 0, rng?: Rng, draw?: () => string): StreamEvent[] {
   const out: StreamEvent[] = [];
   const real = Math.min(MAX_STEPS, s.items.length);
   for (let t = 0; t < real; t++) {
     out.push({ itemId: s.items[t], timestamp: s.times[t], scored: true });
     // inject after real events so each stream starts with a real one; rate noise/(1-noise) per real event
-    if (noise > 0 && rng && catalogue && rng.next() < noise / (1 - noise))
-      out.push({ itemId: catalogue[rng.int(catalogue.length)], timestamp: s.times[t] + 1000, scored: false });
+    if (noise > 0 && rng && draw && rng.next() < noise / (1 - noise)) out.push({ itemId: draw(), timestamp: s.times[t] + 1000, scored: false });
   }
   return out;
 }
 
+/** Hits and scored steps of one stream (all buckets), for paired comparisons across runs. */
+export interface StreamTally {
+  hits: number;
+  steps: number;
+}
+
 /**
- * Runs `method` over the streams; returns HR@10 and NDCG@10 per step bucket.
+ * Runs `method` over the streams; returns HR@10 and NDCG@10 per step bucket. `perStream`, if given, receives
+ * each stream's tally in order.
  *
  * @example
  * const scores = await runProtocol(popularityMethod(model), ds.heldOut.map((s) => streamEvents(s)));
  */
-export async function runProtocol(method: Method, streams: StreamEvent[][]): Promise<Scores> {
+export async function runProtocol(method: Method, streams: StreamEvent[][], perStream?: StreamTally[]): Promise<Scores> {
   const acc = Object.fromEntries(BUCKETS.map((b) => [b.name, { steps: 0, hr: 0, ndcg: 0 }])) as Scores;
   for (const events of streams) {
     const session = await method();
+    const tally = { hits: 0, steps: 0 };
+    perStream?.push(tally);
     let step = 0;
     for (let k = 0; k < events.length; k++) {
       const e = events[k];
@@ -74,6 +82,8 @@ export async function runProtocol(method: Method, streams: StreamEvent[][]): Pro
         step++;
         const recs = await session.recommend();
         const rank = recs.indexOf(e.itemId);
+        tally.steps++;
+        if (rank >= 0 && rank < K) tally.hits++;
         for (const b of BUCKETS) {
           if (step < b.from || step > b.to) continue;
           acc[b.name].steps++;

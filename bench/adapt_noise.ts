@@ -1,0 +1,116 @@
+/**
+ * Robustness (DESIGN.md protocol 3): the prequential protocol with random clicks injected (20 % of the events
+ * a stream learns; only the real events are scored), learned by the plain learner (the same configuration with
+ * APR and denoising off) and by the configuration under test. Several noise seeds, and a 95 % interval from a
+ * paired bootstrap over users, so "plain training loses X" is told apart from run-to-run noise.
+ */
+import type { GlobalModel } from '../src/model/global_model.ts';
+import type { LearnerConfig } from '../src/engine/learner_config.ts';
+import { createRng, type Rng } from '../src/model/rng.ts';
+import type { Dataset } from './adapt_data.ts';
+import { engineMethod, runProtocol, streamEvents, type Scores, type StreamTally } from './adapt_protocol.ts';
+import { pick } from './adapt_extra.ts';
+
+/** 'uniform': any catalogue item; 'popular': drawn ∝ training popularity (what a stray click lands on in a shop). */
+export type NoiseKind = 'uniform' | 'popular';
+
+export interface Interval {
+  mean: number;
+  lo: number;
+  hi: number;
+}
+
+export interface NoiseResult {
+  noise: number;
+  kind: NoiseKind;
+  seeds: number;
+  users: number;
+  cleanPlain: Scores;
+  noisyPlain: Scores;
+  noisyRobust: Scores;
+  cleanRobust: Scores;
+  /** HR@10 (all steps) that plain training loses to the noise: clean plain − noisy plain. */
+  loss: Interval;
+  /** What APR + denoising change under noise: noisy robust − noisy plain. */
+  gain: Interval;
+  /** gain / loss when the loss is measurable (its interval excludes 0), else null. */
+  recovered: number | null;
+}
+
+/**
+ * Runs the four variants; noisy ones once per seed, pooled.
+ *
+ * @example
+ * const r = await noiseExperiment(model, ds, 300, TUNED.beauty, { kind: 'uniform' }); r.loss; // { mean, lo, hi }
+ */
+export async function noiseExperiment(
+  model: GlobalModel,
+  ds: Dataset,
+  users: number,
+  cfg: Partial<LearnerConfig>,
+  { noise = 0.2, kind = 'uniform' as NoiseKind, seeds = 3 } = {},
+): Promise<NoiseResult> {
+  const plain = { ...cfg, apr: false, denoise: false };
+  const streams = pick(ds.heldOut, users);
+  const clean = streams.map((s) => streamEvents(s));
+  const noisy = Array.from({ length: seeds }, (_, k) => {
+    const rng = createRng(2024 + k);
+    const draw = drawer(model, kind, rng);
+    return streams.map((s) => streamEvents(s, noise, rng, draw));
+  }).flat();
+  const tallies = { cp: [] as StreamTally[], np: [] as StreamTally[], nr: [] as StreamTally[] };
+  const cleanPlain = await runProtocol(engineMethod(model, plain), clean, tallies.cp);
+  const noisyPlain = await runProtocol(engineMethod(model, plain), noisy, tallies.np);
+  const noisyRobust = await runProtocol(engineMethod(model, cfg), noisy, tallies.nr);
+  const cleanRobust = await runProtocol(engineMethod(model, cfg), clean);
+  // per user: clean hits, and hits averaged over the noise seeds (same real steps in each)
+  const n = streams.length;
+  const perUser = (t: StreamTally[], reps: number): Float64Array => {
+    const out = new Float64Array(n);
+    t.forEach((x, k) => (out[k % n] += x.hits / reps));
+    return out;
+  };
+  const steps = Float64Array.from(tallies.cp, (t) => t.steps);
+  const [cp, np, nr] = [perUser(tallies.cp, 1), perUser(tallies.np, seeds), perUser(tallies.nr, seeds)];
+  const loss = bootstrap(steps, (u) => cp[u] - np[u]);
+  const gain = bootstrap(steps, (u) => nr[u] - np[u]);
+  const recovered = loss.lo > 0 ? gain.mean / loss.mean : null;
+  return { noise, kind, seeds, users: n, cleanPlain, noisyPlain, noisyRobust, cleanRobust, loss, gain, recovered };
+}
+
+function drawer(model: GlobalModel, kind: NoiseKind, rng: Rng): () => string {
+  if (kind === 'uniform') return () => model.itemIds[rng.int(model.itemIds.length)];
+  const cum = new Float64Array(model.popularity.length);
+  model.popularity.forEach((p, i) => (cum[i] = (i ? cum[i - 1] : 0) + p));
+  return () => {
+    const x = rng.next() * cum[cum.length - 1];
+    let lo = 0;
+    let hi = cum.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cum[mid] > x) hi = mid;
+      else lo = mid + 1;
+    }
+    return model.itemIds[lo];
+  };
+}
+
+/** Mean of Σ diff(u) / Σ steps(u) and its 95 % interval over 1,000 resamples of the users. */
+function bootstrap(steps: Float64Array, diff: (u: number) => number, resamples = 1000): Interval {
+  const n = steps.length;
+  const ratio = (pickUser: () => number): number => {
+    let d = 0;
+    let s = 0;
+    for (let k = 0; k < n; k++) {
+      const u = pickUser();
+      d += diff(u);
+      s += steps[u];
+    }
+    return s ? d / s : 0;
+  };
+  let k = 0;
+  const mean = ratio(() => k++);
+  const rng = createRng(77);
+  const draws = Array.from({ length: resamples }, () => ratio(() => rng.int(n))).sort((a, b) => a - b);
+  return { mean, lo: draws[Math.floor(0.025 * resamples)], hi: draws[Math.floor(0.975 * resamples)] };
+}
