@@ -19,7 +19,7 @@ function sourcesHash() {
   const h = createHash('sha256');
   const dir = join(root, 'demo', 'data');
   for (const f of readdirSync(dir).sort()) h.update(f).update(readFileSync(join(dir, f)));
-  for (const f of ['src/artefact/format.ts', 'src/artefact/manifest.ts']) if (existsSync(join(root, f))) h.update(readFileSync(join(root, f)));
+  for (const f of ['src/artefact/format.ts', 'src/artefact/manifest.ts', 'demo/prepare.mjs']) if (existsSync(join(root, f))) h.update(readFileSync(join(root, f)));
   return h.digest('hex').slice(0, 12);
 }
 
@@ -35,7 +35,8 @@ function trainWithCli(dir, version) {
   return run([
     tsx, 'src/cli/main.ts', 'pretrain',
     '--data', join(dir, 'clicks.csv'), '--attributes', join(dir, 'attributes.json'), '--event-weights', 'default',
-    '--dim', '16', '--epochs', '8', '--negatives', '4', '--seed', '3', '--model-version', version,
+    '--solver', 'als', '--dim', '16', '--epochs', '8', '--als-alpha', '1', '--als-unobserved', '0.3', '--l2', '0.005', '--seed', '3',
+    '--model-version', version,
     '--dtype', 'float16', '--out', join(dir, 'model'),
   ], true);
 }

@@ -14,7 +14,7 @@ import type { Catalogue } from './catalogue.ts';
 const WEIGHTS: Record<string, number> = { view: 1, select: 1.5, add_to_cart: 2, purchase: 3 };
 
 /** Small and fast on purpose: the first `npm start` should pretrain in seconds. */
-export const DEMO_TRAINING = { dim: 16, epochs: 8, negatives: 4, lr: 0.05, seed: 3 } as const;
+export const DEMO_TRAINING = { solver: 'als', dim: 16, epochs: 8, alsAlpha: 1, alsUnobserved: 0.3, l2: 0.005, seed: 3 } as const;
 
 /**
  * Trains on `dir/clicks.csv` with `dir/catalogue.json`'s attributes and writes `dir/model/`.
