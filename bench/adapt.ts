@@ -6,7 +6,9 @@
  *
  * Flags: --dataset ml-1m|beauty|all (default all present), --users N (subsample held-out users, dev runs),
  * --global als|pretrain|both (default both), --tune (grid over learner settings on a validation split of the
- * TRAINING users; held-out users are never used for tuning), --no-extra (protocol tables only).
+ * TRAINING users; held-out users are never used for tuning), --no-extra (protocol tables only),
+ * --noise-users N (default 300), --noise-seeds N (default 3), --noise-kinds uniform,popular, --no-latency.
+ * The models carry the dataset's item labels as attributes (ML-1M genres, Beauty brand/category ids).
  * Writes bench/results/adapt.{json,md} (gitignored). Data from ../shared/data is never written anywhere.
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
