@@ -26,21 +26,21 @@ export const DATA_SPECS: Specs = {
 };
 
 export const TRAIN_SPECS: Specs = {
-  solver: { type: 'string', help: 'sgd: sampled-loss mini-batches (BCE/BPR, APR); als: implicit alternating least squares', choices: ['sgd', 'als'], default: 'sgd' },
-  'als-alpha': { type: 'number', help: 'ALS: an observed pair weighs 1 + alpha x its weight', default: 0 },
-  'als-unobserved': { type: 'number', help: 'ALS: weight of every unobserved pair', default: 0.1 },
+  solver: { type: 'string', help: 'als: implicit alternating least squares (best on ML-1M and Beauty); sgd: sampled-loss mini-batches (BCE/BPR, APR)', choices: ['als', 'sgd'], default: 'als' },
+  'als-alpha': { type: 'number', help: 'ALS: an observed pair weighs 1 + alpha x its weight (event type, recency)', default: 1 },
+  'als-unobserved': { type: 'number', help: 'ALS: weight of every unobserved pair', default: 0.3 },
   'als-reg-exponent': { type: 'number', help: 'ALS: l2 scales with (pairs + unobserved x items)^this', default: 1 },
   'als-cg-steps': { type: 'number', help: 'ALS: conjugate-gradient steps per row', default: 3 },
-  'recency-boost': { type: 'number', help: "extra weight of each user's latest interaction, halving every --recency-half-life events (0: off)", default: 0 },
+  'recency-boost': { type: 'number', help: "extra weight of each user's latest interaction, halving every --recency-half-life events (0: off)", default: 4 },
   'recency-half-life': { type: 'number', help: 'events after which the recency boost halves', default: 5 },
   dim: { type: 'number', help: 'embedding size', default: 64 },
-  epochs: { type: 'number', help: 'maximum epochs', default: 20 },
+  epochs: { type: 'number', help: 'maximum epochs (ALS: iterations)', default: 20 },
   loss: { type: 'string', help: 'loss', choices: ['bce', 'bpr'], default: 'bce' },
   negatives: { type: 'number', help: 'sampled negatives per positive', default: 4 },
   sampler: { type: 'string', help: 'negative sampler', choices: ['uniform', 'popularity'], default: 'uniform' },
   lr: { type: 'number', help: 'learning rate', default: 0.05 },
   'lr-dense': { type: 'number', help: 'learning rate of w and b (default lr/10)' },
-  l2: { type: 'number', help: 'L2 regularisation (ALS: its lambda); default 1e-4 for sgd, 0.01 for als' },
+  l2: { type: 'number', help: 'L2 regularisation (ALS: its lambda); default 1e-4 for sgd, 0.005 for als' },
   optimizer: { type: 'string', help: 'optimiser', choices: ['adagrad', 'sgd'], default: 'adagrad' },
   'batch-size': { type: 'number', help: 'positives per mini-batch', default: 1024 },
   seed: { type: 'number', help: 'random seed (same seed, same model)', default: 1 },
@@ -104,7 +104,10 @@ export async function trainOptions(g: Get): Promise<PretrainOptions> {
   if (!(o.alsCgSteps! >= 1)) throw new InvalidInputError('--als-cg-steps must be >= 1');
   if (!(o.recencyHalfLife! > 0)) throw new InvalidInputError('--recency-half-life must be > 0');
   const backend = g.str('backend');
-  if (backend && backend !== 'plain') Object.assign(o, await backendTrainer(backend as 'cpu' | 'wasm'));
+  if (backend && backend !== 'plain') {
+    if (o.solver === 'als') throw new InvalidInputError(`--backend ${backend} runs the sampled-loss trainer on TF.js; add --solver sgd (ALS runs in plain TypeScript)`);
+    Object.assign(o, await backendTrainer(backend as 'cpu' | 'wasm'));
+  }
   return o;
 }
 

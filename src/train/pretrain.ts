@@ -137,8 +137,8 @@ function resolve(o: PretrainOptions): Resolved {
   const lr = o.lr ?? 0.05;
   return {
     solver: 'sgd',
-    alsAlpha: 0,
-    alsUnobserved: 0.1,
+    alsAlpha: 1,
+    alsUnobserved: 0.3,
     alsRegExponent: 1,
     alsCgSteps: 3,
     recencyBoost: 0,
@@ -161,7 +161,7 @@ function resolve(o: PretrainOptions): Resolved {
     fitProjection: true,
     ...o,
     lr,
-    l2: o.l2 ?? (o.solver === 'als' ? 0.01 : 1e-4),
+    l2: o.l2 ?? (o.solver === 'als' ? 0.005 : 1e-4),
     lrUser: o.lrUser ?? lr,
     lrItem: o.lrItem ?? lr,
     lrDense: o.lrDense ?? lr / 10,

@@ -82,7 +82,7 @@ describe('tastebud CLI', () => {
 
   it('trains on the TF.js wasm backend with the same losses as plain TypeScript', async () => {
     const losses = async (backend: string): Promise<number[]> => {
-      await runCli(['pretrain', '--data', log, '--out', join(dir, `b-${backend}`), ...train, '--epochs', '2', '--backend', backend], captureIo());
+      await runCli(['pretrain', '--data', log, '--out', join(dir, `b-${backend}`), ...train, '--solver', 'sgd', '--epochs', '2', '--backend', backend], captureIo());
       const m = JSON.parse(readFileSync(join(dir, `b-${backend}`, 'model.json'), 'utf8'));
       expect(m.tastebud.trainingReport.trainer).toMatch(backend === 'plain' ? 'plain-ts' : /tfjs-wasm/);
       return m.tastebud.trainingReport.epochs.map((e: { loss: number }) => e.loss);
@@ -90,6 +90,9 @@ describe('tastebud CLI', () => {
     const plain = await losses('plain');
     const wasm = await losses('wasm');
     wasm.forEach((l, k) => expect(l).toBeCloseTo(plain[k], 4));
+    const als = captureIo();
+    expect(await runCli(['pretrain', '--data', log, '--out', join(dir, 'b-als'), ...train, '--backend', 'wasm'], als)).toBe(1);
+    expect(als.stderrLines.join('')).toMatch(/InvalidInputError: --backend wasm .*--solver sgd/);
   });
 
   it('fails clearly on bad input, without a stack trace', async () => {

@@ -47,7 +47,7 @@ describe('implicit ALS', () => {
   it('lowers its loss every iteration and learns the latent tastes through pretrain', async () => {
     const log = syntheticLog();
     const losses: number[] = [];
-    const { params, report } = await pretrain(log, { solver: 'als', dim: 8, epochs: 6, l2: 0.01, seed: 2, onEpoch: (e) => losses.push(e.loss) });
+    const { params, report } = await pretrain(log, { solver: 'als', alsAlpha: 0, alsUnobserved: 0.1, dim: 8, epochs: 6, l2: 0.01, seed: 2, onEpoch: (e) => losses.push(e.loss) });
     for (let k = 1; k < losses.length; k++) expect(losses[k]).toBeLessThanOrEqual(losses[k - 1] + 1e-6);
     expect(report.trainer).toBe('als-cg');
     expect([...params.w]).toEqual(new Array(8).fill(1));
