@@ -7,7 +7,7 @@ import { ModelLoadError } from '../errors.ts';
 import type { GlobalModel, ItemAttributes } from '../model/global_model.ts';
 import type { ArtefactLimits } from './format.ts';
 import { DEFAULT_LIMITS } from './format.ts';
-import type { ValidatedManifest } from './manifest.ts';
+import type { TastebudMetadata, ValidatedManifest } from './manifest.ts';
 import { validateManifest } from './manifest.ts';
 import { decodeTensor } from './quantize.ts';
 
@@ -64,14 +64,15 @@ function assemble(m: ValidatedManifest, bytes: Uint8Array): GlobalModel {
   };
   if (meta.trainingReport) model.trainingReport = meta.trainingReport;
   if (meta.items.attributes) model.itemAttributes = meta.items.attributes;
-  else if (meta.items.attributeColumns) model.itemAttributes = fromColumns(meta.items.attributeColumns, meta.numItems);
+  else if (meta.items.attributeColumns || meta.items.attributeCodes) model.itemAttributes = fromColumns(meta.items, meta.numItems);
   if (meta.items.meta) model.itemMeta = meta.items.meta;
   if (meta.attributeVocab) model.attributeProjection = { vocab: meta.attributeVocab, weights: t.attr_proj_weights, bias: t.attr_proj_bias };
   return model;
 }
 
-function fromColumns(cols: Record<string, (string | number | null)[]>, n: number): ItemAttributes[] {
+function fromColumns(items: TastebudMetadata['items'], n: number): ItemAttributes[] {
   const out: ItemAttributes[] = Array.from({ length: n }, () => ({}));
-  for (const [field, values] of Object.entries(cols)) values.forEach((v, i) => v !== null && (out[i][field] = v));
+  for (const [field, values] of Object.entries(items.attributeColumns ?? {})) values.forEach((v, i) => v !== null && (out[i][field] = v));
+  for (const [field, c] of Object.entries(items.attributeCodes ?? {})) c.codes.forEach((k, i) => k >= 0 && (out[i][field] = c.values[k]));
   return out;
 }

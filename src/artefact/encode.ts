@@ -6,7 +6,7 @@ import type { GlobalModel, ItemAttributes } from '../model/global_model.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { WeightDtype } from './format.ts';
 import { DEFAULT_SHARD_BYTES, FORMAT_NAME, FORMAT_VERSION } from './format.ts';
-import type { ArtefactJson, TastebudMetadata, WeightSpec } from './manifest.ts';
+import type { ArtefactJson, AttributeCodes, TastebudMetadata, WeightSpec } from './manifest.ts';
 import type { QuantDtype } from './quantize.ts';
 import { encodeTensor } from './quantize.ts';
 
@@ -79,7 +79,7 @@ function metadata(model: GlobalModel): TastebudMetadata {
     items: { ids: model.itemIds },
   };
   if (model.trainingReport) meta.trainingReport = model.trainingReport;
-  if (model.itemAttributes) meta.items.attributeColumns = toColumns(model.itemAttributes);
+  if (model.itemAttributes) Object.assign(meta.items, toColumns(model.itemAttributes));
   if (model.itemMeta) meta.items.meta = model.itemMeta;
   if (model.attributeProjection) meta.attributeVocab = model.attributeProjection.vocab;
   return meta;
@@ -116,7 +116,21 @@ function cut(buf: ArrayBuffer, shardBytes: number): { path: string; data: ArrayB
 }
 
 /** One array per attribute field, null where an item lacks it. */
-function toColumns(attrs: ItemAttributes[]): Record<string, (string | number | null)[]> {
+/**
+ * Attributes by field: dictionary-coded when that writes fewer JSON bytes (brands, categories, tag sets that
+ * repeat across items), else one plain column.
+ */
+function toColumns(attrs: ItemAttributes[]): Pick<TastebudMetadata['items'], 'attributeColumns' | 'attributeCodes'> {
   const fields = [...new Set(attrs.flatMap((a) => Object.keys(a ?? {})))].sort();
-  return Object.fromEntries(fields.map((f) => [f, attrs.map((a) => a?.[f] ?? null)]));
+  const columns: Record<string, (string | number | null)[]> = {};
+  const codes: Record<string, AttributeCodes> = {};
+  for (const f of fields) {
+    const column = attrs.map((a) => a?.[f] ?? null);
+    const values = [...new Set(column.filter((v): v is string | number => v !== null))];
+    const index = new Map(values.map((v, k) => [v, k]));
+    const coded: AttributeCodes = { values, codes: column.map((v) => (v === null ? -1 : index.get(v)!)) };
+    if (JSON.stringify(coded).length < JSON.stringify(column).length) codes[f] = coded;
+    else columns[f] = column;
+  }
+  return { ...(Object.keys(columns).length ? { attributeColumns: columns } : {}), ...(Object.keys(codes).length ? { attributeCodes: codes } : {}) };
 }

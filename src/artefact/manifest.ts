@@ -33,6 +33,11 @@ export interface TastebudMetadata {
     ids: string[];
     /** Item attributes stored by column (field → one value per item, null where absent): far smaller than one object per item. */
     attributeColumns?: Record<string, (string | number | null)[]>;
+    /**
+     * Low-cardinality attribute fields (brand, category, genre) dictionary-coded: `codes[i]` indexes `values`,
+     * −1 where item i has no value. A brand repeated over thousands of items is written once.
+     */
+    attributeCodes?: Record<string, AttributeCodes>;
     /** One object per item (accepted on load; the encoder writes attributeColumns). */
     attributes?: ItemAttributes[];
     meta?: Record<string, unknown>[];
@@ -45,6 +50,12 @@ export interface ArtefactJson {
   generatedBy: string;
   weightsManifest: ManifestGroup[];
   tastebud: TastebudMetadata;
+}
+
+/** One dictionary-coded attribute field. */
+export interface AttributeCodes {
+  values: (string | number)[];
+  codes: number[];
 }
 
 /** The weights every artefact has, and the optional attribute projection. */
@@ -140,6 +151,7 @@ function checkMeta(m: unknown, limits: ArtefactLimits): TastebudMetadata {
     const a = m.items[key];
     if (a !== undefined && (!Array.isArray(a) || a.length !== ids.length || !a.every(isObj))) fail(`"tastebud.items.${key}" must hold one object per item`);
   }
+  checkAttributeCodes(m.items.attributeCodes, ids.length);
   const cols = m.items.attributeColumns;
   if (cols !== undefined) {
     if (!isObj(cols)) fail('"tastebud.items.attributeColumns" must be an object of arrays');
@@ -152,6 +164,18 @@ function checkMeta(m: unknown, limits: ArtefactLimits): TastebudMetadata {
   if (vocab !== undefined && (!Array.isArray(vocab) || vocab.length > limits.maxVocab || !vocab.every((t) => typeof t === 'string')))
     fail(`"tastebud.attributeVocab" must be an array of at most ${limits.maxVocab} strings`);
   return m as unknown as TastebudMetadata;
+}
+
+function checkAttributeCodes(codes: unknown, n: number): void {
+  if (codes === undefined) return;
+  if (!isObj(codes)) fail('"tastebud.items.attributeCodes" must be an object');
+  for (const [field, c] of Object.entries(codes)) {
+    if (!isObj(c) || !Array.isArray(c.values) || !Array.isArray(c.codes)) fail(`attribute codes "${field}" must be { values: [...], codes: [...] }`);
+    if (!c.values.every((v) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)))) fail(`attribute codes "${field}" hold a value that is not a string or number`);
+    if (c.codes.length !== n) fail(`attribute codes "${field}" must have one code per item (${n})`);
+    const max = c.values.length;
+    if (!c.codes.every((k) => Number.isInteger(k) && k >= -1 && k < max)) fail(`attribute codes "${field}" hold a code outside -1..${max - 1}`);
+  }
 }
 
 function checkShapes(weights: ValidatedManifest['weights'], meta: TastebudMetadata): void {

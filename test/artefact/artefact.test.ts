@@ -87,6 +87,19 @@ describe('artefact encode/decode', () => {
     expect(() => decodeArtefact(bad, enc.weights)).toThrow(/one value per item/);
   });
 
+  it('dictionary-codes low-cardinality attribute fields and refuses codes out of range by name', () => {
+    const m = fixtureModel(8, 2, false);
+    m.itemAttributes = Array.from({ length: 8 }, (_, i) => (i === 3 ? { sku: 's3' } : { brand: i % 2 ? 'acme' : 'zenith', sku: `s${i}` }));
+    const enc = encodeArtefact(m);
+    expect(enc.modelJson.tastebud.items.attributeCodes).toEqual({ brand: { values: ['zenith', 'acme'], codes: [0, 1, 0, -1, 0, 1, 0, 1] } });
+    expect(enc.modelJson.tastebud.items.attributeColumns).toEqual({ sku: ['s0', 's1', 's2', 's3', 's4', 's5', 's6', 's7'] });
+    expect(decodeArtefact(enc.modelJson, enc.weights).itemAttributes).toEqual(m.itemAttributes);
+    const bad = JSON.parse(JSON.stringify(enc.modelJson));
+    bad.tastebud.items.attributeCodes.brand.codes[2] = 2;
+    expect(() => decodeArtefact(bad, enc.weights)).toThrow(ModelLoadError);
+    expect(() => decodeArtefact(bad, enc.weights)).toThrow(/code outside -1\.\.1/);
+  });
+
   it('converts float16 like IEEE 754', () => {
     expect(toFloat16Bits(1.5)).toBe(0x3e00);
     expect(toFloat16Bits(-2)).toBe(0xc000);
