@@ -345,12 +345,15 @@ async function runEpochs(loop: Loop, total: number, o: Resolved): Promise<Pretra
 function buildGlobalModel(p: CfParams, data: PretrainData, counts: Float32Array, o: Resolved, report: PretrainReport): GlobalModel {
   report.numUsers = p.numUsers;
   report.numItems = p.numItems;
-  const als = o.solver === 'als' ? { alsAlpha: o.alsAlpha, alsUnobserved: o.alsUnobserved, alsRegExponent: o.alsRegExponent, alsCgSteps: o.alsCgSteps } : {};
+  const sgd = {
+    loss: o.loss, negatives: o.negatives, sampler: o.sampler, lrUser: o.lrUser, lrItem: o.lrItem, lrDense: o.lrDense,
+    optimizer: o.optimizer, batchSize: o.batchSize, advEps: o.advEps, advReg: o.advReg, advStartEpoch: o.advStartEpoch,
+  };
+  const als = { alsAlpha: o.alsAlpha, alsUnobserved: o.alsUnobserved, alsRegExponent: o.alsRegExponent, alsCgSteps: o.alsCgSteps };
+  // only the settings the chosen solver used
   const hyperParameters: Record<string, unknown> = {
-    solver: o.solver, ...als, recencyBoost: o.recencyBoost, recencyHalfLife: o.recencyHalfLife,
-    dim: o.dim, epochs: o.epochs, loss: o.loss, negatives: o.negatives, sampler: o.sampler, lrUser: o.lrUser,
-    lrItem: o.lrItem, lrDense: o.lrDense, l2: o.l2, optimizer: o.optimizer, seed: o.seed, batchSize: o.batchSize,
-    initScale: o.initScale, advEps: o.advEps, advReg: o.advReg, advStartEpoch: o.advStartEpoch,
+    solver: o.solver, dim: o.dim, epochs: o.epochs, l2: o.l2, seed: o.seed, initScale: o.initScale,
+    recencyBoost: o.recencyBoost, recencyHalfLife: o.recencyHalfLife, ...(o.solver === 'als' ? als : sgd),
   };
   const model: GlobalModel = {
     formatVersion: FORMAT_VERSION,
