@@ -1,12 +1,15 @@
 /**
- * Fits user vectors against a shipped (frozen) global model, as a browser does: start every user at the prior
- * p_0 and take sparse steps on user rows only (items and the top layer frozen). Used to evaluate an artefact
+ * Fits user vectors against a shipped (frozen) global model, as a browser does: an ALS model's users are
+ * solved in closed form; otherwise every user starts at the prior p_0 and takes sparse steps on user rows
+ * only (items and the top layer frozen). Used to evaluate an artefact
  * by itself, without the training run's user table.
  */
 import type { CfParams } from '../model/cf_model.ts';
 import type { GlobalModel } from '../model/global_model.ts';
 import { pretrainLoopOnly } from './pretrain.ts';
 import type { PretrainOptions } from './pretrain.ts';
+import { alsHalfStep, weightedRows } from './als.ts';
+import { recencyMultipliers } from './recency.ts';
 
 /**
  * @example
@@ -15,7 +18,7 @@ import type { PretrainOptions } from './pretrain.ts';
  */
 export async function foldInUsers(
   model: GlobalModel,
-  data: { users: Int32Array; items: Int32Array; weights?: Float32Array },
+  data: { users: Int32Array; items: Int32Array; weights?: Float32Array; timestamps?: Float64Array },
   numUsers: number,
   opts: PretrainOptions = {},
 ): Promise<CfParams> {
@@ -32,6 +35,10 @@ export async function foldInUsers(
     w: model.w.slice(),
     bias: Float32Array.of(model.bias),
   };
+  if (model.hyperParameters.solver === 'als') {
+    alsFoldIn(model, data, params);
+    return params;
+  }
   const lr = opts.lr ?? Number(model.hyperParameters.lrUser ?? 0.05);
   await pretrainLoopOnly(params, { ...data, itemIds: model.itemIds, numUsers }, {
     epochs: 5,
@@ -45,4 +52,23 @@ export async function foldInUsers(
     advEps: 0,
   });
   return params;
+}
+
+/**
+ * An ALS model's users solved exactly as its training solved them (the same confidence, recency weights and
+ * ridge), against the frozen item table: what the browser's closed-form fold-in does per shopper.
+ */
+function alsFoldIn(model: GlobalModel, data: Parameters<typeof foldInUsers>[1], params: CfParams): void {
+  const hp = model.hyperParameters;
+  const boost = Number(hp.recencyBoost ?? 0);
+  const recency = recencyMultipliers(data.users, data.timestamps, params.numUsers, { boost, halfLife: Number(hp.recencyHalfLife ?? 5) });
+  const weights = Float32Array.from(recency, (m, n) => m * (data.weights ? data.weights[n] : 1));
+  const cfg = {
+    alpha: Number(hp.alsAlpha ?? 1),
+    unobservedWeight: Number(hp.alsUnobserved ?? 0.3),
+    reg: Number(hp.l2 ?? 0.005),
+    regExponent: Number(hp.alsRegExponent ?? 1),
+    cgSteps: params.dim,
+  };
+  alsHalfStep(params.userEmb, params.itemEmb, weightedRows(data.users, data.items, weights, params.numUsers), params.numItems, cfg, params.dim);
 }

@@ -7,6 +7,7 @@ import { cholesky, cholSolve } from '../../src/engine/fold_in.ts';
 import { InvalidInputError } from '../../src/errors.ts';
 import { syntheticLog } from './synthetic.ts';
 import { recencyMultipliers } from '../../src/train/recency.ts';
+import { foldInUsers } from '../../src/train/fold_in_users.ts';
 
 const cfg: AlsConfig = { alpha: 2, unobservedWeight: 0.3, reg: 0.05, regExponent: 1, cgSteps: 3 };
 
@@ -61,6 +62,27 @@ describe('implicit ALS', () => {
     expect(good / total).toBeGreaterThan(0.9);
     const byUser = weightedRows(log.users, log.items, undefined, params.numUsers);
     expect(alsLoss(params, byUser, { alpha: 0, unobservedWeight: 0.1, reg: 0.01, regExponent: 1, cgSteps: 3 })).toBeCloseTo(losses[losses.length - 1], 6);
+  });
+
+  it('folds users into a shipped ALS model in closed form, close to the users it trained', async () => {
+    const log = syntheticLog();
+    const { model, params } = await pretrain(log, { solver: 'als', dim: 8, epochs: 8, seed: 4 });
+    const folded = await foldInUsers(model, log, log.numUsers);
+    let cos = 0;
+    for (let u = 0; u < log.numUsers; u++) {
+      const a = params.userEmb.subarray(u * 8, u * 8 + 8);
+      const b = folded.userEmb.subarray(u * 8, u * 8 + 8);
+      let ab = 0;
+      let aa = 0;
+      let bb = 0;
+      for (let j = 0; j < 8; j++) {
+        ab += a[j] * b[j];
+        aa += a[j] * a[j];
+        bb += b[j] * b[j];
+      }
+      cos += ab / Math.sqrt(aa * bb) / log.numUsers;
+    }
+    expect(cos).toBeGreaterThan(0.95);
   });
 
   it('refuses APR with ALS by name', async () => {
