@@ -98,7 +98,7 @@ async function main(): Promise<void> {
       console.log(`${name} / global model ${g} (${model.itemIds.length} items)`);
       const table = await protocolTable(model, ds, TUNED[name]);
       entry[`protocol-${g}`] = table;
-      md.push(...markdownTable(`${name}, global model: ${g === 'als' ? 'implicit ALS, 64 factors (bench/adapt_als.ts)' : 'project pretrain (src/train/pretrain.ts, BCE, 64 dims)'}`, table, REFERENCE[name]));
+      md.push(...markdownTable(`${name}, global model: ${g === 'als' ? 'implicit ALS, 64 factors (bench/adapt_als.ts)' : 'project pretrain (src/train/pretrain.ts: the CLI default, ALS + recency weighting, 64 dims)'}`, table, REFERENCE[name]));
     }
     if (!extra) continue;
     const model = await modelFor('als', ds);

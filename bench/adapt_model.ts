@@ -10,14 +10,16 @@ import { trainAls, type AlsOptions } from './adapt_als.ts';
 
 export const RESULTS_DIR = new URL('./results/', import.meta.url).pathname;
 
+/** The CLI's default recipe (`tastebud pretrain` with no solver flags): ALS with recency weighting. */
 export const PRETRAIN: PretrainOptions = {
+  solver: 'als',
   dim: 64,
-  epochs: 20,
-  loss: 'bce',
-  negatives: 4,
-  sampler: 'uniform',
-  lr: 0.05,
-  l2: 1e-4,
+  epochs: 15,
+  alsAlpha: 1,
+  alsUnobserved: 0.3,
+  l2: 0.005,
+  recencyBoost: 4,
+  recencyHalfLife: 5,
   seed: 1,
 };
 
