@@ -8,13 +8,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDataset } from '../../src/cli/datasets.ts';
 import { markdownTable } from '../../src/eval/report.ts';
-import type { PretrainOptions } from '../../src/train/pretrain.ts';
 import { measureTorchSideBySide } from '../quality_torch.ts';
+import { DATA as SHARED, SPECS } from '../quality_specs.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const DATA = join(process.env.TASTEBUD_DATA ?? resolve(ROOT, '../shared/data'), 'ml-1m-implicit-afcfm');
-/** Mirrors SPECS.ml1m.train in bench/quality.ts (which passes its own spec when it runs this part). */
-const QUALITY_CONFIG: PretrainOptions = { dim: 128, negatives: 8, lr: 0.05, l2: 3e-3, batchSize: 1024, seed: 1 };
+const DATA = join(SHARED, 'ml-1m-implicit-afcfm');
 
 async function main(): Promise<void> {
   if (!existsSync(DATA)) {
@@ -23,7 +21,7 @@ async function main(): Promise<void> {
   }
   const { split } = await loadDataset({ data: DATA, format: 'ml1m-implicit' });
   console.log(`ML-1M implicit: ${split.train.users.length} training positives`);
-  const t = await measureTorchSideBySide(split.train, DATA, QUALITY_CONFIG);
+  const t = await measureTorchSideBySide(split.train, DATA, SPECS.ml1m.sgd);
   const md = ['# PyTorch side by side (ML-1M implicit, one epoch per side per round)', '', `PyTorch: ${t.torch}; Node ${process.version}.`, ''];
   if (t.table.length) md.push(markdownTable(t.table), '');
   md.push(t.summary, '');
