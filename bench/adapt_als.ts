@@ -6,6 +6,7 @@
  */
 import type { GlobalModel } from '../src/model/global_model.ts';
 import { gramian, solveFoldIn } from '../src/engine/fold_in.ts';
+import { alsHalfStep } from '../src/train/als.ts';
 import { createRng } from '../src/model/rng.ts';
 import type { Stream } from './adapt_data.ts';
 
@@ -131,62 +132,19 @@ function exactHalfStep(target: Float32Array, other: Float32Array, rows: Row[], o
 
 /**
  * implicit's `least_squares_cg`: per row, `cgSteps` conjugate-gradient steps on (YᵀY + λI + Σ (c−1) y yᵀ) x = Σ c y,
- * warm-started from the row's previous value, so the factors are those of an early-stopped solve.
+ * warm-started from the row's previous value — the pipeline's own ALS half-step (src/train/als.ts) with an
+ * unobserved weight of 1, no frequency scaling, and each pair's weight c − 1 (alpha 1).
  */
 function cgHalfStep(target: Float32Array, other: Float32Array, rows: Row[], o: AlsOptions): void {
   const d = o.dim;
-  const A = gramian(other, d);
-  for (let a = 0; a < d; a++) A[a * d + a] += o.reg;
-  const x = new Float64Array(d);
-  const r = new Float64Array(d);
-  const p = new Float64Array(d);
-  const ap = new Float64Array(d);
-  const times = (v: Float64Array, row: Row, out: Float64Array): void => {
-    for (let a = 0; a < d; a++) {
-      let acc = 0;
-      for (let b = 0; b < d; b++) acc += A[a * d + b] * v[b];
-      out[a] = acc;
-    }
-    row.cols.forEach((k, n) => axpyRow(out, other, k, d, (row.conf[n] - 1) * dotRow(other, k, d, v)));
+  const offsets = new Int32Array(rows.length + 1);
+  rows.forEach((row, r) => (offsets[r + 1] = offsets[r] + row.cols.length));
+  const weighted = {
+    offsets,
+    cols: Int32Array.from(rows.flatMap((row) => row.cols)),
+    weights: Float32Array.from(rows.flatMap((row) => row.conf.map((c) => c - 1))),
   };
-  rows.forEach((row, u) => {
-    if (row.cols.length === 0) {
-      target.fill(0, u * d, u * d + d);
-      return;
-    }
-    for (let j = 0; j < d; j++) x[j] = target[u * d + j];
-    times(x, row, r);
-    for (let j = 0; j < d; j++) r[j] = -r[j];
-    row.cols.forEach((k, n) => axpyRow(r, other, k, d, row.conf[n]));
-    p.set(r);
-    let rsold = dot(r, r);
-    for (let it = 0; it < (o.cgSteps ?? 3) && rsold >= 1e-20; it++) {
-      times(p, row, ap);
-      const step = rsold / dot(p, ap);
-      for (let j = 0; j < d; j++) {
-        x[j] += step * p[j];
-        r[j] -= step * ap[j];
-      }
-      const rsnew = dot(r, r);
-      for (let j = 0; j < d; j++) p[j] = r[j] + (rsnew / rsold) * p[j];
-      rsold = rsnew;
-    }
-    for (let j = 0; j < d; j++) target[u * d + j] = x[j];
-  });
-}
-
-function dot(a: Float64Array, b: Float64Array): number {
-  let acc = 0;
-  for (let j = 0; j < a.length; j++) acc += a[j] * b[j];
-  return acc;
-}
-
-function dotRow(m: Float32Array, k: number, d: number, v: Float64Array): number {
-  let acc = 0;
-  for (let j = 0; j < d; j++) acc += m[k * d + j] * v[j];
-  return acc;
-}
-
-function axpyRow(out: Float64Array, m: Float32Array, k: number, d: number, a: number): void {
-  for (let j = 0; j < d; j++) out[j] += a * m[k * d + j];
+  const cfg = { alpha: 1, unobservedWeight: 1, reg: o.reg, regExponent: 0, cgSteps: o.cgSteps ?? 3 };
+  alsHalfStep(target, other, weighted, other.length / d, cfg, d);
+  rows.forEach((row, r) => row.cols.length === 0 && target.fill(0, r * d, r * d + d));
 }

@@ -97,7 +97,6 @@ export async function trainOptions(g: Get): Promise<PretrainOptions> {
   };
   const lrDense = g.num('lr-dense');
   if (lrDense !== undefined) o.lrDense = lrDense;
-  if (o.l2 === undefined) delete o.l2;
   for (const k of ['lr', 'l2', 'alsAlpha', 'alsUnobserved', 'alsRegExponent', 'recencyBoost'] as const) {
     if (o[k] !== undefined && !(o[k] >= 0)) throw new InvalidInputError(`--${flagOf(k)} must be >= 0`);
   }

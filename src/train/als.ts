@@ -14,6 +14,7 @@
  */
 import type { CfParams } from '../model/cf_model.ts';
 import { createRng } from '../model/rng.ts';
+import { gramian } from '../engine/fold_in.ts';
 
 export interface AlsConfig {
   /** Confidence slope: an observed pair weighs 1 + alpha · its summed interaction weight. */
@@ -67,20 +68,6 @@ export function weightedRows(rows: Int32Array, cols: Int32Array, weights: Float3
   }
   offsets[numRows] = out;
   return { offsets, cols: outCols.slice(0, out), weights: outW.slice(0, out) };
-}
-
-/** YᵀY in float64 (dim × dim). */
-function gramOf(y: Float32Array, dim: number): Float64Array {
-  const g = new Float64Array(dim * dim);
-  for (let o = 0; o < y.length; o += dim) {
-    for (let a = 0; a < dim; a++) {
-      const ya = y[o + a];
-      if (ya === 0) continue;
-      for (let b = a; b < dim; b++) g[a * dim + b] += ya * y[o + b];
-    }
-  }
-  for (let a = 0; a < dim; a++) for (let b = 0; b < a; b++) g[a * dim + b] = g[b * dim + a];
-  return g;
 }
 
 interface RowProblem {
@@ -157,7 +144,7 @@ function dot(a: Float64Array, b: Float64Array, n: number): number {
  * alsHalfStep(p.userEmb, p.itemEmb, byUser, p.numItems, cfg, p.dim);
  */
 export function alsHalfStep(target: Float32Array, other: Float32Array, rows: WeightedRows, numOther: number, cfg: AlsConfig, dim: number): void {
-  const gram = gramOf(other, dim);
+  const gram = gramian(other, dim);
   const maxLen = maxRowLength(rows);
   const ws: Workspace = { x: new Float64Array(dim), r: new Float64Array(dim), p: new Float64Array(dim), ap: new Float64Array(dim), conf: new Float64Array(maxLen) };
   const numRows = rows.offsets.length - 1;
@@ -185,7 +172,7 @@ function maxRowLength(rows: WeightedRows): number {
  */
 export function alsLoss(p: CfParams, byUser: WeightedRows, cfg: AlsConfig): number {
   const d = p.dim;
-  const gram = gramOf(p.itemEmb, d);
+  const gram = gramian(p.itemEmb, d);
   const itemCounts = new Float64Array(p.numItems);
   let total = 0;
   for (let u = 0; u < p.numUsers; u++) {

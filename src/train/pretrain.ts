@@ -16,7 +16,7 @@ import { FORMAT_VERSION } from '../artefact/format.ts';
 import { createAprStep } from './apr.ts';
 import type { AlsConfig } from './als.ts';
 import { alsHalfStep, alsLoss, initAlsParams, weightedRows } from './als.ts';
-import { recencyMultipliers } from './recency.ts';
+import { recencyWeights } from './recency.ts';
 import { createBatchBuilder } from './batches.ts';
 import { buildUserItemIndex } from './user_index.ts';
 import { fitAttributeProjection } from './attribute_projection.ts';
@@ -180,9 +180,9 @@ function resolve(o: PretrainOptions): Resolved {
  */
 export async function pretrain(input: PretrainData, options: PretrainOptions = {}): Promise<PretrainResult> {
   const o = resolve(options);
-  const data = withRecency(input, o);
-  const numItems = data.itemIds.length;
-  const numUsers = checkInteractions(data, { dim: o.dim, epochs: o.epochs, negatives: o.negatives, batchSize: o.batchSize });
+  const numItems = input.itemIds.length;
+  const numUsers = checkInteractions(input, { dim: o.dim, epochs: o.epochs, negatives: o.negatives, batchSize: o.batchSize });
+  const data = withRecency(input, o, numUsers);
   if (o.solver === 'als' && (o.advEps > 0 || o.createTrainer)) throw new InvalidInputError('pretrain: the ALS solver has no APR and no TF.js trainer; drop advEps / createTrainer or use solver "sgd"');
   if (o.createTrainer && o.advEps > 0) throw new InvalidInputError('pretrain: APR (advEps > 0) runs on the plain-TypeScript trainer only; drop createTrainer or advEps');
   const params = createParams({ numUsers, numItems, dim: o.dim, seed: o.seed, scale: o.initScale });
@@ -197,12 +197,10 @@ export async function pretrain(input: PretrainData, options: PretrainOptions = {
 }
 
 /** The data with its weights multiplied by the recency multipliers (unchanged when recencyBoost is 0). */
-function withRecency(data: PretrainData, o: Resolved): PretrainData {
+function withRecency(data: PretrainData, o: Resolved, numUsers: number): PretrainData {
   if (!(o.recencyBoost > 0)) return data;
   if (!(o.recencyHalfLife > 0)) throw new InvalidInputError('pretrain: recencyHalfLife must be > 0');
-  const numUsers = data.numUsers ?? data.users.reduce((m, u) => Math.max(m, u + 1), 0);
-  const m = recencyMultipliers(data.users, data.timestamps, numUsers, { boost: o.recencyBoost, halfLife: o.recencyHalfLife });
-  const weights = Float32Array.from(m, (x, n) => x * (data.weights ? data.weights[n] : 1));
+  const weights = recencyWeights(data.users, data.timestamps, numUsers, { boost: o.recencyBoost, halfLife: o.recencyHalfLife }, data.weights);
   return { ...data, weights };
 }
 

@@ -33,3 +33,21 @@ export function recencyMultipliers(users: Int32Array, timestamps: Float64Array |
   }
   return out;
 }
+
+/**
+ * `weights` (1 where absent) times the recency multipliers; the weights unchanged when `boost` is 0.
+ *
+ * @example
+ * recencyWeights(Int32Array.of(0, 0), undefined, 1, { boost: 1, halfLife: 1 }, Float32Array.of(2, 2)); // [3, 4]
+ */
+export function recencyWeights(
+  users: Int32Array,
+  timestamps: Float64Array | undefined,
+  numUsers: number,
+  o: RecencyOptions,
+  weights?: Float32Array,
+): Float32Array | undefined {
+  if (!(o.boost > 0)) return weights;
+  const m = recencyMultipliers(users, timestamps, numUsers, o);
+  return Float32Array.from(m, (x, n) => x * (weights ? weights[n] : 1));
+}
