@@ -149,5 +149,7 @@ describe('explanation text', async () => {
     expect(explanationText({ itemId: 'x', because: [ev('a', 'add_to_cart', 2), ev('b', 'view', 1)], popularity: 0.9 }, title))
       .toBe('Because you added “T-a” to your cart and viewed “T-b”. Also popular overall.');
     expect(explanationText({ itemId: 'x', because: [ev('a', 'view', -1)], popularity: 1 }, title)).toBe('Popular with shoppers right now.');
+    const branded = { ...ev('a', 'view', 2), shared: ['brand=acme', 'category=boots', 'brand=acme2'] };
+    expect(explanationText({ itemId: 'x', because: [branded], popularity: 0.1 }, title)).toBe('Because you viewed “T-a” (same brand and category).');
   });
 });

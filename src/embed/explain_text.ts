@@ -20,7 +20,7 @@ export function explanationText(e: Explanation, titleOf: (itemId: string) => str
   const because = e.because.filter((b) => b.contribution > 0).slice(0, 2);
   if (because.length === 0) return 'Popular with shoppers right now.';
   const [verb, tail0] = PHRASES[because[0].type] ?? PHRASES.view;
-  const titles = because.map((b) => `“${titleOf(b.itemId)}”`);
+  const titles = because.map((b) => `“${titleOf(b.itemId)}”${sameAs(b.shared)}`);
   // One verb when both events share it: "looked at “A” and “B”", not "looked at “A” and looked at “B”".
   const same = because.every((b) => b.type === because[0].type);
   const parts = same
@@ -28,4 +28,10 @@ export function explanationText(e: Explanation, titleOf: (itemId: string) => str
     : because.map((b, i) => `${(PHRASES[b.type] ?? PHRASES.view)[0]}${titles[i]}${(PHRASES[b.type] ?? PHRASES.view)[1]}`);
   const tail = e.popularity > 0.5 ? ' Also popular overall.' : '';
   return `Because you ${parts.join(' and ')}.${tail}`;
+}
+
+/** " (same brand)" for shared attributes ["brand=acme"]; the field names only, at most two. */
+function sameAs(shared: string[] | undefined): string {
+  const fields = [...new Set((shared ?? []).map((token) => token.slice(0, token.indexOf('='))))].filter(Boolean).slice(0, 2);
+  return fields.length ? ` (same ${fields.join(' and ')})` : '';
 }

@@ -43,8 +43,9 @@ export interface SimilarOptions {
 
 export interface Explanation {
   itemId: string;
-  /** The shopper's own past events that most raised this item's score, strongest first. */
-  because: { itemId: string; type: EventType; timestamp: number; contribution: number }[];
+  /** The shopper's own past events that most raised this item's score, strongest first; `shared` lists the
+   * rare attributes ("brand=acme") the item shares with that event's item when the attribute affinity is on. */
+  because: { itemId: string; type: EventType; timestamp: number; contribution: number; shared?: string[] }[];
   /** Share of the score explained by the global popularity/bias rather than this shopper. */
   popularity: number;
 }

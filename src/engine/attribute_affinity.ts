@@ -7,7 +7,7 @@
  */
 import type { LearnerConfig } from './learner_config.ts';
 import type { ModelContext } from './model_context.ts';
-import type { LocalState } from './user_state.ts';
+import type { HistoryEntry, LocalState } from './user_state.ts';
 
 interface AttributeIndex {
   /** Rare attribute tokens of each item row. */
@@ -15,6 +15,8 @@ interface AttributeIndex {
   /** Item rows holding each token. */
   itemsOf: Int32Array[];
   idf: Float64Array;
+  /** "field=value" of each token. */
+  names: string[];
 }
 
 const indexes = new WeakMap<ModelContext, Map<number, AttributeIndex | null>>();
@@ -60,6 +62,7 @@ function buildIndex(ctx: ModelContext, maxShare: number): AttributeIndex | null 
     tokensOf: tokens.map((ts) => Int32Array.from(ts)),
     itemsOf: rowsOf.map((rows, t) => (keep[t] ? Int32Array.from(rows) : new Int32Array(0))),
     idf: Float64Array.from(rowsOf, (rows) => Math.log(n / rows.length)),
+    names: [...tokenIds.keys()],
   };
 }
 
@@ -72,20 +75,59 @@ function buildIndex(ctx: ModelContext, maxShare: number): AttributeIndex | null 
  */
 export function attributeBoosts(ctx: ModelContext, s: LocalState, cfg: LearnerConfig): Map<number, number> {
   const out = new Map<number, number>();
-  if (cfg.attributeWeight === 0 || s.learned < cfg.warmupEvents) return out;
-  const index = attributeIndexOf(ctx, cfg.attributeMaxShare);
+  const index = activeIndex(ctx, s, cfg);
   if (!index) return out;
-  for (let t = s.history.length - 1; t >= 0; t--) {
-    const e = s.history[t];
-    const decay = Math.pow(0.5, Math.max(0, s.learned - 1 - e.order) / Math.max(cfg.attributeHalfLifeEvents, 1e-9));
-    if (decay < MIN_DECAY) break; // history is oldest first, so every earlier click decayed further
-    const row = ctx.index.get(e.itemId);
-    if (row === undefined) continue;
-    const w = cfg.attributeWeight * e.weight * decay;
+  for (const { row, w } of recentClicks(ctx, s, cfg)) {
     for (const token of index.tokensOf[row]) {
       const add = w * index.idf[token];
       for (const j of index.itemsOf[token]) out.set(j, (out.get(j) ?? 0) + add);
     }
+  }
+  return out;
+}
+
+/** The attribute index when the affinity is on for this shopper, else null. */
+function activeIndex(ctx: ModelContext, s: LocalState, cfg: LearnerConfig): AttributeIndex | null {
+  if (cfg.attributeWeight === 0 || s.learned < cfg.warmupEvents) return null;
+  return attributeIndexOf(ctx, cfg.attributeMaxShare);
+}
+
+/** The recent known clicks, newest first, with their affinity weight (weight · type weight · decay). */
+function* recentClicks(ctx: ModelContext, s: LocalState, cfg: LearnerConfig): Generator<{ entry: HistoryEntry; row: number; w: number }> {
+  for (let t = s.history.length - 1; t >= 0; t--) {
+    const entry = s.history[t];
+    const decay = Math.pow(0.5, Math.max(0, s.learned - 1 - entry.order) / Math.max(cfg.attributeHalfLifeEvents, 1e-9));
+    if (decay < MIN_DECAY) return; // history is oldest first, so every earlier click decayed further
+    const row = ctx.index.get(entry.itemId);
+    if (row !== undefined) yield { entry, row, w: cfg.attributeWeight * entry.weight * decay };
+  }
+}
+
+/** One recent click's share of an item's attribute boost, and the rare attributes they share. */
+export interface AttributeReason {
+  entry: HistoryEntry;
+  contribution: number;
+  /** "field=value" tokens the item shares with the click. */
+  shared: string[];
+}
+
+/**
+ * Splits `row`'s attribute boost by the click that caused it (the terms `attributeBoosts` sums for that row);
+ * empty when the affinity is off or nothing recent shares a rare attribute with it.
+ *
+ * @example
+ * attributeReasons(ctx, state, cfg, 17); // [{ entry, contribution: 1.2, shared: ['brand=acme'] }]
+ */
+export function attributeReasons(ctx: ModelContext, s: LocalState, cfg: LearnerConfig, row: number): AttributeReason[] {
+  const index = activeIndex(ctx, s, cfg);
+  if (!index) return [];
+  const mine = new Set(index.tokensOf[row]);
+  const out: AttributeReason[] = [];
+  for (const { entry, row: clicked, w } of recentClicks(ctx, s, cfg)) {
+    const shared = Array.from(index.tokensOf[clicked]).filter((token) => mine.has(token));
+    if (shared.length === 0) continue;
+    const contribution = shared.reduce((acc, token) => acc + w * index.idf[token], 0);
+    out.push({ entry, contribution, shared: shared.map((token) => index.names[token]) });
   }
   return out;
 }

@@ -13,7 +13,7 @@ import type { NormalizedRecommendOptions } from './validate.ts';
 import { effectiveW, fitAnchor, foldInScaleOf, itemRow } from './fit.ts';
 import { cholSolve } from './fold_in.ts';
 import { InvalidInputError } from '../errors.ts';
-import { attributeBoosts } from './attribute_affinity.ts';
+import { attributeBoosts, attributeReasons } from './attribute_affinity.ts';
 
 /**
  * Top-k for the shopper. The query vector and the touched rows' scores are taken synchronously, so the answer
@@ -109,14 +109,24 @@ export function explainFor(ctx: ModelContext, s: LocalState, cfg: LearnerConfig,
     const at = fit.rows[t].map((q, j) => q * fit.w[j]);
     return { itemId: e.itemId, type: e.type, timestamp: e.timestamp, contribution: foldInScaleOf(s, cfg) * fit.conf[t] * dot(m1a, at) };
   });
+  const byAttribute = attributeReasons(ctx, s, cfg, row).map(({ entry: e, contribution, shared }) => ({
+    itemId: e.itemId,
+    type: e.type,
+    timestamp: e.timestamp,
+    contribution,
+    shared,
+  }));
   let residual = 0;
   for (let j = 0; j < d; j++) residual += a[j] * (s.p[j] - fit.anchor[j]);
-  const personal = byEvent.reduce((acc, e) => acc + Math.abs(e.contribution), 0) + Math.abs(residual);
-  // the same item clicked twice is one reason, with the latest click's type and time
-  const byItem = new Map<string, (typeof byEvent)[number]>();
-  for (const e of byEvent) {
+  const reasons: Explanation['because'] = [...byEvent, ...byAttribute];
+  const personal = reasons.reduce((acc, e) => acc + Math.abs(e.contribution), 0) + Math.abs(residual);
+  // the same item clicked twice (or raising the score both ways) is one reason, with the latest click's type and time
+  const byItem = new Map<string, Explanation['because'][number]>();
+  for (const e of reasons) {
     const prev = byItem.get(e.itemId);
-    byItem.set(e.itemId, prev ? { ...e, contribution: prev.contribution + e.contribution } : e);
+    const latest = prev && prev.timestamp > e.timestamp ? prev : e;
+    const shared = [...new Set([...(prev?.shared ?? []), ...(e.shared ?? [])])];
+    byItem.set(e.itemId, { ...latest, contribution: (prev?.contribution ?? 0) + e.contribution, ...(shared.length ? { shared } : {}) });
   }
   const because = [...byItem.values()]
     .filter((e) => e.contribution > 0)

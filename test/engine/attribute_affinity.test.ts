@@ -52,4 +52,26 @@ describe('attribute affinity', () => {
     expect(attributeBoosts(ctx, s, cfg).get(ctx.index.get(blueId(5))!)).toBeCloseTo(Math.log(10) / 2, 6);
     expect(attributeBoosts(ctx, s, { ...cfg, attributeWeight: 0 }).size).toBe(0);
   });
+
+  it('explain names the click whose brand raised an item, with the shared attribute; off, no attribute reasons', async () => {
+    const run = async (learner: Partial<LearnerConfig>) => {
+      const e = await createEngine({ model: brandedModel(), store: createMemoryStore('t'), namespace: 't', learner });
+      await e.track({ itemId: redId(3), type: 'select', timestamp: 0 });
+      await e.track({ itemId: redId(10), type: 'select', timestamp: 60_000 });
+      await e.whenIdle();
+      const ex = await e.explain(blueId(5));
+      await e.close();
+      return ex;
+    };
+    const on = await run({ attributeWeight: 10, attributeMaxShare: 0.2 });
+    const off = await run({});
+    expect(on.because[0]).toMatchObject({ itemId: redId(3), shared: ['brand=acme'] });
+    expect(on.because.find((b) => b.itemId === redId(10))?.shared).toBeUndefined();
+    // same learning either way, so the split differs by exactly redId(3)'s boost: weight · 0.5^(1/3) · idf(brand)
+    const boost = 10 * Math.pow(0.5, 1 / 3) * Math.log(40 / 4);
+    const foldIn = off.because.find((b) => b.itemId === redId(3))?.contribution;
+    if (foldIn !== undefined) expect(on.because[0].contribution).toBeCloseTo(boost + foldIn, 4);
+    else expect(on.because[0].contribution).toBeLessThanOrEqual(boost + 1e-9);
+    expect(off.because.every((b) => b.shared === undefined)).toBe(true);
+  });
 });
