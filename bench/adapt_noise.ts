@@ -1,11 +1,12 @@
 /**
  * Robustness (DESIGN.md protocol 3): the prequential protocol with random clicks injected (20 % of the events
  * a stream learns; only the real events are scored), learned by the plain learner (the same configuration with
- * APR and denoising off) and by the configuration under test. Several noise seeds, and a 95 % interval from a
+ * APR and denoising off), by the configuration under test, and by that configuration told which clicks were
+ * injected (the ceiling of any denoiser that works by weighting clicks). Several noise seeds, and a 95 % interval from a
  * paired bootstrap over users, so "plain training loses X" is told apart from run-to-run noise.
  */
 import type { GlobalModel } from '../src/model/global_model.ts';
-import type { LearnerConfig } from '../src/engine/learner_config.ts';
+import { DEFAULT_LEARNER, type LearnerConfig } from '../src/engine/learner_config.ts';
 import { createRng, type Rng } from '../src/model/rng.ts';
 import type { Dataset } from './adapt_data.ts';
 import { engineMethod, runProtocol, streamEvents, type Scores, type StreamTally } from './adapt_protocol.ts';
@@ -29,16 +30,22 @@ export interface NoiseResult {
   noisyPlain: Scores;
   noisyRobust: Scores;
   cleanRobust: Scores;
+  /** The ceiling of any denoiser that works by down-weighting clicks: APR + denoising told which clicks were
+   * injected (tracked as `view` with type weight 0). */
+  noisyLabelled: Scores;
   /** HR@10 (all steps) that plain training loses to the noise: clean plain − noisy plain. */
   loss: Interval;
   /** What APR + denoising change under noise: noisy robust − noisy plain. */
   gain: Interval;
   /** gain / loss when the loss is measurable (its interval excludes 0), else null. */
   recovered: number | null;
+  /** What knowing the injected clicks changes under noise: noisy labelled − noisy plain, and its share of the loss. */
+  labelledGain: Interval;
+  labelledRecovered: number | null;
 }
 
 /**
- * Runs the four variants; noisy ones once per seed, pooled.
+ * Runs the five variants; noisy ones once per seed, pooled.
  *
  * @example
  * const r = await noiseExperiment(model, ds, 300, TUNED.beauty, { kind: 'uniform' }); r.loss; // { mean, lo, hi }
@@ -58,11 +65,13 @@ export async function noiseExperiment(
     const draw = drawer(model, kind, rng);
     return streams.map((s) => streamEvents(s, noise, rng, draw));
   }).flat();
-  const tallies = { cp: [] as StreamTally[], np: [] as StreamTally[], nr: [] as StreamTally[] };
+  const tallies = { cp: [] as StreamTally[], np: [] as StreamTally[], nr: [] as StreamTally[], nl: [] as StreamTally[] };
   const cleanPlain = await runProtocol(engineMethod(model, plain), clean, tallies.cp);
   const noisyPlain = await runProtocol(engineMethod(model, plain), noisy, tallies.np);
   const noisyRobust = await runProtocol(engineMethod(model, cfg), noisy, tallies.nr);
   const cleanRobust = await runProtocol(engineMethod(model, cfg), clean);
+  const labelled = { ...cfg, typeWeights: { ...DEFAULT_LEARNER.typeWeights, ...cfg.typeWeights, view: 0 } };
+  const noisyLabelled = await runProtocol(engineMethod(model, labelled, 1, 'view'), noisy, tallies.nl);
   // per user: clean hits, and hits averaged over the noise seeds (same real steps in each)
   const n = streams.length;
   const perUser = (t: StreamTally[], reps: number): Float64Array => {
@@ -71,11 +80,13 @@ export async function noiseExperiment(
     return out;
   };
   const steps = Float64Array.from(tallies.cp, (t) => t.steps);
-  const [cp, np, nr] = [perUser(tallies.cp, 1), perUser(tallies.np, seeds), perUser(tallies.nr, seeds)];
+  const [cp, np, nr, nl] = [perUser(tallies.cp, 1), perUser(tallies.np, seeds), perUser(tallies.nr, seeds), perUser(tallies.nl, seeds)];
   const loss = bootstrap(steps, (u) => cp[u] - np[u]);
   const gain = bootstrap(steps, (u) => nr[u] - np[u]);
-  const recovered = loss.lo > 0 ? gain.mean / loss.mean : null;
-  return { noise, kind, seeds, users: n, cleanPlain, noisyPlain, noisyRobust, cleanRobust, loss, gain, recovered };
+  const labelledGain = bootstrap(steps, (u) => nl[u] - np[u]);
+  const share = (g: Interval): number | null => (loss.lo > 0 ? g.mean / loss.mean : null);
+  const scores = { cleanPlain, noisyPlain, noisyRobust, cleanRobust, noisyLabelled };
+  return { noise, kind, seeds, users: n, ...scores, loss, gain, recovered: share(gain), labelledGain, labelledRecovered: share(labelledGain) };
 }
 
 function drawer(model: GlobalModel, kind: NoiseKind, rng: Rng): () => string {

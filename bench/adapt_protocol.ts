@@ -7,6 +7,7 @@
 import type { GlobalModel } from '../src/model/global_model.ts';
 import { createEngine } from '../src/engine/engine.ts';
 import type { LearnerConfig } from '../src/engine/learner_config.ts';
+import type { EventType } from '../src/engine/api.ts';
 import { createMemoryStore } from '../src/store/memory_store.ts';
 import { gramian, solveFoldIn } from '../src/engine/fold_in.ts';
 import { scanTopK } from '../src/model/top_k.ts';
@@ -24,7 +25,8 @@ export const BUCKETS = [
 
 export interface Session {
   recommend(): Promise<string[]>;
-  learn(itemId: string, timestamp: number): Promise<void>;
+  /** `injected`: the event is an injected random click (robustness runs); only a method told so may use it. */
+  learn(itemId: string, timestamp: number, injected?: boolean): Promise<void>;
 }
 export type Method = () => Promise<Session>;
 
@@ -93,7 +95,7 @@ export async function runProtocol(method: Method, streams: StreamEvent[][], perS
           }
         }
       }
-      await session.learn(e.itemId, ts);
+      await session.learn(e.itemId, ts, !e.scored);
     }
   }
   for (const b of BUCKETS) {
@@ -104,15 +106,19 @@ export async function runProtocol(method: Method, streams: StreamEvent[][], perS
   return acc;
 }
 
-/** tastebud: the real Engine, inline, on a fresh memory store per user. */
-export function engineMethod(model: GlobalModel, learner: Partial<LearnerConfig> = {}, seed = 1): Method {
+/**
+ * tastebud: the real Engine, inline, on a fresh memory store per user. Every event is tracked as a `select`,
+ * except injected clicks when `injectedType` is given (the shop knows them, e.g. a mis-tap backed out of at once,
+ * and reports them as a low-intent type: the labelled-noise ceiling of the robustness runs).
+ */
+export function engineMethod(model: GlobalModel, learner: Partial<LearnerConfig> = {}, seed = 1, injectedType?: EventType): Method {
   let n = 0;
   return async () => {
     const engine = await createEngine({ model, store: createMemoryStore('bench'), namespace: 'bench', learner, seed: seed + n++ });
     return {
       recommend: async () => (await engine.recommend({ k: K })).map((r) => r.itemId),
-      learn: async (itemId, timestamp) => {
-        await engine.track({ itemId, type: 'select', timestamp });
+      learn: async (itemId, timestamp, injected) => {
+        await engine.track({ itemId, type: injected && injectedType ? injectedType : 'select', timestamp });
         await engine.whenIdle();
       },
     };
