@@ -12,7 +12,7 @@ import { cleanEvent } from './denoise.ts';
 import { fitAnchor } from './fit.ts';
 import { sgdSteps } from './sgd_steps.ts';
 
-export type LearnOutcome = 'learned' | 'unknown' | 'repeat' | 'burst';
+export type LearnOutcome = 'learned' | 'unknown' | 'repeat' | 'burst' | 'ignored';
 
 const MAX_PARKED = 1000;
 
@@ -41,6 +41,8 @@ export function learnEvent(
     if (s.parked.length > MAX_PARKED) s.parked.shift();
     return { outcome: 'unknown', loss: null };
   }
+  // a type the shop weighs 0 is kept (stored, seen) but is no evidence: it must not age the real clicks either
+  if (cfg.typeWeights[ev.type] === 0) return { outcome: 'ignored', loss: null };
   const verdict = cleanEvent(s.denoise, ev, cfg);
   if (!verdict.learn) {
     s.denoised++;

@@ -73,6 +73,8 @@ export interface LearnerConfig {
   isolationPercentile: number;
   /** Confidence multiplier of an isolated positive (1: off). */
   isolatedWeight: number;
+  /** Weight of each event type in its confidence; 0: stored and seen, but not learned (it does not age the
+   * clicks learned either, e.g. views in a shop that only trusts selects). */
   typeWeights: Record<EventType, number>;
   // --- storage ---
   /** Positives kept in the checkpoint (the fit's window; older ones are folded into p_u and dropped). */

@@ -61,6 +61,25 @@ describe('denoising', () => {
 });
 
 describe('learner', () => {
+  it('a type weighed 0 is seen but not learned, and does not age the clicks learned', () => {
+    const ctx = createModelContext(makeModel(), 'popularity');
+    const cfg = resolveLearnerConfig({ typeWeights: { view: 0, select: 1, add_to_cart: 2, purchase: 3 } });
+    const run = (withViews: boolean) => {
+      const s = createLocalState(ctx);
+      const rng = createRng(1);
+      let seq = 0;
+      for (let k = 0; k < 4; k++) {
+        expect(learnEvent(ctx, s, ev(++seq, blueId(k)), cfg, rng).outcome).toBe('learned');
+        if (withViews) expect(learnEvent(ctx, s, ev(++seq, redId(k), seq * 60_000, 'view'), cfg, rng).outcome).toBe('ignored');
+      }
+      return s;
+    };
+    const [plain, viewed] = [run(false), run(true)];
+    expect(viewed.learned).toBe(4);
+    expect(Array.from(viewed.anchor)).toEqual(Array.from(plain.anchor));
+    expect(viewed.seenIds.has(redId(0))).toBe(true);
+  });
+
   it('a changed taste wins within 5 clicks', async () => {
     const e = await createEngine({ model: makeModel({ numItems: 200 }), store: createMemoryStore('t'), namespace: 't' });
     let ts = 0;
