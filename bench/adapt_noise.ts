@@ -1,7 +1,7 @@
 /**
  * Robustness (DESIGN.md protocol 3): the prequential protocol with random clicks injected (20 % of the events
  * a stream learns; only the real events are scored), learned by the plain learner (the same configuration with
- * APR and denoising off), by the configuration under test, and by that configuration told which clicks were
+ * APR and denoising off), by the configuration under test, and by plain training told which clicks were
  * injected (the ceiling of any denoiser that works by weighting clicks). Several noise seeds, and a 95 % interval from a
  * paired bootstrap over users, so "plain training loses X" is told apart from run-to-run noise.
  */
@@ -30,8 +30,8 @@ export interface NoiseResult {
   noisyPlain: Scores;
   noisyRobust: Scores;
   cleanRobust: Scores;
-  /** The ceiling of any denoiser that works by down-weighting clicks: APR + denoising told which clicks were
-   * injected (tracked as `view` with type weight 0). */
+  /** The ceiling of any denoiser that works by down-weighting clicks: plain training told which clicks were
+   * injected (tracked as `view` with type weight 0, so they are seen but not learned). */
   noisyLabelled: Scores;
   /** HR@10 (all steps) that plain training loses to the noise: clean plain − noisy plain. */
   loss: Interval;
@@ -70,7 +70,7 @@ export async function noiseExperiment(
   const noisyPlain = await runProtocol(engineMethod(model, plain), noisy, tallies.np);
   const noisyRobust = await runProtocol(engineMethod(model, cfg), noisy, tallies.nr);
   const cleanRobust = await runProtocol(engineMethod(model, cfg), clean);
-  const labelled = { ...cfg, typeWeights: { ...DEFAULT_LEARNER.typeWeights, ...cfg.typeWeights, view: 0 } };
+  const labelled = { ...plain, typeWeights: { ...DEFAULT_LEARNER.typeWeights, ...cfg.typeWeights, view: 0 } };
   const noisyLabelled = await runProtocol(engineMethod(model, labelled, 1, 'view'), noisy, tallies.nl);
   // per user: clean hits, and hits averaged over the noise seeds (same real steps in each)
   const n = streams.length;
