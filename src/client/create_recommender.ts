@@ -10,6 +10,7 @@ import type { GlobalModel } from '../model/global_model.ts';
 import type { HostApi, HostInitOptions, InitReport } from '../worker/host_api.ts';
 import { createPersistence, type Persistence } from './persistence.ts';
 import { wrapHost, type Recommender } from './recommender.ts';
+import { DEFAULT_LEARNER, resolveLearnerConfig, type LearnerConfig } from '../engine/learner_config.ts';
 
 export interface RecommenderOptions {
   /** URL of the shop's model.json. One of `model` / `modelData` is required. */
@@ -35,9 +36,16 @@ export interface RecommenderOptions {
    * true), once consent is given; the answer shows in `stats().persistent`. Firefox may show a prompt.
    */
   persist?: boolean;
+  /**
+   * Learner settings over the defaults (`LearnerConfig`, src/engine/learner_config.ts), e.g.
+   * `{ attributeWeight: 0.3 }` to lift items sharing a rare brand with recent clicks, or
+   * `{ typeWeights: { view: 0, select: 1, add_to_cart: 2, purchase: 3 } }` to keep views out of learning.
+   * The event log's size is `maxEvents`, not set here.
+   */
+  learner?: Partial<LearnerConfig>;
 }
 
-const KNOWN = new Set(['model', 'modelData', 'namespace', 'backend', 'worker', 'consent', 'maxModelBytes', 'maxEvents', 'multiTab', 'persist']);
+const KNOWN = new Set(['model', 'modelData', 'namespace', 'backend', 'worker', 'consent', 'maxModelBytes', 'maxEvents', 'multiTab', 'persist', 'learner']);
 
 /**
  * Creates a ready recommender.
@@ -105,6 +113,7 @@ function normalizeOptions(o: RecommenderOptions): HostInitOptions {
   if (!Number.isInteger(maxEvents) || maxEvents < 1) throw new InvalidInputError(`maxEvents must be a positive integer, got ${String(maxEvents)}`);
   if (o.persist !== undefined && typeof o.persist !== 'boolean') throw new InvalidInputError('persist must be true or false');
   if (o.maxModelBytes !== undefined && !(Number.isFinite(o.maxModelBytes) && o.maxModelBytes > 0)) throw new InvalidInputError('maxModelBytes must be a positive number');
+  const learner = normalizeLearner(o.learner);
   const base = (globalThis as { location?: { href: string } }).location?.href;
   return {
     namespace: o.namespace ?? 'default',
@@ -115,7 +124,23 @@ function normalizeOptions(o: RecommenderOptions): HostInitOptions {
     ...(o.maxModelBytes !== undefined && { maxModelBytes: o.maxModelBytes }),
     maxEvents,
     multiTab: o.multiTab ?? true,
+    ...(learner && { learner }),
   };
+}
+
+/** Checks `learner` here, so a typo fails createRecommender with a named error rather than the worker later. */
+function normalizeLearner(l: unknown): Partial<LearnerConfig> | undefined {
+  if (l === undefined) return undefined;
+  if (!l || typeof l !== 'object' || Array.isArray(l)) throw new InvalidInputError('learner must be an object of learner settings');
+  for (const k of Object.keys(l)) {
+    if (k === 'maxEvents' || k === 'keepEvents') throw new InvalidInputError(`learner.${k}: set the event log's size with the maxEvents option`);
+    if (!(k in DEFAULT_LEARNER)) throw new InvalidInputError(`learner: unknown setting "${k}"`);
+    const v = (l as Record<string, unknown>)[k];
+    const want = typeof DEFAULT_LEARNER[k as keyof LearnerConfig];
+    if (typeof v !== want) throw new InvalidInputError(`learner.${k} must be a ${want}, got ${JSON.stringify(v)}`);
+  }
+  resolveLearnerConfig(l as Partial<LearnerConfig>); // ranges (NaN, negative numbers) and the typeWeights record
+  return { ...(l as Partial<LearnerConfig>) };
 }
 
 function normalizeBackend(b: unknown): 'auto' | BackendName[] {

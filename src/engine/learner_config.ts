@@ -131,5 +131,11 @@ export function resolveLearnerConfig(partial: Partial<LearnerConfig> = {}): Lear
     if (typeof v === 'number' && (Number.isNaN(v) || v < 0)) throw new InvalidInputError(`learner.${k} must be a number >= 0, got ${v}`);
   }
   if (cfg.keepEvents > cfg.maxEvents) throw new InvalidInputError('learner.keepEvents must not exceed learner.maxEvents');
+  for (const [type, w] of Object.entries(cfg.typeWeights)) {
+    if (!(type in DEFAULT_LEARNER.typeWeights)) throw new InvalidInputError(`learner.typeWeights: unknown event type "${type}"`);
+    if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) throw new InvalidInputError(`learner.typeWeights.${type} must be a finite number >= 0, got ${String(w)}`);
+  }
+  if (cfg.loss !== 'bce' && cfg.loss !== 'bpr') throw new InvalidInputError(`learner.loss must be 'bce' or 'bpr', got ${String(cfg.loss)}`);
+  if (cfg.sampler !== 'uniform' && cfg.sampler !== 'popularity') throw new InvalidInputError(`learner.sampler must be 'uniform' or 'popularity', got ${String(cfg.sampler)}`);
   return cfg;
 }

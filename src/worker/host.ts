@@ -63,7 +63,7 @@ export class RecommenderHost implements HostApi {
     try {
       const { model, source } = o.modelData ? { model: o.modelData, source: 'memory' } : await loadGlobalModel({ url: o.model ?? '', store, maxBytes: o.maxModelBytes });
       scanner = await warmScanner(backendScanner(model, choice));
-      const learner = { maxEvents: o.maxEvents, keepEvents: Math.ceil(o.maxEvents / 2) };
+      const learner = { ...o.learner, maxEvents: o.maxEvents, keepEvents: Math.ceil(o.maxEvents / 2) };
       const engine = await createEngine({ model, store, namespace: o.namespace, backend: choice, learner, ...(scanner && { scanner }) });
       const report: InitReport = { backend: choice.backend, storage: store.kind, modelVersion: model.modelVersion, modelSource: source };
       this.#run = { engine, store, scanner, report, choice, leadership: null, link: null };

@@ -4,6 +4,7 @@
  */
 import type { RecommenderApi } from '../engine/api.ts';
 import type { BackendName } from '../kernels/types.ts';
+import type { LearnerConfig } from '../engine/learner_config.ts';
 import type { GlobalModel } from '../model/global_model.ts';
 
 export interface HostInitOptions {
@@ -23,6 +24,8 @@ export interface HostInitOptions {
   maxEvents: number;
   /** Coordinate tabs of the same namespace (Web Locks + BroadcastChannel). */
   multiTab: boolean;
+  /** Learner settings over the defaults (checked by createRecommender). */
+  learner?: Partial<LearnerConfig>;
 }
 
 export interface InitReport {

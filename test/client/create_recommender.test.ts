@@ -64,6 +64,19 @@ describe('createRecommender (inline)', () => {
     await expect(r.recommend()).rejects.toBeInstanceOf(ClosedError);
   });
 
+  it('takes learner settings, and rejects bad ones by name before anything starts', async () => {
+    const views = { view: 0, select: 1, add_to_cart: 2, purchase: 3 };
+    const r = await make({ learner: { typeWeights: views, attributeWeight: 0.3 } });
+    await r.track([{ itemId: 'item-2', type: 'select' }, { itemId: 'item-7', type: 'view' }]);
+    await r.exportData(); // waits for learning
+    expect((await r.stats()).eventsStored).toBe(2);
+    // the view is stored but, weighed 0, not learned: one learned event
+    expect(((await r.stats()) as unknown as { learner: { learned: number } }).learner.learned).toBe(1);
+    for (const learner of [{ alpha: -1 }, { nope: 1 }, { maxEvents: 5 }, { halfLifeEvents: '3' }, { loss: 'mse' }, { typeWeights: { ...views, view: Number.NaN } }, { typeWeights: { stare: 1 } }, [1]]) {
+      await expect(make({ learner: learner as never })).rejects.toBeInstanceOf(InvalidInputError);
+    }
+  });
+
   it('stores nothing without consent, and learns once consent is given', async () => {
     const r = await make({ consent: false });
     let updates = 0;
