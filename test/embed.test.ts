@@ -69,6 +69,14 @@ describe('options', () => {
     expect(readOptions(script({}), { globalPrivacyControl: true } as unknown as Navigator).consent).toBe('pending');
     expect(readOptions(script({ consent: 'denied' }), {} as Navigator).consent).toBe('denied');
   });
+  it('carries data-learner to the runtime, which parses it or names the error', async () => {
+    const { parseLearnerOption } = await import('../src/embed/learner_option.ts');
+    const { InvalidInputError } = await import('../src/errors.ts');
+    const raw = readOptions(script({ learner: '{"attributeWeight":0.3}' }), {} as Navigator).learner;
+    expect(parseLearnerOption(raw)).toEqual({ attributeWeight: 0.3 });
+    expect(parseLearnerOption(undefined)).toBeUndefined();
+    for (const bad of ['{attributeWeight:0.3}', '[1]', '3']) expect(() => parseLearnerOption(bad)).toThrow(InvalidInputError);
+  });
 });
 
 describe('instance', () => {

@@ -18,6 +18,8 @@ export interface EmbedOptions {
   /** URL of the lazily loaded runtime; default `tastebud-runtime.js` next to the loader. */
   runtime: string;
   consent: ConsentState;
+  /** Learner settings as JSON (`data-learner`), parsed and checked by the runtime. */
+  learner?: string;
 }
 
 /**
@@ -41,5 +43,6 @@ export function readOptions(el: HTMLOrSVGScriptElement | null, nav: Navigator = 
     itemUrl: d.itemUrl || undefined,
     runtime: new URL(d.runtime || 'tastebud-runtime.js', src).href,
     consent,
+    learner: d.learner || undefined,
   };
 }

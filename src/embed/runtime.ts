@@ -5,6 +5,7 @@
  */
 import { createRecommender, type BackendName, type Recommender } from '../index.ts';
 import { loadCatalogue } from './catalogue.ts';
+import { parseLearnerOption } from './learner_option.ts';
 import type { EmbedOptions } from './options.ts';
 import { registerRecommender } from './registry.ts';
 import type { EmbedRecommender } from './runtime_types.ts';
@@ -41,7 +42,8 @@ export async function start(options: EmbedOptions): Promise<EmbedRecommender> {
     console.warn(`tastebud: ${e instanceof Error ? e.message : String(e)}; widgets show item ids`);
     return (id: string) => ({ id });
   });
-  const inner = await createRecommender({ model: options.model, namespace: options.namespace, backend, consent: options.consent === 'granted' });
+  const learner = parseLearnerOption(options.learner);
+  const inner = await createRecommender({ model: options.model, namespace: options.namespace, backend, consent: options.consent === 'granted', ...(learner && { learner }) });
   const recommender = asEmbed(inner);
   registerRecommender({ namespace: options.namespace, recommender, describe: await catalogue });
   return recommender;
