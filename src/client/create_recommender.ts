@@ -10,7 +10,7 @@ import type { GlobalModel } from '../model/global_model.ts';
 import type { HostApi, HostInitOptions, InitReport } from '../worker/host_api.ts';
 import { createPersistence, type Persistence } from './persistence.ts';
 import { wrapHost, type Recommender } from './recommender.ts';
-import { DEFAULT_LEARNER, resolveLearnerConfig, type LearnerConfig } from '../engine/learner_config.ts';
+import { resolveLearnerConfig, type LearnerConfig } from '../engine/learner_config.ts';
 
 export interface RecommenderOptions {
   /** URL of the shop's model.json. One of `model` / `modelData` is required. */
@@ -132,14 +132,10 @@ function normalizeOptions(o: RecommenderOptions): HostInitOptions {
 function normalizeLearner(l: unknown): Partial<LearnerConfig> | undefined {
   if (l === undefined) return undefined;
   if (!l || typeof l !== 'object' || Array.isArray(l)) throw new InvalidInputError('learner must be an object of learner settings');
-  for (const k of Object.keys(l)) {
-    if (k === 'maxEvents' || k === 'keepEvents') throw new InvalidInputError(`learner.${k}: set the event log's size with the maxEvents option`);
-    if (!(k in DEFAULT_LEARNER)) throw new InvalidInputError(`learner: unknown setting "${k}"`);
-    const v = (l as Record<string, unknown>)[k];
-    const want = typeof DEFAULT_LEARNER[k as keyof LearnerConfig];
-    if (typeof v !== want) throw new InvalidInputError(`learner.${k} must be a ${want}, got ${JSON.stringify(v)}`);
+  for (const k of ['maxEvents', 'keepEvents']) {
+    if (k in l) throw new InvalidInputError(`learner.${k}: set the event log's size with the maxEvents option`);
   }
-  resolveLearnerConfig(l as Partial<LearnerConfig>); // ranges (NaN, negative numbers) and the typeWeights record
+  resolveLearnerConfig(l as Partial<LearnerConfig>); // unknown settings, wrong types, ranges, typeWeights
   return { ...(l as Partial<LearnerConfig>) };
 }
 

@@ -124,8 +124,13 @@ export const DEFAULT_LEARNER: LearnerConfig = {
   maxSeen: 5000,
 };
 
-/** Defaults overridden by `partial`; rejects values that would make learning meaningless. */
+/** Defaults overridden by `partial`; rejects unknown settings, wrong types and values that would make learning meaningless. */
 export function resolveLearnerConfig(partial: Partial<LearnerConfig> = {}): LearnerConfig {
+  for (const [k, v] of Object.entries(partial)) {
+    if (!(k in DEFAULT_LEARNER)) throw new InvalidInputError(`learner: unknown setting "${k}"`);
+    const want = typeof DEFAULT_LEARNER[k as keyof LearnerConfig];
+    if (typeof v !== want) throw new InvalidInputError(`learner.${k} must be a ${want}, got ${JSON.stringify(v)}`);
+  }
   const cfg = { ...DEFAULT_LEARNER, ...partial, typeWeights: { ...DEFAULT_LEARNER.typeWeights, ...partial.typeWeights } };
   for (const [k, v] of Object.entries(cfg)) {
     if (typeof v === 'number' && (Number.isNaN(v) || v < 0)) throw new InvalidInputError(`learner.${k} must be a number >= 0, got ${v}`);
