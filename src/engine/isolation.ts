@@ -39,22 +39,47 @@ function probeOf(ctx: ModelContext): Probe {
  */
 export function isolationTrust(ctx: ModelContext, entries: HistoryEntry[], cfg: LearnerConfig): number[] {
   if (!cfg.denoise || cfg.isolatedWeight >= 1 || entries.length < 3) return entries.map(() => 1);
-  const probe = probeOf(ctx);
   return entries.map((e, t) => {
     if (e.trust !== undefined) return e.trust;
-    const i = ctx.index.get(e.itemId)!;
-    const cosToProbe = Array.from(probe.rows, (r) => dotRows(ctx, i, r) / (probe.norms[i] * probe.norms[r]));
-    let best = 0;
-    for (let u = Math.max(0, t - REACH); u <= Math.min(entries.length - 1, t + REACH); u++) {
-      if (u === t) continue;
-      const f = ctx.index.get(entries[u].itemId)!;
-      const c = dotRows(ctx, i, f) / (probe.norms[i] * probe.norms[f]);
-      best = Math.max(best, cosToProbe.filter((x) => x < c).length / cosToProbe.length);
-    }
-    const trust = best >= cfg.isolationPercentile ? 1 : cfg.isolatedWeight;
+    // hedged: the newest click is learned in full and the ranking hedges on it instead (ranker.ts); once a
+    // later click is in, its neighbours judge it like any other
+    if (t === entries.length - 1 && hedges(cfg)) return 1;
+    const trust = confirmation(ctx, entries, t) >= cfg.isolationPercentile ? 1 : cfg.isolatedWeight;
     if (t + REACH < entries.length) e.trust = trust; // every neighbour is in: the verdict is final
     return trust;
   });
+}
+
+/** Whether the ranking hedges on an isolated newest click (`isolatedShare` < 1, denoising on). */
+export function hedges(cfg: LearnerConfig): boolean {
+  return cfg.denoise && cfg.isolatedShare < 1;
+}
+
+/**
+ * Whether the newest of the known history entries is isolated: none of the clicks just before it is among its
+ * most similar items. Nothing after it is known yet, so this is the provisional verdict the ranking hedges on.
+ *
+ * @example
+ * if (newestIsolated(ctx, entries, cfg)) { ... } // rank with and without the newest click, then merge
+ */
+export function newestIsolated(ctx: ModelContext, entries: HistoryEntry[], cfg: LearnerConfig): boolean {
+  if (!hedges(cfg) || entries.length < 3) return false;
+  return confirmation(ctx, entries, entries.length - 1) < cfg.isolationPercentile;
+}
+
+/** The highest similarity percentile of entry t to its ±REACH neighbours (those known so far). */
+function confirmation(ctx: ModelContext, entries: HistoryEntry[], t: number): number {
+  const probe = probeOf(ctx);
+  const i = ctx.index.get(entries[t].itemId)!;
+  const cosToProbe = Array.from(probe.rows, (r) => dotRows(ctx, i, r) / (probe.norms[i] * probe.norms[r]));
+  let best = 0;
+  for (let u = Math.max(0, t - REACH); u <= Math.min(entries.length - 1, t + REACH); u++) {
+    if (u === t) continue;
+    const f = ctx.index.get(entries[u].itemId)!;
+    const c = dotRows(ctx, i, f) / (probe.norms[i] * probe.norms[f]);
+    best = Math.max(best, cosToProbe.filter((x) => x < c).length / cosToProbe.length);
+  }
+  return best;
 }
 
 function dotRows(ctx: ModelContext, a: number, b: number): number {

@@ -73,6 +73,10 @@ export interface LearnerConfig {
   isolationPercentile: number;
   /** Confidence multiplier of an isolated positive (1: off). */
   isolatedWeight: number;
+  /** When the newest positive is isolated (a new interest or a stray click: nothing after it can tell yet), the
+   * share of the top-k ranked as if it were learned in full; the rest is ranked as if it never happened, and
+   * the two lists are interleaved. 1: off (the newest click is down-weighted like any isolated one). */
+  isolatedShare: number;
   /** Weight of each event type in its confidence; 0: stored and seen, but not learned (it does not age the
    * clicks learned either, e.g. views in a shop that only trusts selects). */
   typeWeights: Record<EventType, number>;
@@ -117,6 +121,7 @@ export const DEFAULT_LEARNER: LearnerConfig = {
   truncateKeepRecent: 2,
   isolationPercentile: 0.9,
   isolatedWeight: 0.25,
+  isolatedShare: 1,
   typeWeights: { view: 0.5, select: 1, add_to_cart: 2, purchase: 3 },
   historySize: 200,
   maxEvents: 4000,
@@ -135,6 +140,7 @@ export function resolveLearnerConfig(partial: Partial<LearnerConfig> = {}): Lear
   for (const [k, v] of Object.entries(cfg)) {
     if (typeof v === 'number' && (Number.isNaN(v) || v < 0)) throw new InvalidInputError(`learner.${k} must be a number >= 0, got ${v}`);
   }
+  if (cfg.isolatedShare > 1) throw new InvalidInputError(`learner.isolatedShare must be a share in [0, 1], got ${cfg.isolatedShare}`);
   if (cfg.keepEvents > cfg.maxEvents) throw new InvalidInputError('learner.keepEvents must not exceed learner.maxEvents');
   for (const [type, w] of Object.entries(cfg.typeWeights)) {
     if (!(type in DEFAULT_LEARNER.typeWeights)) throw new InvalidInputError(`learner.typeWeights: unknown event type "${type}"`);

@@ -14,11 +14,14 @@ import { effectiveW, fitAnchor, foldInScaleOf, itemRow } from './fit.ts';
 import { cholSolve } from './fold_in.ts';
 import { InvalidInputError } from '../errors.ts';
 import { attributeBoosts, attributeReasons } from './attribute_affinity.ts';
+import { newestIsolated } from './isolation.ts';
 
 /**
  * Top-k for the shopper. The query vector and the touched rows' scores are taken synchronously, so the answer
  * reflects one consistent state even if learning runs while the scanner works. Rows with a per-user delta or
- * an attribute-affinity boost (`cfg`) are scored here; the scanner scores the rest.
+ * an attribute-affinity boost (`cfg`) are scored here; the scanner scores the rest. When the newest click is
+ * isolated and `cfg.isolatedShare` < 1, the answer hedges: `isolatedShare` of it is ranked with that click
+ * learned, the rest as if it never happened (each item keeps the score of the ranking it came from).
  *
  * @example
  * await recommendFor(ctx, state, scanner, normalizeRecommendOptions({ k: 5 })); // [{ itemId, score }, ...]
@@ -30,6 +33,15 @@ export async function recommendFor(
   o: NormalizedRecommendOptions,
   cfg?: LearnerConfig,
 ): Promise<Recommendation[]> {
+  const known = s.history.filter((e) => ctx.index.has(e.itemId));
+  if (!cfg || !newestIsolated(ctx, known, cfg)) return prepareRanking(ctx, s, o, cfg).finish(scanner);
+  const withIt = prepareRanking(ctx, s, o, cfg);
+  const without = prepareRanking(ctx, withoutNewest(ctx, s, cfg), o, cfg);
+  return interleave(await withIt.finish(scanner), await without.finish(scanner), cfg.isolatedShare, o.k);
+}
+
+/** Masks, query vector and the rows scored here, taken now; `finish` adds the scanner's top-k. */
+function prepareRanking(ctx: ModelContext, s: LocalState, o: NormalizedRecommendOptions, cfg?: LearnerConfig) {
   const mask = buildMask(ctx, s, o);
   const w = effectiveW(ctx, s);
   const z = w.map((wj, j) => wj * s.p[j]);
@@ -40,10 +52,42 @@ export async function recommendFor(
     mask[row] = 1; // scored here with its delta and boost, not by the scanner
     heap.push(dot(itemRow(ctx, s, row), z) + ctx.itemBias[row] + (s.itemBiasDelta.get(row) ?? 0) + (boosts.get(row) ?? 0), row);
   }
-  const top = await scanner.topK(z, o.k, mask);
-  top.indices.forEach((row, n) => heap.push(top.scores[n], row));
-  const { indices, scores } = heap.result();
-  return Array.from(indices, (row, n) => ({ itemId: ctx.model.itemIds[row], score: scores[n] + ctx.model.bias }));
+  return {
+    async finish(scanner: CatalogueScanner): Promise<Recommendation[]> {
+      const top = await scanner.topK(z, o.k, mask);
+      top.indices.forEach((row, n) => heap.push(top.scores[n], row));
+      const { indices, scores } = heap.result();
+      return Array.from(indices, (row, n) => ({ itemId: ctx.model.itemIds[row], score: scores[n] + ctx.model.bias }));
+    },
+  };
+}
+
+/**
+ * The state as if the newest learned click had not happened (the labelled-noise view of it): fitted without
+ * it and not aged by it, the stochastic residual carried over. Seen items stay seen.
+ */
+function withoutNewest(ctx: ModelContext, s: LocalState, cfg: LearnerConfig): LocalState {
+  const before: LocalState = { ...s, history: s.history.slice(0, -1), learned: s.learned - 1 };
+  const fit = fitAnchor(ctx, before, cfg);
+  const p = fit.anchor.map((a, j) => a + s.p[j] - s.anchor[j]);
+  return { ...before, p, anchor: fit.anchor };
+}
+
+/** Merges two rankings so that about `share` of the first k comes from `a`; an item in both keeps its better place. */
+function interleave(a: Recommendation[], b: Recommendation[], share: number, k: number): Recommendation[] {
+  const place = new Map<string, { rec: Recommendation; at: number }>();
+  const put = (list: Recommendation[], weight: number): void =>
+    list.forEach((rec, n) => {
+      const at = (n + 1) / weight; // share 0 puts a's items at Infinity: after every item of b
+      const prev = place.get(rec.itemId);
+      if (!prev || at < prev.at) place.set(rec.itemId, { rec, at });
+    });
+  put(a, share);
+  put(b, 1 - share);
+  return [...place.values()]
+    .sort((x, y) => x.at - y.at)
+    .slice(0, k)
+    .map((x) => x.rec);
 }
 
 function buildMask(ctx: ModelContext, s: LocalState, o: NormalizedRecommendOptions): Uint8Array {

@@ -50,6 +50,33 @@ describe('denoising', () => {
     expect(redShare(true)).toBeLessThan(plain / 2);
   });
 
+  it('an isolated newest click is hedged: part of the list as if learned, the rest as if it never happened', async () => {
+    const model = makeModel({ numItems: 200 });
+    const blues = Array.from({ length: 6 }, (_, k) => ({ itemId: blueId(k), timestamp: (k + 1) * 60_000 }));
+    const stray = { itemId: redId(3), timestamp: 10 * 60_000 };
+    // no stochastic steps: the rankings are then exact functions of the clicks learned
+    const top = async (learner: object, events: { itemId: string; timestamp: number }[], exclude: string[] = []): Promise<string[]> => {
+      const e = await createEngine({ model, store: createMemoryStore('t'), namespace: 't', learner: { steps: 0, halfLifeEvents: 1, isolatedWeight: 1, ...learner } });
+      await e.track(events);
+      await e.whenIdle();
+      return (await e.recommend({ k: 10, exclude })).map((r) => r.itemId);
+    };
+    const learned = await top({}, [...blues, stray]);
+    const never = await top({}, blues, [stray.itemId]);
+    expect(share(learned, 'red')).toBeGreaterThan(0); // the stray click moves the unhedged list
+    expect(share(never, 'red')).toBe(0);
+    const hedged = await top({ isolatedShare: 0.5 }, [...blues, stray]);
+    expect(hedged).toHaveLength(10);
+    expect(hedged).toEqual(expect.arrayContaining([...learned.slice(0, 5), ...never.slice(0, 5)]));
+    expect([...learned, ...never]).toEqual(expect.arrayContaining(hedged));
+    expect(share(hedged, 'red')).toBeGreaterThan(0);
+    expect(await top({ isolatedShare: 0 }, [...blues, stray])).toEqual(never);
+    // a click among the closest items to the one before it is not isolated: nothing to hedge
+    const probe = await createEngine({ model, store: createMemoryStore('t'), namespace: 't' });
+    const next = { itemId: (await probe.similarItems(blueId(5), { k: 1 }))[0].itemId, timestamp: 11 * 60_000 };
+    expect(await top({ isolatedShare: 0 }, [...blues, next])).toEqual(await top({}, [...blues, next]));
+  });
+
   it('the engine stores denoised events but does not learn them', async () => {
     const e = await createEngine({ model: makeModel(), store: createMemoryStore('t'), namespace: 't' });
     await e.track([{ itemId: blueId(1), timestamp: 1000 }, { itemId: blueId(1), timestamp: 2000 }]);
@@ -125,6 +152,7 @@ describe('learner', () => {
   it('rejects absurd learner settings', () => {
     expect(() => resolveLearnerConfig({ steps: -1 })).toThrow(InvalidInputError);
     expect(() => resolveLearnerConfig({ keepEvents: 10, maxEvents: 5 })).toThrow(InvalidInputError);
+    expect(() => resolveLearnerConfig({ isolatedShare: 1.5 })).toThrow(/isolatedShare/);
   });
 
   it('the closed-form fold-in solves the normal equations', () => {
