@@ -53,6 +53,7 @@ export function learnEvent(
   // older positives beyond the window stay folded into p_u through the anchor's residual
   if (s.history.length > cfg.historySize) s.history.shift();
   s.learned++;
+  s.pBefore = refit ? s.p.slice() : undefined; // a replay without refits has no consistent "before"
   return { outcome: 'learned', loss: refit ? refitState(ctx, s, cfg, rng, entry) : null };
 }
 

@@ -63,11 +63,12 @@ function prepareRanking(ctx: ModelContext, s: LocalState, o: NormalizedRecommend
 }
 
 /**
- * The state as if the newest learned click had not happened (the labelled-noise view of it): fitted without
- * it and not aged by it, the stochastic residual carried over. Seen items stay seen.
+ * The state as if the newest learned click had not happened: p_u as it was before it (kept by the learner; after
+ * a reload, fitted without it and not aged by it, the stochastic residual carried over). Seen items stay seen.
  */
 function withoutNewest(ctx: ModelContext, s: LocalState, cfg: LearnerConfig): LocalState {
   const before: LocalState = { ...s, history: s.history.slice(0, -1), learned: s.learned - 1 };
+  if (s.pBefore) return { ...before, p: s.pBefore };
   const fit = fitAnchor(ctx, before, cfg);
   const p = fit.anchor.map((a, j) => a + s.p[j] - s.anchor[j]);
   return { ...before, p, anchor: fit.anchor };

@@ -48,6 +48,8 @@ export interface LocalState {
   denoised: number;
   unknown: number;
   denoise: DenoiseMemory;
+  /** p_u as it was before the newest learned click (the ranking hedges on it, ranker.ts); not persisted. */
+  pBefore?: Float32Array;
 }
 
 /**
