@@ -59,14 +59,16 @@ export function solveFoldIn(pr: FoldInProblem): FoldInSolution {
     for (let a = 0; a < d; a++) {
       rhs[a] += c * at[a];
       const s = (c - 1) * at[a];
-      if (s !== 0) for (let b = 0; b < d; b++) m[a * d + b] += s * at[b];
+      // the lower triangle only (all `cholesky` reads); a long-decayed positive (c − 1 ≤ 1e-6 against a ridge of
+      // order 1-10) would move δ by about float32 precision (p_u is kept in float32), so it adds to rhs only
+      if (c - 1 > 1e-6) for (let b = 0; b <= a; b++) m[a * d + b] += s * at[b];
     }
   });
   const chol = cholesky(m, d);
   return { delta: cholSolve(chol, d, rhs), chol };
 }
 
-/** In place lower Cholesky factor of a symmetric positive definite d×d matrix (jitter added if needed). */
+/** Lower Cholesky factor of a symmetric positive definite d×d matrix, read from its lower triangle (jitter added if needed). */
 export function cholesky(m: Float64Array, d: number): Float64Array {
   const l = new Float64Array(d * d);
   for (let i = 0; i < d; i++) {
