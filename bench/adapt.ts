@@ -8,7 +8,8 @@
  * --global als|pretrain|both (default both), --tune (grid over learner settings on a validation split of the
  * TRAINING users; held-out users are never used for tuning), --no-extra (protocol tables only),
  * --noise-users N (default 200 ML-1M, 1,500 Beauty: its streams are short, and its loss is small), --noise-seeds N
- * (default 3), --noise-kinds uniform,popular, --no-latency, --only-noise (the robustness runs alone).
+ * (default 3), --noise-kinds uniform,popular, --no-latency, --only-noise (the robustness runs alone),
+ * --only-latency (the track → recommend latency alone).
  * The models carry the dataset's item labels as attributes (ML-1M genres, Beauty brand/category ids).
  * Writes bench/results/adapt.{json,md} (gitignored). Data from ../shared/data is never written anywhere.
  */
@@ -39,6 +40,7 @@ const users = Number(flag('--users') ?? Infinity);
 const globals = (flag('--global') ?? 'both') === 'both' ? ['als', 'pretrain'] : [flag('--global')!];
 const extra = !args.includes('--no-extra');
 const onlyNoise = args.includes('--only-noise');
+const onlyLatency = args.includes('--only-latency');
 const NOISE_USERS: Record<Name, number> = { 'ml-1m': 200, beauty: 1500 };
 
 const REFERENCE: Record<Name, Record<string, number[]>> = {
@@ -92,7 +94,7 @@ async function main(): Promise<void> {
   }
   const report: Record<string, unknown> = { protocol: 'DESIGN.md prequential', k: 10, users: Number.isFinite(users) ? users : 'all', datasets: {} };
   const md: string[] = ['# tastebud adaptation bench (prequential, HR@10 / NDCG@10)', ''];
-  for (const name of datasets) {
+  for (const name of onlyLatency ? [] : datasets) {
     const ds = loadDataset(name);
     const entry: Record<string, unknown> = { heldOutUsers: pick(ds.heldOut, users).length, reference: REFERENCE[name], tuned: TUNED[name] };
     (report.datasets as Record<string, unknown>)[name] = entry;
@@ -124,7 +126,12 @@ async function main(): Promise<void> {
     md.push(...noise.flatMap((r) => noiseMarkdown(name, r)), ...driftMarkdown(name, drift, driftFold));
   }
   if (extra && !onlyNoise && !args.includes('--no-latency')) {
-    const lat = await latencyExperiment({ 'plain-ts': async (m) => createPlainScanner(m.itemEmb, m.itemBias, m.dim), ...(await tfjsScanners()) }, TUNED['ml-1m']);
+    const plainTs = async (m: GlobalModel) => createPlainScanner(m.itemEmb, m.itemBias, m.dim);
+    const lat = await latencyExperiment({ 'plain-ts': plainTs, ...(await tfjsScanners()) }, TUNED['ml-1m']);
+    // the synthetic clicks are random, so every newest click is isolated: hedging's worst case, beside none
+    const unhedged = await latencyExperiment({ 'plain-ts, no hedging': plainTs }, { ...TUNED['ml-1m'], isolatedShare: 1 });
+    Object.assign(lat.medianMs, unhedged.medianMs);
+    Object.assign(lat.p90Ms, unhedged.p90Ms);
     report.latency = lat;
     console.log(`latency (10,000 items): ${JSON.stringify(lat.medianMs)}`);
     md.push('## track → updated recommendations (10,000 items, d = 64, Node, median / p90 ms)', '', '| scanner | median | p90 | ratio to plain-ts |', '|---|---|---|---|');
@@ -133,7 +140,7 @@ async function main(): Promise<void> {
   }
   mkdirSync(RESULTS_DIR, { recursive: true });
   // each run writes its own part (so datasets can run as separate processes); adapt.{json,md} merge them all
-  const part = datasets.join('+') + (extra ? (onlyNoise ? '-noise' : '') : '-protocol');
+  const part = onlyLatency ? 'latency' : datasets.join('+') + (extra ? (onlyNoise ? '-noise' : '') : '-protocol');
   writeFileSync(`${RESULTS_DIR}adapt-${part}.json`, JSON.stringify(report, null, 1));
   writeFileSync(`${RESULTS_DIR}adapt-${part}.md`, md.slice(2).join('\n') + '\n');
   mergeParts();

@@ -89,7 +89,8 @@ export async function noiseExperiment(
   return { noise, kind, seeds, users: n, ...scores, loss, gain, recovered: share(gain), labelledGain, labelledRecovered: share(labelledGain) };
 }
 
-function drawer(model: GlobalModel, kind: NoiseKind, rng: Rng): () => string {
+/** Draws an injected click's item: uniform over the catalogue, or by training popularity. */
+export function drawer(model: GlobalModel, kind: NoiseKind, rng: Rng): () => string {
   if (kind === 'uniform') return () => model.itemIds[rng.int(model.itemIds.length)];
   const cum = new Float64Array(model.popularity.length);
   model.popularity.forEach((p, i) => (cum[i] = (i ? cum[i - 1] : 0) + p));
