@@ -8,8 +8,8 @@
 import type { GlobalModel } from '../src/model/global_model.ts';
 import { DEFAULT_LEARNER, type LearnerConfig } from '../src/engine/learner_config.ts';
 import { createRng, type Rng } from '../src/model/rng.ts';
-import type { Dataset } from './adapt_data.ts';
-import { engineMethod, runProtocol, streamEvents, type Scores, type StreamTally } from './adapt_protocol.ts';
+import type { Dataset, Stream } from './adapt_data.ts';
+import { engineMethod, runProtocol, streamEvents, type Scores, type StreamEvent, type StreamTally } from './adapt_protocol.ts';
 import { pick } from './adapt_extra.ts';
 
 /** 'uniform': any catalogue item; 'popular': drawn ∝ training popularity (what a stray click lands on in a shop). */
@@ -60,11 +60,7 @@ export async function noiseExperiment(
   const plain = { ...cfg, apr: false, denoise: false };
   const streams = pick(ds.heldOut, users);
   const clean = streams.map((s) => streamEvents(s));
-  const noisy = Array.from({ length: seeds }, (_, k) => {
-    const rng = createRng(2024 + k);
-    const draw = drawer(model, kind, rng);
-    return streams.map((s) => streamEvents(s, noise, rng, draw));
-  }).flat();
+  const noisy = noisyStreams(model, streams, kind, seeds, noise);
   const tallies = { cp: [] as StreamTally[], np: [] as StreamTally[], nr: [] as StreamTally[], nl: [] as StreamTally[] };
   const cleanPlain = await runProtocol(engineMethod(model, plain), clean, tallies.cp);
   const noisyPlain = await runProtocol(engineMethod(model, plain), noisy, tallies.np);
@@ -89,8 +85,17 @@ export async function noiseExperiment(
   return { noise, kind, seeds, users: n, ...scores, loss, gain, recovered: share(gain), labelledGain, labelledRecovered: share(labelledGain) };
 }
 
+/** The streams with `noise` random clicks injected, once per noise seed (seed k: rng 2024 + k), concatenated. */
+export function noisyStreams(model: GlobalModel, streams: Stream[], kind: NoiseKind, seeds: number, noise = 0.2): StreamEvent[][] {
+  return Array.from({ length: seeds }, (_, k) => {
+    const rng = createRng(2024 + k);
+    const draw = drawer(model, kind, rng);
+    return streams.map((s) => streamEvents(s, noise, rng, draw));
+  }).flat();
+}
+
 /** Draws an injected click's item: uniform over the catalogue, or by training popularity. */
-export function drawer(model: GlobalModel, kind: NoiseKind, rng: Rng): () => string {
+function drawer(model: GlobalModel, kind: NoiseKind, rng: Rng): () => string {
   if (kind === 'uniform') return () => model.itemIds[rng.int(model.itemIds.length)];
   const cum = new Float64Array(model.popularity.length);
   model.popularity.forEach((p, i) => (cum[i] = (i ? cum[i - 1] : 0) + p));

@@ -11,7 +11,7 @@ import { hasDataset, loadDataset, validationSplit } from './adapt_data.ts';
 import { alsModelFor, withAttributes } from './adapt_model.ts';
 import { ALS } from './adapt_als.ts';
 import { pick } from './adapt_extra.ts';
-import { runProtocol, streamEvents, type Method, type StreamEvent, type StreamTally } from './adapt_protocol.ts';
+import { runProtocol, streamEvents, type Method, type StreamEvent } from './adapt_protocol.ts';
 import { TUNED } from './adapt_tuned.ts';
 import { createEngine } from '../src/engine/engine.ts';
 import { createModelContext } from '../src/engine/model_context.ts';
@@ -19,8 +19,7 @@ import { newestIsolated } from '../src/engine/isolation.ts';
 import { resolveLearnerConfig } from '../src/engine/learner_config.ts';
 import type { HistoryEntry } from '../src/engine/user_state.ts';
 import { createMemoryStore } from '../src/store/memory_store.ts';
-import { createRng } from '../src/model/rng.ts';
-import { drawer, type NoiseKind } from './adapt_noise.ts';
+import { noisyStreams, type NoiseKind } from './adapt_noise.ts';
 
 const [name = 'ml-1m', usersArg = '200', kindArg = 'popular'] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const kind = kindArg as NoiseKind;
@@ -37,11 +36,7 @@ const model = withAttributes(alsModelFor(test ? name : ds.name, ds.train, ALS, (
 const ctx = createModelContext(model, 'popularity');
 const isolationTest = resolveLearnerConfig({ isolatedShare: 0.5 }); // newestIsolated only answers when hedging is on
 const streams = pick(ds.heldOut, Number(usersArg));
-const noisy = [0, 1, 2].flatMap((k) => {
-  const rng = createRng(2024 + k);
-  const draw = drawer(model, kind, rng);
-  return streams.map((s) => streamEvents(s, 0.2, rng, draw));
-});
+const noisy = noisyStreams(model, streams, kind, 3);
 const plain = { ...TUNED[name], apr: false, denoise: false, typeWeights: { view: 0, select: 1, add_to_cart: 2, purchase: 3 } };
 
 /** Plain learning; an injected click is tracked as a `view` (weight 0) when `told(flagged)` says so. */
@@ -65,9 +60,7 @@ function method(told: (flagged: boolean) => boolean): Method {
 }
 
 async function hr(m: Method, events: StreamEvent[][]): Promise<number> {
-  const t: StreamTally[] = [];
-  await runProtocol(m, events, t);
-  return t.reduce((a, x) => a + x.hits, 0) / t.reduce((a, x) => a + x.steps, 0);
+  return (await runProtocol(m, events)).all.hr;
 }
 
 const clean = await hr(method(() => false), streams.map((s) => streamEvents(s)));

@@ -33,8 +33,8 @@ export async function recommendFor(
   o: NormalizedRecommendOptions,
   cfg?: LearnerConfig,
 ): Promise<Recommendation[]> {
-  const known = s.history.filter((e) => ctx.index.has(e.itemId));
-  if (!cfg || !newestIsolated(ctx, known, cfg)) return prepareRanking(ctx, s, o, cfg).finish(scanner);
+  const hedged = cfg !== undefined && cfg.isolatedShare < 1 && newestIsolated(ctx, s.history.filter((e) => ctx.index.has(e.itemId)), cfg);
+  if (!hedged) return prepareRanking(ctx, s, o, cfg).finish(scanner);
   const withIt = prepareRanking(ctx, s, o, cfg);
   const without = prepareRanking(ctx, withoutNewest(ctx, s, cfg), o, cfg);
   return interleave(await withIt.finish(scanner), await without.finish(scanner), cfg.isolatedShare, o.k);
