@@ -66,8 +66,7 @@ export async function noiseExperiment(
   const noisyPlain = await runProtocol(engineMethod(model, plain), noisy, tallies.np);
   const noisyRobust = await runProtocol(engineMethod(model, cfg), noisy, tallies.nr);
   const cleanRobust = await runProtocol(engineMethod(model, cfg), clean);
-  const labelled = { ...plain, typeWeights: { ...DEFAULT_LEARNER.typeWeights, ...cfg.typeWeights, view: 0 } };
-  const noisyLabelled = await runProtocol(engineMethod(model, labelled, 1, 'view'), noisy, tallies.nl);
+  const noisyLabelled = await runProtocol(engineMethod(model, labelledPlain(cfg), 1, 'view'), noisy, tallies.nl);
   // per user: clean hits, and hits averaged over the noise seeds (same real steps in each)
   const n = streams.length;
   const perUser = (t: StreamTally[], reps: number): Float64Array => {
@@ -83,6 +82,11 @@ export async function noiseExperiment(
   const share = (g: Interval): number | null => (loss.lo > 0 ? g.mean / loss.mean : null);
   const scores = { cleanPlain, noisyPlain, noisyRobust, cleanRobust, noisyLabelled };
   return { noise, kind, seeds, users: n, ...scores, loss, gain, recovered: share(gain), labelledGain, labelledRecovered: share(labelledGain) };
+}
+
+/** The plain learner (APR and denoising off) with `view` weighed 0: an injected click tracked as a view is seen, not learned. */
+export function labelledPlain(cfg: Partial<LearnerConfig>): Partial<LearnerConfig> {
+  return { ...cfg, apr: false, denoise: false, typeWeights: { ...DEFAULT_LEARNER.typeWeights, ...cfg.typeWeights, view: 0 } };
 }
 
 /** The streams with `noise` random clicks injected, once per noise seed (seed k: rng 2024 + k), concatenated. */

@@ -22,7 +22,7 @@ import { newestIsolated } from '../src/engine/isolation.ts';
 import { resolveLearnerConfig } from '../src/engine/learner_config.ts';
 import type { HistoryEntry } from '../src/engine/user_state.ts';
 import { createMemoryStore } from '../src/store/memory_store.ts';
-import { noisyStreams, type NoiseKind } from './adapt_noise.ts';
+import { labelledPlain, noisyStreams, type NoiseKind } from './adapt_noise.ts';
 import { createRng } from '../src/model/rng.ts';
 
 const [name = 'ml-1m', usersArg = '200', kindArg = 'popular'] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -41,7 +41,7 @@ const ctx = createModelContext(model, 'popularity');
 const isolationTest = resolveLearnerConfig({ isolatedShare: 0.5 }); // newestIsolated only answers when hedging is on
 const streams = pick(ds.heldOut, Number(usersArg));
 const noisy = noisyStreams(model, streams, kind, 3);
-const plain = { ...TUNED[name], apr: false, denoise: false, typeWeights: { view: 0, select: 1, add_to_cart: 2, purchase: 3 } };
+const plain = labelledPlain(TUNED[name]);
 
 /** Plain learning; a click is tracked as a `view` (weight 0) when `told(injected, flagged)` says so. */
 function method(told: (injected: boolean, flagged: boolean) => boolean): Method {
@@ -90,7 +90,7 @@ const runs: [string, (injected: boolean, flagged: boolean) => boolean][] = [
 ];
 for (const [label, told] of runs) {
   const h = await hr(method(told), noisy);
-  console.log(`  ${label.padEnd(40)} ${h.toFixed(4)}  wins back ${((100 * (h - noisyPlain)) / loss).toFixed(0)} %`);
+  console.log(`  ${label.padEnd(40)} ${h.toFixed(4)}  wins back ${pct((h - noisyPlain) / loss)}`);
 }
 
 function pct(x: number): string {
