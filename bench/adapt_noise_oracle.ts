@@ -6,6 +6,9 @@
  * Then detectors that err at random: they tell the learner as many of the injected clicks as the isolation test
  * flags, and also a share of the real clicks (tracked the same way) — the isolation test's own false-alarm rate,
  * a half, a quarter and none of it — which says how few false alarms a detector must raise to win back half.
+ * First, where the loss falls: each real step grouped by how many events ago the last injected click came (1: it
+ * is the newest click), with what plain training loses there and what APR + denoising (the tuned learner) and
+ * telling every injected click win back there.
  * Validation split of the training users by default (`--test` for the held-out users).
  *
  *   npx tsx bench/adapt_noise_oracle.ts ml-1m 200 popular [--test]
@@ -14,7 +17,7 @@ import { hasDataset, loadDataset, validationSplit } from './adapt_data.ts';
 import { alsModelFor, withAttributes } from './adapt_model.ts';
 import { ALS } from './adapt_als.ts';
 import { pick } from './adapt_extra.ts';
-import { runProtocol, streamEvents, type Method, type StreamEvent } from './adapt_protocol.ts';
+import { engineMethod, runProtocol, streamEvents, type Method, type StreamEvent } from './adapt_protocol.ts';
 import { TUNED } from './adapt_tuned.ts';
 import { createEngine } from '../src/engine/engine.ts';
 import { createModelContext } from '../src/engine/model_context.ts';
@@ -64,32 +67,91 @@ function method(told: (injected: boolean, flagged: boolean) => boolean): Method 
   };
 }
 
-async function hr(m: Method, events: StreamEvent[][]): Promise<number> {
-  return (await runProtocol(m, events)).all.hr;
+/** HR@10 over all steps; `steps`, if given, receives each session's hits per real step (1 or 0), in order. */
+async function hr(m: Method, events: StreamEvent[][], steps?: number[][]): Promise<number> {
+  return (await runProtocol(steps ? recordSteps(m, steps) : m, events)).all.hr;
+}
+
+/** Wraps a method so each session's hits per real step land in `out` (the protocol learns a step's item right
+ * after ranking for it). */
+function recordSteps(m: Method, out: number[][]): Method {
+  return async () => {
+    const session = await m();
+    const hits: number[] = [];
+    out.push(hits);
+    let last: string[] = [];
+    return {
+      recommend: async () => (last = await session.recommend()),
+      learn: async (itemId, timestamp, injected) => {
+        if (!injected) hits.push(last.slice(0, 10).includes(itemId) ? 1 : 0);
+        await session.learn(itemId, timestamp, injected);
+      },
+    };
+  };
+}
+
+const byDistance = { clean: [] as number[][], plain: [] as number[][], robust: [] as number[][], told: [] as number[][] };
+
+/** Plain's loss, and what the tuned learner and telling every injected click win back, by events since the last
+ * injected click (shares of the whole loss). */
+function printByDistance(): void {
+  const groups = ['1', '2', '3', '4-10', '11+', 'none yet'];
+  const groupOf = (since: number): string =>
+    since === 0 ? 'none yet' : since <= 3 ? String(since) : since <= 10 ? '4-10' : '11+';
+  const sum = Object.fromEntries(groups.map((g) => [g, { steps: 0, loss: 0, robust: 0, told: 0 }]));
+  let steps = 0;
+  noisy.forEach((events, u) => {
+    let lastInjected = -1;
+    let t = 0;
+    for (const [k, e] of events.entries()) {
+      if (!e.scored) {
+        lastInjected = k;
+        continue;
+      }
+      const g = sum[groupOf(lastInjected < 0 ? 0 : k - lastInjected)];
+      const plain = byDistance.plain[u][t];
+      g.steps++;
+      g.loss += byDistance.clean[u % streams.length][t] - plain;
+      g.robust += byDistance.robust[u][t] - plain;
+      g.told += byDistance.told[u][t] - plain;
+      steps++;
+      t++;
+    }
+  });
+  const total = groups.reduce((a, g) => a + sum[g].loss, 0);
+  console.log('  by events since the last injected click: steps | plain loses | APR + denoising win back | told every injected click wins back');
+  for (const g of groups) {
+    const x = sum[g];
+    const cells = [x.steps / steps, x.loss / total, x.robust / total, x.told / total].map((v) => pct(v).padStart(5));
+    console.log(`    ${g.padEnd(8)} ${cells.join(' | ')}`);
+  }
 }
 
 /** How often the isolation test flags injected and real clicks ([passed, flagged] counts). */
 const flags = { injected: [0, 0], real: [0, 0] };
 const rate = (c: number[]): number => c[1] / (c[0] + c[1]);
-const clean = await hr(method(() => false), streams.map((s) => streamEvents(s)));
+const clean = await hr(method(() => false), streams.map((s) => streamEvents(s)), byDistance.clean);
 flags.injected = [0, 0];
 flags.real = [0, 0];
-const noisyPlain = await hr(method(() => false), noisy);
+const noisyPlain = await hr(method(() => false), noisy, byDistance.plain);
 const loss = clean - noisyPlain;
 const hits = rate(flags.injected);
 const falseAlarms = rate(flags.real);
 console.log(`${name} ${kind} (${test ? 'held-out' : 'validation'} users: ${streams.length} x 3 noise seeds): clean ${clean.toFixed(4)}, noisy ${noisyPlain.toFixed(4)}, loss ${loss.toFixed(4)}`);
 console.log(`  the isolation test flags ${pct(hits)} of the injected clicks and ${pct(falseAlarms)} of the real ones`);
+const told = await hr(method((injected) => injected), noisy, byDistance.told);
+await hr(engineMethod(model, TUNED[name]), noisy, byDistance.robust);
+printByDistance();
 const rng = createRng(99);
 const atRandom = (fa: number) => (injected: boolean): boolean => rng.next() < (injected ? hits : fa);
 const runs: [string, (injected: boolean, flagged: boolean) => boolean][] = [
-  ['told every injected click', (injected) => injected],
   ['told the ones the isolation test flags', (injected, flagged) => injected && flagged],
   ['told the ones it passes', (injected, flagged) => injected && !flagged],
   ...[1, 0.5, 0.25, 0].map((f): [string, (injected: boolean) => boolean] => [`told ${pct(hits)} of injected, ${pct(f * falseAlarms)} of real`, atRandom(f * falseAlarms)]),
 ];
-for (const [label, told] of runs) {
-  const h = await hr(method(told), noisy);
+console.log(`  ${'told every injected click'.padEnd(40)} ${told.toFixed(4)}  wins back ${pct((told - noisyPlain) / loss)}`);
+for (const [label, tell] of runs) {
+  const h = await hr(method(tell), noisy);
   console.log(`  ${label.padEnd(40)} ${h.toFixed(4)}  wins back ${pct((h - noisyPlain) / loss)}`);
 }
 
