@@ -8,7 +8,7 @@
  * a half, a quarter and none of it — which says how few false alarms a detector must raise to win back half.
  * First, where the loss falls: each real step grouped by how many events ago the last injected click came (1: it
  * is the newest click), with what plain training loses there and what APR + denoising (the tuned learner) and
- * telling every injected click win back there.
+ * telling every injected click win back there; and what APR adds to denoising (the tuned learner with `apr` off).
  * Validation split of the training users by default (`--test` for the held-out users).
  *
  *   npx tsx bench/adapt_noise_oracle.ts ml-1m 200 popular [--test]
@@ -140,7 +140,8 @@ const falseAlarms = rate(flags.real);
 console.log(`${name} ${kind} (${test ? 'held-out' : 'validation'} users: ${streams.length} x 3 noise seeds): clean ${clean.toFixed(4)}, noisy ${noisyPlain.toFixed(4)}, loss ${loss.toFixed(4)}`);
 console.log(`  the isolation test flags ${pct(hits)} of the injected clicks and ${pct(falseAlarms)} of the real ones`);
 const told = await hr(method((injected) => injected), noisy, byDistance.told);
-await hr(engineMethod(model, TUNED[name]), noisy, byDistance.robust);
+const robust = await hr(engineMethod(model, TUNED[name]), noisy, byDistance.robust);
+const noApr = await hr(engineMethod(model, { ...TUNED[name], apr: false }), noisy);
 printByDistance();
 const rng = createRng(99);
 const atRandom = (fa: number) => (injected: boolean): boolean => rng.next() < (injected ? hits : fa);
@@ -149,7 +150,12 @@ const runs: [string, (injected: boolean, flagged: boolean) => boolean][] = [
   ['told the ones it passes', (injected, flagged) => injected && !flagged],
   ...[1, 0.5, 0.25, 0].map((f): [string, (injected: boolean) => boolean] => [`told ${pct(hits)} of injected, ${pct(f * falseAlarms)} of real`, atRandom(f * falseAlarms)]),
 ];
-console.log(`  ${'told every injected click'.padEnd(40)} ${told.toFixed(4)}  wins back ${pct((told - noisyPlain) / loss)}`);
+const shown: [string, number][] = [
+  ['APR + denoising (the tuned learner)', robust],
+  ['the same with APR off', noApr],
+  ['told every injected click', told],
+];
+for (const [label, h] of shown) console.log(`  ${label.padEnd(40)} ${h.toFixed(4)}  wins back ${pct((h - noisyPlain) / loss)}`);
 for (const [label, tell] of runs) {
   const h = await hr(method(tell), noisy);
   console.log(`  ${label.padEnd(40)} ${h.toFixed(4)}  wins back ${pct((h - noisyPlain) / loss)}`);
