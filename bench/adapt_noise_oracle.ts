@@ -1,14 +1,14 @@
 /**
  * Diagnostic for the noise criterion (not part of `npm run bench:adapt`): which injected clicks does the damage?
- * The plain learner is told some of the injected clicks (tracked as a type weighed 0): all of them, only those
+ * First, where the loss falls: each real step grouped by how many events ago the last injected click came (1: it
+ * is the newest click), with what plain training loses there and what APR + denoising (the tuned learner) and
+ * telling every injected click win back there; and what APR adds to denoising (the tuned learner with `apr` off).
+ * Then the plain learner is told some of the injected clicks (tracked as a type weighed 0): all of them, only those
  * the isolation test (src/engine/isolation.ts, the newest click against the three before it) flags, or only
  * those it passes. The share of plain's loss each wins back bounds what a denoiser built on that test can do.
  * Then detectors that err at random: they tell the learner as many of the injected clicks as the isolation test
  * flags, and also a share of the real clicks (tracked the same way) — the isolation test's own false-alarm rate,
  * a half, a quarter and none of it — which says how few false alarms a detector must raise to win back half.
- * First, where the loss falls: each real step grouped by how many events ago the last injected click came (1: it
- * is the newest click), with what plain training loses there and what APR + denoising (the tuned learner) and
- * telling every injected click win back there; and what APR adds to denoising (the tuned learner with `apr` off).
  * Validation split of the training users by default (`--test` for the held-out users).
  *
  *   npx tsx bench/adapt_noise_oracle.ts ml-1m 200 popular [--test]
@@ -17,7 +17,7 @@ import { hasDataset, loadDataset, validationSplit } from './adapt_data.ts';
 import { alsModelFor, withAttributes } from './adapt_model.ts';
 import { ALS } from './adapt_als.ts';
 import { pick } from './adapt_extra.ts';
-import { engineMethod, runProtocol, streamEvents, type Method, type StreamEvent } from './adapt_protocol.ts';
+import { engineMethod, K, runProtocol, streamEvents, type Method, type StreamEvent } from './adapt_protocol.ts';
 import { TUNED } from './adapt_tuned.ts';
 import { createEngine } from '../src/engine/engine.ts';
 import { createModelContext } from '../src/engine/model_context.ts';
@@ -83,7 +83,7 @@ function recordSteps(m: Method, out: number[][]): Method {
     return {
       recommend: async () => (last = await session.recommend()),
       learn: async (itemId, timestamp, injected) => {
-        if (!injected) hits.push(last.slice(0, 10).includes(itemId) ? 1 : 0);
+        if (!injected) hits.push(last.slice(0, K).includes(itemId) ? 1 : 0);
         await session.learn(itemId, timestamp, injected);
       },
     };
@@ -150,16 +150,11 @@ const runs: [string, (injected: boolean, flagged: boolean) => boolean][] = [
   ['told the ones it passes', (injected, flagged) => injected && !flagged],
   ...[1, 0.5, 0.25, 0].map((f): [string, (injected: boolean) => boolean] => [`told ${pct(hits)} of injected, ${pct(f * falseAlarms)} of real`, atRandom(f * falseAlarms)]),
 ];
-const shown: [string, number][] = [
-  ['APR + denoising (the tuned learner)', robust],
-  ['the same with APR off', noApr],
-  ['told every injected click', told],
-];
-for (const [label, h] of shown) console.log(`  ${label.padEnd(40)} ${h.toFixed(4)}  wins back ${pct((h - noisyPlain) / loss)}`);
-for (const [label, tell] of runs) {
-  const h = await hr(method(tell), noisy);
-  console.log(`  ${label.padEnd(40)} ${h.toFixed(4)}  wins back ${pct((h - noisyPlain) / loss)}`);
-}
+const show = (label: string, h: number): void => console.log(`  ${label.padEnd(40)} ${h.toFixed(4)}  wins back ${pct((h - noisyPlain) / loss)}`);
+show('APR + denoising (the tuned learner)', robust);
+show('the same with APR off', noApr);
+show('told every injected click', told);
+for (const [label, tell] of runs) show(label, await hr(method(tell), noisy));
 
 function pct(x: number): string {
   return `${(100 * x).toFixed(0)} %`;
