@@ -7,7 +7,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runExperiment, sampledCandidates } from '../eval/experiment.ts';
 import type { ExperimentResult } from '../eval/experiment.ts';
-import { evaluateCandidates, evaluateFullRanking } from '../eval/protocols.ts';
+import { evaluatePerturbed, meanRowNorm } from '../eval/adversarial.ts';
+import { evaluateCandidates, evaluateFullRanking, type ProtocolResult } from '../eval/protocols.ts';
+import type { CfParams } from '../model/cf_model.ts';
 import { learningCurveSvg, markdownTable } from '../eval/report.ts';
 import type { ResultRow } from '../eval/report.ts';
 import { createParamsScorer } from '../eval/scorers.ts';
@@ -33,12 +35,15 @@ export const EVALUATE_SPECS: Specs = {
   validate: { type: 'boolean', help: 'early stopping on a validation split of the training part', default: true },
   refit: { type: 'boolean', help: 'after early stopping, retrain on the whole training part' },
   'ncf-seed': { type: 'number', help: 'seed of the sampled NCF candidates (without a fixed file)', default: 0 },
+  perturb: { type: 'list', help: 'also score under embedding perturbations of these sizes ε (APR fast-gradient attack, and random as control)' },
 };
 
 export async function cmdEvaluate(argv: string[], io: Io): Promise<void> {
   const g = getters(parseArgs(argv, EVALUATE_SPECS));
   const ks = (g.list('ks') ?? ['10']).map(Number);
   if (!ks.every((k) => Number.isInteger(k) && k > 0)) throw new InvalidInputError(`--ks must be positive integers, got ${g.list('ks')}`);
+  const perturb = (g.list('perturb') ?? []).map(Number);
+  if (!perturb.every((e) => Number.isFinite(e) && e > 0)) throw new InvalidInputError(`--perturb must be positive sizes ε, got ${g.list('perturb')}`);
   const data = await loadDataset(loadOptions(g));
   const { train, test } = data.split;
   io.err(`split: ${train.users.length} train / ${test.users.length} test interactions (${data.fixedSplit ? 'fixed test file' : 'leave-one-out by time'})`);
@@ -48,8 +53,9 @@ export async function cmdEvaluate(argv: string[], io: Io): Promise<void> {
   let rows: ResultRow[];
   let extra: Record<string, unknown> = {};
   let curve: ExperimentResult['curve'] = [];
+  let params: CfParams;
   if (modelDir) {
-    rows = await evaluateArtefact(modelDir, data, ks, g.num('ncf-seed') ?? 0, io);
+    ({ rows, params } = await evaluateArtefact(modelDir, data, ks, g.num('ncf-seed') ?? 0, io));
   } else {
     const bar = createProgressBar(io.stderr, 'val HR@10');
     const r = await runExperiment(
@@ -59,7 +65,14 @@ export async function cmdEvaluate(argv: string[], io: Io): Promise<void> {
     bar.done();
     rows = r.rows;
     curve = r.curve;
+    params = r.params;
     extra = { report: r.report, hyperParameters: r.model.hyperParameters };
+  }
+  if (perturb.length) {
+    const seen = buildUserItemIndex(train.users, train.items, train.userIds.length);
+    const candidates = data.candidates ?? sampledCandidates({ train, test }, g.num('ncf-seed') ?? 0);
+    io.err(`perturbing the embeddings (ε = ${perturb.join(', ')}; mean row norm: users ${meanRowNorm(params.userEmb, params.dim).toFixed(3)}, items ${meanRowNorm(params.itemEmb, params.dim).toFixed(3)})`);
+    for (const p of evaluatePerturbed(params, train, seen, test, candidates, perturb, { ks })) rows.push(...[p.full, p.ncf!].map(asRow));
   }
   const md = markdownTable(rows);
   io.out(md);
@@ -74,7 +87,11 @@ export async function cmdEvaluate(argv: string[], io: Io): Promise<void> {
   }
 }
 
-async function evaluateArtefact(dir: string, data: LoadedData, ks: number[], seed: number, io: Io): Promise<ResultRow[]> {
+function asRow(r: ProtocolResult): ResultRow {
+  return { name: r.scorer, protocol: r.protocol === 'full' ? 'full ranking' : 'NCF (1 + 99)', metrics: r.metrics, extra: { users: r.users } };
+}
+
+async function evaluateArtefact(dir: string, data: LoadedData, ks: number[], seed: number, io: Io): Promise<{ rows: ResultRow[]; params: CfParams }> {
   const shipped = await readArtefactDir(dir);
   const { train, test } = data.split;
   const { model, unknown } = alignModel(shipped, train.itemIds, train.itemAttributes);
@@ -83,10 +100,5 @@ async function evaluateArtefact(dir: string, data: LoadedData, ks: number[], see
   const seen = buildUserItemIndex(train.users, train.items, train.userIds.length);
   const candidates = data.candidates ?? sampledCandidates({ train, test }, seed);
   const scorer = createParamsScorer(params, `${shipped.modelVersion} (fold-in)`);
-  return [evaluateFullRanking(scorer, seen, test, { ks }), evaluateCandidates(scorer, candidates, { ks })].map((r) => ({
-    name: r.scorer,
-    protocol: r.protocol === 'full' ? 'full ranking' : 'NCF (1 + 99)',
-    metrics: r.metrics,
-    extra: { users: r.users },
-  }));
+  return { rows: [evaluateFullRanking(scorer, seen, test, { ks }), evaluateCandidates(scorer, candidates, { ks })].map(asRow), params };
 }

@@ -78,3 +78,46 @@ function panel(values: number[], epochs: number[], x0: number, label: string, co
   out.push(`<text x="${x0}" y="${y0 + h + 14}">${eLo}</text><text x="${x0 + w}" y="${y0 + h + 14}" text-anchor="end">${eHi}</text>`);
   return out.join('\n');
 }
+
+export interface Series {
+  label: string;
+  points: { x: number; y: number }[];
+}
+
+const PALETTE = ['#2471a3', '#c0392b', '#27ae60', '#8e44ad', '#d68910', '#566573'];
+
+/**
+ * One panel, one line per series (e.g. HR@10 kept against the perturbation size, per model), with a legend.
+ *
+ * @example
+ * seriesSvg([{ label: 'BPR-MF', points: [{ x: 0, y: 1 }, { x: 0.5, y: 0.93 }] }], { x: 'ε', y: 'HR@10 kept', title: 'ML-1M' });
+ */
+export function seriesSvg(series: Series[], { x = 'x', y = 'y', title = '' } = {}): string {
+  const W = 720;
+  const H = 320;
+  const [x0, y0, w, h] = [60, 40, 420, 230];
+  const all = series.flatMap((s) => s.points).filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
+  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="11">`];
+  parts.push(`<text x="${W / 2}" y="16" text-anchor="middle" font-size="13">${escapeXml(title)}</text>`);
+  parts.push(`<rect x="${x0}" y="${y0}" width="${w}" height="${h}" fill="none" stroke="#999"/>`);
+  parts.push(`<text x="${x0 + w / 2}" y="${y0 + h + 32}" text-anchor="middle">${escapeXml(x)}</text>`);
+  parts.push(`<text x="14" y="${y0 + h / 2}" text-anchor="middle" transform="rotate(-90 14 ${y0 + h / 2})">${escapeXml(y)}</text>`);
+  if (all.length) {
+    const [xLo, xHi] = [Math.min(...all.map((p) => p.x)), Math.max(...all.map((p) => p.x))];
+    const [yLo, yHi] = [Math.min(...all.map((p) => p.y)), Math.max(...all.map((p) => p.y))];
+    const sx = (v: number): number => x0 + (xHi > xLo ? ((v - xLo) / (xHi - xLo)) * w : w / 2);
+    const sy = (v: number): number => y0 + h - (yHi > yLo ? ((v - yLo) / (yHi - yLo)) * (h - 10) + 5 : h / 2);
+    parts.push(`<text x="${x0 - 4}" y="${y0 + 10}" text-anchor="end">${yHi.toFixed(3)}</text><text x="${x0 - 4}" y="${y0 + h}" text-anchor="end">${yLo.toFixed(3)}</text>`);
+    parts.push(`<text x="${x0}" y="${y0 + h + 14}">${xLo}</text><text x="${x0 + w}" y="${y0 + h + 14}" text-anchor="end">${xHi}</text>`);
+    series.forEach((s, k) => {
+      const color = PALETTE[k % PALETTE.length];
+      const ok = s.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
+      const path = ok.map((p, n) => `${n ? 'L' : 'M'}${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(' ');
+      parts.push(`<path d="${path}" fill="none" stroke="${color}" stroke-width="2"/>`);
+      for (const p of ok) parts.push(`<circle cx="${sx(p.x).toFixed(1)}" cy="${sy(p.y).toFixed(1)}" r="2.5" fill="${color}"><title>${escapeXml(s.label)} ${p.x}: ${p.y.toFixed(4)}</title></circle>`);
+      parts.push(`<rect x="${x0 + w + 20}" y="${y0 + 4 + 18 * k}" width="12" height="3" fill="${color}"/><text x="${x0 + w + 38}" y="${y0 + 9 + 18 * k}">${escapeXml(s.label)}</text>`);
+    });
+  }
+  parts.push('</svg>');
+  return parts.join('\n');
+}

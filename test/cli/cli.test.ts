@@ -54,6 +54,17 @@ describe('tastebud CLI', () => {
     expect(ev.stdout.join('\n')).toMatch(/full ranking/);
     const res = JSON.parse(readFileSync(join(dir, 'ev1', 'results.json'), 'utf8'));
     expect(res.rows).toHaveLength(2);
+
+    // the same artefact under the APR attack and its random control: two more rows (full, NCF) per kind and ε
+    const at = captureIo();
+    expect(await runCli(['evaluate', '--data', log, '--model', join(dir, 'm32'), '--perturb', '0.5,2', '--out-dir', join(dir, 'ev3')], at)).toBe(0);
+    expect(at.stderrLines.join('')).toMatch(/perturbing the embeddings \(ε = 0.5, 2; mean row norm: users [\d.]+, items [\d.]+\)/);
+    const rows: { name: string; protocol: string; metrics: Record<string, number> }[] = JSON.parse(readFileSync(join(dir, 'ev3', 'results.json'), 'utf8')).rows;
+    expect(rows.map((r) => r.name)).toEqual(expect.arrayContaining(['tastebud, adversarial ε = 0.5', 'tastebud, random ε = 2']));
+    expect(rows).toHaveLength(2 + 2 * 2 * 2);
+    const full = (name: string): number => rows.find((r) => r.name.includes(name) && r.protocol === 'full ranking')!.metrics['HR@10'];
+    expect(full('adversarial ε = 2')).toBeLessThan(full('(fold-in)'));
+    expect(await runCli(['evaluate', '--data', log, '--model', join(dir, 'm32'), '--perturb', '-1'], captureIo())).toBe(1);
   });
 
   it('evaluate trains with early stopping and beats popularity on structured data', async () => {

@@ -4,7 +4,7 @@ import { evaluateCandidates, evaluateFullRanking } from '../../src/eval/protocol
 import { createParamsScorer, createPopularityScorer } from '../../src/eval/scorers.ts';
 import type { Scorer } from '../../src/eval/scorers.ts';
 import { buildUserItemIndex } from '../../src/train/user_index.ts';
-import { learningCurveSvg, markdownTable } from '../../src/eval/report.ts';
+import { learningCurveSvg, markdownTable, seriesSvg } from '../../src/eval/report.ts';
 import { createParams } from '../../src/model/cf_model.ts';
 
 describe('metricsAtK (hand-computed)', () => {
@@ -96,5 +96,18 @@ describe('report', () => {
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg).toContain('a &#60; b');
     expect(svg.match(/<path /g)).toHaveLength(2);
+  });
+  it('draws one line and one legend entry per series, skipping points that are not finite', () => {
+    const svg = seriesSvg(
+      [
+        { label: 'BPR & co', points: [{ x: 0, y: 1 }, { x: 0.5, y: 0.9 }, { x: 1, y: Number.NaN }] },
+        { label: 'APR', points: [{ x: 0, y: 1 }, { x: 1, y: 0.95 }] },
+      ],
+      { x: 'ε', y: 'kept', title: 't' },
+    );
+    expect(svg.match(/<path /g)).toHaveLength(2);
+    expect(svg.match(/<circle /g)).toHaveLength(4);
+    expect(svg).toContain('BPR &#38; co');
+    expect(svg).toContain('>0.900<');
   });
 });
