@@ -108,7 +108,8 @@ export function seriesSvg(series: Series[], { x = 'x', y = 'y', title = '' } = {
     const sx = (v: number): number => x0 + (xHi > xLo ? ((v - xLo) / (xHi - xLo)) * w : w / 2);
     const sy = (v: number): number => y0 + h - (yHi > yLo ? ((v - yLo) / (yHi - yLo)) * (h - 10) + 5 : h / 2);
     parts.push(`<text x="${x0 - 4}" y="${y0 + 10}" text-anchor="end">${yHi.toFixed(3)}</text><text x="${x0 - 4}" y="${y0 + h}" text-anchor="end">${yLo.toFixed(3)}</text>`);
-    parts.push(`<text x="${x0}" y="${y0 + h + 14}">${xLo}</text><text x="${x0 + w}" y="${y0 + h + 14}" text-anchor="end">${xHi}</text>`);
+    const ticks = [...new Set(all.map((p) => p.x))].sort((a, b) => a - b);
+    for (const t of ticks.length <= 12 ? ticks : [xLo, xHi]) parts.push(`<text x="${sx(t).toFixed(1)}" y="${y0 + h + 14}" text-anchor="middle">${t}</text>`);
     series.forEach((s, k) => {
       const color = PALETTE[k % PALETTE.length];
       const ok = s.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
