@@ -5,10 +5,10 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runExperiment, sampledCandidates } from '../eval/experiment.ts';
+import { resultRow, runExperiment, sampledCandidates } from '../eval/experiment.ts';
 import type { ExperimentResult } from '../eval/experiment.ts';
 import { evaluatePerturbed, meanRowNorm } from '../eval/adversarial.ts';
-import { evaluateCandidates, evaluateFullRanking, type ProtocolResult } from '../eval/protocols.ts';
+import { evaluateCandidates, evaluateFullRanking } from '../eval/protocols.ts';
 import type { CfParams } from '../model/cf_model.ts';
 import { learningCurveSvg, markdownTable } from '../eval/report.ts';
 import type { ResultRow } from '../eval/report.ts';
@@ -72,7 +72,7 @@ export async function cmdEvaluate(argv: string[], io: Io): Promise<void> {
     const seen = buildUserItemIndex(train.users, train.items, train.userIds.length);
     const candidates = data.candidates ?? sampledCandidates({ train, test }, g.num('ncf-seed') ?? 0);
     io.err(`perturbing the embeddings (ε = ${perturb.join(', ')}; mean row norm: users ${meanRowNorm(params.userEmb, params.dim).toFixed(3)}, items ${meanRowNorm(params.itemEmb, params.dim).toFixed(3)})`);
-    for (const p of evaluatePerturbed(params, train, seen, test, candidates, perturb, { ks })) rows.push(...[p.full, p.ncf!].map(asRow));
+    for (const p of evaluatePerturbed(params, train, seen, test, candidates, perturb, { ks })) rows.push(...[p.full, p.ncf!].map(resultRow));
   }
   const md = markdownTable(rows);
   io.out(md);
@@ -87,10 +87,6 @@ export async function cmdEvaluate(argv: string[], io: Io): Promise<void> {
   }
 }
 
-function asRow(r: ProtocolResult): ResultRow {
-  return { name: r.scorer, protocol: r.protocol === 'full' ? 'full ranking' : 'NCF (1 + 99)', metrics: r.metrics, extra: { users: r.users } };
-}
-
 async function evaluateArtefact(dir: string, data: LoadedData, ks: number[], seed: number, io: Io): Promise<{ rows: ResultRow[]; params: CfParams }> {
   const shipped = await readArtefactDir(dir);
   const { train, test } = data.split;
@@ -100,5 +96,5 @@ async function evaluateArtefact(dir: string, data: LoadedData, ks: number[], see
   const seen = buildUserItemIndex(train.users, train.items, train.userIds.length);
   const candidates = data.candidates ?? sampledCandidates({ train, test }, seed);
   const scorer = createParamsScorer(params, `${shipped.modelVersion} (fold-in)`);
-  return { rows: [evaluateFullRanking(scorer, seen, test, { ks }), evaluateCandidates(scorer, candidates, { ks })].map(asRow), params };
+  return { rows: [evaluateFullRanking(scorer, seen, test, { ks }), evaluateCandidates(scorer, candidates, { ks })].map(resultRow), params };
 }

@@ -51,7 +51,7 @@ export function isolationTrust(ctx: ModelContext, entries: HistoryEntry[], cfg: 
 }
 
 /** Whether the ranking hedges on an isolated newest click (`isolatedShare` < 1, denoising on). */
-function hedges(cfg: LearnerConfig): boolean {
+export function hedges(cfg: LearnerConfig): boolean {
   return cfg.denoise && cfg.isolatedShare < 1;
 }
 

@@ -14,7 +14,7 @@ import { effectiveW, fitAnchor, foldInScaleOf, itemRow } from './fit.ts';
 import { cholSolve } from './fold_in.ts';
 import { InvalidInputError } from '../errors.ts';
 import { attributeBoosts, attributeReasons } from './attribute_affinity.ts';
-import { newestIsolated } from './isolation.ts';
+import { hedges, newestIsolated } from './isolation.ts';
 
 /**
  * Top-k for the shopper. The query vector and the touched rows' scores are taken synchronously, so the answer
@@ -33,7 +33,8 @@ export async function recommendFor(
   o: NormalizedRecommendOptions,
   cfg?: LearnerConfig,
 ): Promise<Recommendation[]> {
-  const hedged = cfg !== undefined && cfg.isolatedShare < 1 && newestIsolated(ctx, s.history.filter((e) => ctx.index.has(e.itemId)), cfg);
+  // hedges() first: the known-history filter is not worth running on every recommend when hedging is off
+  const hedged = cfg !== undefined && hedges(cfg) && newestIsolated(ctx, s.history.filter((e) => ctx.index.has(e.itemId)), cfg);
   if (!hedged) return prepareRanking(ctx, s, o, cfg).finish(scanner);
   const withIt = prepareRanking(ctx, s, o, cfg);
   const without = prepareRanking(ctx, withoutNewest(ctx, s, cfg), o, cfg);

@@ -33,21 +33,38 @@ export interface PerturbOptions {
  * evaluateFullRanking(createParamsScorer(attacked), seen, test);
  */
 export function perturbEmbeddings(p: CfParams, train: { users: Int32Array; items: Int32Array }, { eps, kind = 'adversarial', seed = 0 }: PerturbOptions): CfParams {
-  if (!Number.isFinite(eps) || eps < 0) throw new InvalidInputError(`perturbation eps must be a finite number >= 0, got ${eps}`);
+  checkEps(eps);
+  return eps === 0 ? cloneParams(p) : moved(p, directions(p, train, kind, seed), eps);
+}
+
+interface Directions {
+  user: Float32Array;
+  item: Float32Array;
+}
+
+/** Each row's direction before normalising: its BPR gradient, or a normal draw. The same for every ε. */
+function directions(p: CfParams, train: { users: Int32Array; items: Int32Array }, kind: PerturbationKind, seed: number): Directions {
   if (train.users.length !== train.items.length) throw new InvalidInputError('perturbation: users and items must have the same length');
-  const out = cloneParams(p);
-  if (eps === 0) return out;
   const rng = createRng(seed);
-  const gUser = new Float32Array(p.userEmb.length);
-  const gItem = new Float32Array(p.itemEmb.length);
-  if (kind === 'adversarial') bprGradient(p, train, rng, gUser, gItem);
+  const dir = { user: new Float32Array(p.userEmb.length), item: new Float32Array(p.itemEmb.length) };
+  if (kind === 'adversarial') bprGradient(p, train, rng, dir.user, dir.item);
   else {
-    fillNormal(gUser, rng);
-    fillNormal(gItem, rng);
+    fillNormal(dir.user, rng);
+    fillNormal(dir.item, rng);
   }
-  addScaledRows(out.userEmb, gUser, p.dim, eps);
-  addScaledRows(out.itemEmb, gItem, p.dim, eps);
+  return dir;
+}
+
+/** A copy of `p` with each row moved by ε along its direction. */
+function moved(p: CfParams, dir: Directions, eps: number): CfParams {
+  const out = cloneParams(p);
+  addScaledRows(out.userEmb, dir.user, p.dim, eps);
+  addScaledRows(out.itemEmb, dir.item, p.dim, eps);
   return out;
+}
+
+function checkEps(eps: number): void {
+  if (!Number.isFinite(eps) || eps < 0) throw new InvalidInputError(`perturbation eps must be a finite number >= 0, got ${eps}`);
 }
 
 /**
@@ -60,7 +77,7 @@ export function perturbEmbeddings(p: CfParams, train: { users: Int32Array; items
  * attackedPairLoss(params, train, 0.5) > attackedPairLoss(params, train, 0); // true
  */
 export function attackedPairLoss(p: CfParams, train: { users: Int32Array; items: Int32Array }, eps: number, { negatives = 8, seed = 0, maxPairs = 200_000 } = {}): number {
-  if (!Number.isFinite(eps) || eps < 0) throw new InvalidInputError(`perturbation eps must be a finite number >= 0, got ${eps}`);
+  checkEps(eps);
   const d = p.dim;
   const { w, userEmb: P, itemEmb: Q, itemBias: b } = p;
   const rng = createRng(seed);
@@ -159,7 +176,8 @@ export interface PerturbedResult {
 }
 
 /**
- * Full ranking (and NCF, given candidates) of `params` under each ε, adversarial and random.
+ * Full ranking (and NCF, given candidates) of `params` under each ε, adversarial and random (each kind's
+ * directions are found once and scaled to every ε, as `perturbEmbeddings` would for each).
  *
  * @example
  * evaluatePerturbed(params, train, seen, test, candidates, [0.25, 0.5]).map((r) => r.full.metrics['HR@10']);
@@ -173,10 +191,12 @@ export function evaluatePerturbed(
   epsList: number[],
   { ks = [10], kinds = ['adversarial', 'random'] as PerturbationKind[], seed = 0 } = {},
 ): PerturbedResult[] {
+  epsList.forEach(checkEps);
+  const byKind = new Map(kinds.map((kind) => [kind, directions(params, train, kind, seed)]));
   const out: PerturbedResult[] = [];
   for (const eps of epsList) {
     for (const kind of kinds) {
-      const scorer = createParamsScorer(perturbEmbeddings(params, train, { eps, kind, seed }), `tastebud, ${kind} ε = ${eps}`);
+      const scorer = createParamsScorer(moved(params, byKind.get(kind)!, eps), `tastebud, ${kind} ε = ${eps}`);
       out.push({ kind, eps, full: evaluateFullRanking(scorer, seen, test, { ks }), ncf: candidates ? evaluateCandidates(scorer, candidates, { ks }) : null });
     }
   }

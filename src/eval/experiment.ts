@@ -77,8 +77,13 @@ export async function runExperiment(input: ExperimentInput, opts: ExperimentOpti
   const candidates = input.candidates ?? sampledCandidates(input, opts.ncfSeed ?? 0);
   const scorers = [createParamsScorer(run.params), createPopularityScorer(trainCounts(input.train))];
   const results = scorers.flatMap((s) => evaluateBoth(s, seen, input.test, candidates, ks));
-  const rows = results.map((r) => ({ name: r.scorer, protocol: r.protocol === 'full' ? 'full ranking' : 'NCF (1 + 99)', metrics: r.metrics, extra: { users: r.users } }));
+  const rows = results.map(resultRow);
   return { rows, results, report: run.report, model: run.model, params: run.params, curve, counts };
+}
+
+/** A protocol result as a row of the results table. */
+export function resultRow(r: ProtocolResult): ResultRow {
+  return { name: r.scorer, protocol: r.protocol === 'full' ? 'full ranking' : 'NCF (1 + 99)', metrics: r.metrics, extra: { users: r.users } };
 }
 
 /** The training part as `pretrain` takes it. */

@@ -57,26 +57,49 @@ export function learningCurveSvg(points: CurvePoint[], { metric = 'validation', 
 }
 
 function panel(values: number[], epochs: number[], x0: number, label: string, color: string): string {
-  const w = 290;
-  const h = 220;
-  const y0 = 40;
-  const ok = values.map((v, k) => [epochs[k], v] as const).filter(([, v]) => Number.isFinite(v));
+  const box = { x0, y0: 40, w: 290, h: 220 };
+  const { y0, w, h } = box;
+  const ok = values.map((v, k) => ({ x: epochs[k], y: v })).filter((p) => Number.isFinite(p.y));
   const out = [`<rect x="${x0}" y="${y0}" width="${w}" height="${h}" fill="none" stroke="#999"/>`];
   out.push(`<text x="${x0 + w / 2}" y="${y0 + h + 32}" text-anchor="middle">epoch — ${escapeXml(label)}</text>`);
-  if (ok.length === 0) return out.join('\n');
-  const lo = Math.min(...ok.map(([, v]) => v));
-  const hi = Math.max(...ok.map(([, v]) => v));
-  const eLo = Math.min(...ok.map(([e]) => e));
-  const eHi = Math.max(...ok.map(([e]) => e));
-  const sx = (e: number): number => x0 + (eHi > eLo ? ((e - eLo) / (eHi - eLo)) * w : w / 2);
-  const sy = (v: number): number => y0 + h - (hi > lo ? ((v - lo) / (hi - lo)) * (h - 10) + 5 : h / 2);
-  const path = ok.map(([e, v], k) => `${k ? 'L' : 'M'}${sx(e).toFixed(1)},${sy(v).toFixed(1)}`).join(' ');
-  out.push(`<path d="${path}" fill="none" stroke="${color}" stroke-width="2"/>`);
-  for (const [e, v] of ok) out.push(`<circle cx="${sx(e).toFixed(1)}" cy="${sy(v).toFixed(1)}" r="2.5" fill="${color}"><title>epoch ${e}: ${v.toFixed(4)}</title></circle>`);
-  out.push(`<text x="${x0 - 4}" y="${y0 + 10}" text-anchor="end">${hi.toFixed(3)}</text>`);
-  out.push(`<text x="${x0 - 4}" y="${y0 + h}" text-anchor="end">${lo.toFixed(3)}</text>`);
-  out.push(`<text x="${x0}" y="${y0 + h + 14}">${eLo}</text><text x="${x0 + w}" y="${y0 + h + 14}" text-anchor="end">${eHi}</text>`);
+  const sc = scalesOf(ok, box);
+  if (!sc) return out.join('\n');
+  out.push(line(ok, sc, color, 'epoch'));
+  out.push(`<text x="${x0 - 4}" y="${y0 + 10}" text-anchor="end">${sc.yHi.toFixed(3)}</text>`);
+  out.push(`<text x="${x0 - 4}" y="${y0 + h}" text-anchor="end">${sc.yLo.toFixed(3)}</text>`);
+  out.push(`<text x="${x0}" y="${y0 + h + 14}">${sc.xLo}</text><text x="${x0 + w}" y="${y0 + h + 14}" text-anchor="end">${sc.xHi}</text>`);
   return out.join('\n');
+}
+
+interface Point {
+  x: number;
+  y: number;
+}
+
+interface Scales {
+  sx: (x: number) => number;
+  sy: (y: number) => number;
+  xLo: number;
+  xHi: number;
+  yLo: number;
+  yHi: number;
+}
+
+/** Maps the points' range onto the box (5 px of air above and below); null when there is no point. */
+function scalesOf(points: Point[], { x0, y0, w, h }: { x0: number; y0: number; w: number; h: number }): Scales | null {
+  if (points.length === 0) return null;
+  const [xLo, xHi] = [Math.min(...points.map((p) => p.x)), Math.max(...points.map((p) => p.x))];
+  const [yLo, yHi] = [Math.min(...points.map((p) => p.y)), Math.max(...points.map((p) => p.y))];
+  const sx = (v: number): number => x0 + (xHi > xLo ? ((v - xLo) / (xHi - xLo)) * w : w / 2);
+  const sy = (v: number): number => y0 + h - (yHi > yLo ? ((v - yLo) / (yHi - yLo)) * (h - 10) + 5 : h / 2);
+  return { sx, sy, xLo, xHi, yLo, yHi };
+}
+
+/** A polyline through the points and a dot with a tooltip (`name x: y`) on each. */
+function line(points: Point[], { sx, sy }: Scales, color: string, name: string): string {
+  const path = points.map((p, k) => `${k ? 'L' : 'M'}${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(' ');
+  const dots = points.map((p) => `<circle cx="${sx(p.x).toFixed(1)}" cy="${sy(p.y).toFixed(1)}" r="2.5" fill="${color}"><title>${name} ${p.x}: ${p.y.toFixed(4)}</title></circle>`);
+  return [`<path d="${path}" fill="none" stroke="${color}" stroke-width="2"/>`, ...dots].join('\n');
 }
 
 export interface Series {
@@ -96,26 +119,21 @@ export function seriesSvg(series: Series[], { x = 'x', y = 'y', title = '' } = {
   const W = 720;
   const H = 320;
   const [x0, y0, w, h] = [60, 40, 420, 230];
-  const all = series.flatMap((s) => s.points).filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
+  const finite = (ps: Point[]): Point[] => ps.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
+  const all = finite(series.flatMap((s) => s.points));
   const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="11">`];
   parts.push(`<text x="${W / 2}" y="16" text-anchor="middle" font-size="13">${escapeXml(title)}</text>`);
   parts.push(`<rect x="${x0}" y="${y0}" width="${w}" height="${h}" fill="none" stroke="#999"/>`);
   parts.push(`<text x="${x0 + w / 2}" y="${y0 + h + 32}" text-anchor="middle">${escapeXml(x)}</text>`);
   parts.push(`<text x="14" y="${y0 + h / 2}" text-anchor="middle" transform="rotate(-90 14 ${y0 + h / 2})">${escapeXml(y)}</text>`);
-  if (all.length) {
-    const [xLo, xHi] = [Math.min(...all.map((p) => p.x)), Math.max(...all.map((p) => p.x))];
-    const [yLo, yHi] = [Math.min(...all.map((p) => p.y)), Math.max(...all.map((p) => p.y))];
-    const sx = (v: number): number => x0 + (xHi > xLo ? ((v - xLo) / (xHi - xLo)) * w : w / 2);
-    const sy = (v: number): number => y0 + h - (yHi > yLo ? ((v - yLo) / (yHi - yLo)) * (h - 10) + 5 : h / 2);
-    parts.push(`<text x="${x0 - 4}" y="${y0 + 10}" text-anchor="end">${yHi.toFixed(3)}</text><text x="${x0 - 4}" y="${y0 + h}" text-anchor="end">${yLo.toFixed(3)}</text>`);
+  const sc = scalesOf(all, { x0, y0, w, h });
+  if (sc) {
+    parts.push(`<text x="${x0 - 4}" y="${y0 + 10}" text-anchor="end">${sc.yHi.toFixed(3)}</text><text x="${x0 - 4}" y="${y0 + h}" text-anchor="end">${sc.yLo.toFixed(3)}</text>`);
     const ticks = [...new Set(all.map((p) => p.x))].sort((a, b) => a - b);
-    for (const t of ticks.length <= 12 ? ticks : [xLo, xHi]) parts.push(`<text x="${sx(t).toFixed(1)}" y="${y0 + h + 14}" text-anchor="middle">${t}</text>`);
+    for (const t of ticks.length <= 12 ? ticks : [sc.xLo, sc.xHi]) parts.push(`<text x="${sc.sx(t).toFixed(1)}" y="${y0 + h + 14}" text-anchor="middle">${t}</text>`);
     series.forEach((s, k) => {
       const color = PALETTE[k % PALETTE.length];
-      const ok = s.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
-      const path = ok.map((p, n) => `${n ? 'L' : 'M'}${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(' ');
-      parts.push(`<path d="${path}" fill="none" stroke="${color}" stroke-width="2"/>`);
-      for (const p of ok) parts.push(`<circle cx="${sx(p.x).toFixed(1)}" cy="${sy(p.y).toFixed(1)}" r="2.5" fill="${color}"><title>${escapeXml(s.label)} ${p.x}: ${p.y.toFixed(4)}</title></circle>`);
+      parts.push(line(finite(s.points), sc, color, escapeXml(s.label)));
       parts.push(`<rect x="${x0 + w + 20}" y="${y0 + 4 + 18 * k}" width="12" height="3" fill="${color}"/><text x="${x0 + w + 38}" y="${y0 + 9 + 18 * k}">${escapeXml(s.label)}</text>`);
     });
   }
