@@ -3,6 +3,8 @@
  * Item rows of `itemEmb`/`itemBias` follow `itemIds`. Users of the training log are not shipped; a browser
  * starts from `priorUser` (p_0) and learns its own p_u.
  */
+import type { SequenceParams } from './sequence/types.ts';
+
 export interface ItemAttributes {
   category?: string;
   brand?: string;
@@ -51,4 +53,9 @@ export interface GlobalModel {
   /** Hyper-parameters used for pretraining (dim, lr, negatives, loss...). */
   hyperParameters: Record<string, unknown>;
   trainingReport?: TrainingReport;
+  /**
+   * Present when the model reads the order of the clicks (see `sequence/types.ts`): the user's vector is the
+   * encoder's output over the newest events instead of a fold-in, and `sequence.itemEmb === itemEmb`.
+   */
+  sequence?: SequenceParams;
 }
