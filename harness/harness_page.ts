@@ -1,6 +1,6 @@
 /**
  * Page side of the harness: starts one module Worker and exposes `window.tastebudHarness.run(request)` for
- * Playwright (e2e/contract.spec.ts, bench/run.ts). One page per backend keeps every run on a fresh TF.js.
+ * Playwright (e2e/contract.spec.ts, bench/kernels/run.ts). One page per backend keeps every run on a fresh TF.js.
  */
 import type { HarnessRequest } from './harness_worker.ts';
 

@@ -12,9 +12,9 @@ import { createRng } from '../../src/model/rng.ts';
 import { DEFAULT_STEP } from '../../src/model/sparse_step.ts';
 import type { TrainBatch } from '../../src/model/sparse_step.ts';
 import { scanTopK } from '../../src/model/top_k.ts';
-import { createNaiveTrainer, naiveTopK } from './naive.ts';
-import { timeIt } from './timing.ts';
-import type { Timing } from './timing.ts';
+import { createNaiveTrainer, naiveTopK } from '../lib/naive.ts';
+import { timeIt } from '../lib/timing.ts';
+import type { Timing } from '../lib/timing.ts';
 
 export type BenchCase = 'click' | 'batch1024' | 'scan10k' | 'scan100k';
 

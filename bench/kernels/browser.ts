@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { chromium } from '@playwright/test';
 import type { EnvResult } from './report.ts';
-import { serveStatic } from './static_server.ts';
+import { serveStatic } from '../lib/static_server.ts';
 
 export interface BrowserBenchOptions {
   backends: string[];

@@ -8,8 +8,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDataset } from '../../src/cli/datasets.ts';
 import { markdownTable } from '../../src/eval/report.ts';
-import { measureTorchSideBySide } from '../quality_torch.ts';
-import { DATA as SHARED, SPECS } from '../quality_specs.ts';
+import { measureTorchSideBySide } from '../lib/torch.ts';
+import { DATA as SHARED, SPECS } from '../lib/specs.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const DATA = join(SHARED, 'ml-1m-implicit-afcfm');

@@ -30,7 +30,7 @@ export function warnOnce(e: unknown): void {
   console.warn(`tastebud: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)} (further warnings suppressed)`);
 }
 
-/** A User Timing mark (shown in DevTools' performance panel, read by bench/size.ts); returns `value`. */
+/** A User Timing mark (shown in DevTools' performance panel, read by bench/size/run.ts); returns `value`. */
 function mark<T>(name: string, value: T): T {
   performance?.mark?.(name);
   return value;

@@ -1,6 +1,6 @@
 /**
  * Every knob of the on-device learner, with the defaults the adaptation bench was tuned with (tuned on
- * training users only, see `bench/adapt.ts`). A data table on purpose: the engine, the tests and the bench read it.
+ * training users only, see `bench/adapt/run.ts`). A data table on purpose: the engine, the tests and the bench read it.
  */
 import type { EventType } from './api.ts';
 import { InvalidInputError } from '../errors.ts';

@@ -2,7 +2,7 @@
  * Robustness to perturbed embeddings (DESIGN.md protocol 3, the half that APR is for): the fast-gradient
  * perturbation of APR (He et al., SIGIR 2018), `Δ = ε·g/‖g‖` on every user and item row, where g is the
  * row's gradient of the BPR loss summed over the training pairs (one sampled negative each); HR@10 under it,
- * against HR@10 clean, is how much of its ranking a model keeps (bench/robustness.ts). The random perturbation
+ * against HR@10 clean, is how much of its ranking a model keeps (bench/robust/run.ts). The random perturbation
  * of the same size per row is the control: what it costs is the size's share, the rest is the direction's.
  */
 import type { CfParams } from '../model/cf_model.ts';

@@ -4,10 +4,10 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LoadOptions } from '../src/cli/datasets.ts';
-import type { PretrainOptions } from '../src/train/pretrain.ts';
+import type { LoadOptions } from '../../src/cli/datasets.ts';
+import type { PretrainOptions } from '../../src/train/pretrain.ts';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** ../shared/data, or TASTEBUD_DATA. */
 export const DATA = process.env.TASTEBUD_DATA ?? resolve(ROOT, '../shared/data');
 

@@ -14,16 +14,16 @@
  * Writes bench/results/adapt.{json,md} (gitignored). Data from ../shared/data is never written anywhere.
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import type { GlobalModel } from '../src/model/global_model.ts';
-import type { LearnerConfig } from '../src/engine/learner_config.ts';
-import { createPlainScanner } from '../src/engine/plain_scanner.ts';
-import { hasDataset, loadDataset, validationSplit, type Dataset } from './adapt_data.ts';
-import { alsModelFor, globalModelFor, PRETRAIN, RESULTS_DIR, withAttributes } from './adapt_model.ts';
-import { ALS } from './adapt_als.ts';
-import { BUCKETS, engineMethod, foldInMethod, globalMethod, popularityMethod, runProtocol, streamEvents, type Scores } from './adapt_protocol.ts';
-import { driftExperiment, latencyExperiment, pick } from './adapt_extra.ts';
-import { noiseExperiment, type NoiseKind, type NoiseResult } from './adapt_noise.ts';
-import { TUNED, tuneGrid } from './adapt_tuned.ts';
+import type { GlobalModel } from '../../src/model/global_model.ts';
+import type { LearnerConfig } from '../../src/engine/learner_config.ts';
+import { createPlainScanner } from '../../src/engine/plain_scanner.ts';
+import { hasDataset, loadDataset, validationSplit, type Dataset } from './data.ts';
+import { alsModelFor, globalModelFor, PRETRAIN, RESULTS_DIR, withAttributes } from './model.ts';
+import { ALS } from './als.ts';
+import { BUCKETS, engineMethod, foldInMethod, globalMethod, popularityMethod, runProtocol, streamEvents, type Scores } from './protocol.ts';
+import { driftExperiment, latencyExperiment, pick } from './extra.ts';
+import { noiseExperiment, type NoiseKind, type NoiseResult } from './noise.ts';
+import { TUNED, tuneGrid } from './tuned.ts';
 
 type Name = 'ml-1m' | 'beauty';
 const args = process.argv.slice(2);
@@ -103,7 +103,7 @@ async function main(): Promise<void> {
       console.log(`${name} / global model ${g} (${model.itemIds.length} items)`);
       const table = await protocolTable(model, ds, TUNED[name]);
       entry[`protocol-${g}`] = table;
-      md.push(...markdownTable(`${name}, global model: ${g === 'als' ? 'implicit ALS, 64 factors (bench/adapt_als.ts)' : 'project pretrain (src/train/pretrain.ts: the CLI default, ALS + recency weighting, 64 dims)'}`, table, REFERENCE[name]));
+      md.push(...markdownTable(`${name}, global model: ${g === 'als' ? 'implicit ALS, 64 factors (bench/adapt/als.ts)' : 'project pretrain (src/train/pretrain.ts: the CLI default, ALS + recency weighting, 64 dims)'}`, table, REFERENCE[name]));
     }
     if (!extra) continue;
     const model = await modelFor('als', ds);
@@ -156,12 +156,12 @@ function mergeParts(): void {
 }
 
 /** The kernels' TF.js scanners that run in Node (cpu backend); failures are reported, not fatal. */
-async function tfjsScanners(): Promise<Record<string, (m: GlobalModel) => Promise<import('../src/kernels/types.ts').CatalogueScanner>>> {
+async function tfjsScanners(): Promise<Record<string, (m: GlobalModel) => Promise<import('../../src/kernels/types.ts').CatalogueScanner>>> {
   try {
     const tf = await import('@tensorflow/tfjs-core');
     await import('@tensorflow/tfjs-backend-cpu');
     await tf.setBackend('cpu');
-    const { createCatalogueScanner } = await import('../src/kernels/scanner.ts');
+    const { createCatalogueScanner } = await import('../../src/kernels/scanner.ts');
     return { 'tfjs-cpu': async (m) => createCatalogueScanner(m.itemEmb, m.itemBias, m.dim) };
   } catch (err) {
     console.warn(`tfjs scanners unavailable in Node: ${String(err)}`);

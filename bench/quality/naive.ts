@@ -8,10 +8,10 @@ import '@tensorflow/tfjs-backend-wasm';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import type { TrainBatch } from '../src/model/sparse_step.ts';
-import { createParams } from '../src/model/cf_model.ts';
-import { createNaiveTrainer } from './kernels/naive.ts';
-import { registerWasmUnsortedSegmentSum } from '../src/kernels/unsorted_segment_sum_wasm.ts';
+import type { TrainBatch } from '../../src/model/sparse_step.ts';
+import { createParams } from '../../src/model/cf_model.ts';
+import { createNaiveTrainer } from '../lib/naive.ts';
+import { registerWasmUnsortedSegmentSum } from '../../src/kernels/unsorted_segment_sum_wasm.ts';
 
 /** One naive training step per call; `dispose` frees the variables. */
 export interface NaiveStepper {

@@ -14,13 +14,13 @@
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { InteractionSet } from '../src/data/interactions.ts';
-import type { ResultRow } from '../src/eval/report.ts';
-import { asPretrainData } from '../src/eval/experiment.ts';
-import { pretrain } from '../src/train/pretrain.ts';
-import type { PretrainOptions } from '../src/train/pretrain.ts';
+import type { InteractionSet } from '../../src/data/interactions.ts';
+import type { ResultRow } from '../../src/eval/report.ts';
+import { asPretrainData } from '../../src/eval/experiment.ts';
+import { pretrain } from '../../src/train/pretrain.ts';
+import type { PretrainOptions } from '../../src/train/pretrain.ts';
 
-const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'torch', 'article_model.py');
+const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), '..', 'torch', 'article_model.py');
 /** tastebud's side of "the same configuration"; its optimizer stays its own (row-lazy Adagrad, lr 0.05). */
 const SAME_CONFIG: PretrainOptions = { dim: 64, loss: 'bce', negatives: 4, sampler: 'uniform', batchSize: 1024, seed: 1 };
 /** Reference figure of issue 3 for the article's model on this machine kind (d=64, Adam 1e-3, 4 negatives). */

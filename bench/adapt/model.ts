@@ -3,12 +3,12 @@
  * under bench/results/ (gitignored) by dataset and options so reruns are fast.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import type { GlobalModel } from '../src/model/global_model.ts';
-import { pretrain, type PretrainOptions } from '../src/train/pretrain.ts';
-import type { Stream } from './adapt_data.ts';
-import { trainAls, type AlsOptions } from './adapt_als.ts';
+import type { GlobalModel } from '../../src/model/global_model.ts';
+import { pretrain, type PretrainOptions } from '../../src/train/pretrain.ts';
+import type { Stream } from './data.ts';
+import { trainAls, type AlsOptions } from './als.ts';
 
-export const RESULTS_DIR = new URL('./results/', import.meta.url).pathname;
+export const RESULTS_DIR = new URL('../results/', import.meta.url).pathname;
 
 /** The CLI's default recipe (`tastebud pretrain` with no solver flags): ALS with recency weighting. */
 export const PRETRAIN: PretrainOptions = {

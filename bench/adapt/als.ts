@@ -4,11 +4,11 @@
  * the issue's reference figures were measured with implicit's ALS (64 factors). Each half-step is the exact
  * fold-in of `src/engine/fold_in.ts` for every user (then every item) against the other side's factors.
  */
-import type { GlobalModel } from '../src/model/global_model.ts';
-import { gramian, solveFoldIn } from '../src/engine/fold_in.ts';
-import { alsHalfStep } from '../src/train/als.ts';
-import { createRng } from '../src/model/rng.ts';
-import type { Stream } from './adapt_data.ts';
+import type { GlobalModel } from '../../src/model/global_model.ts';
+import { gramian, solveFoldIn } from '../../src/engine/fold_in.ts';
+import { alsHalfStep } from '../../src/train/als.ts';
+import { createRng } from '../../src/model/rng.ts';
+import type { Stream } from './data.ts';
 
 export interface AlsOptions {
   dim: number;

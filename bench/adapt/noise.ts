@@ -5,12 +5,12 @@
  * injected (the ceiling of any denoiser that works by weighting clicks). Several noise seeds, and a 95 % interval from a
  * paired bootstrap over users, so "plain training loses X" is told apart from run-to-run noise.
  */
-import type { GlobalModel } from '../src/model/global_model.ts';
-import { DEFAULT_LEARNER, type LearnerConfig } from '../src/engine/learner_config.ts';
-import { createRng, type Rng } from '../src/model/rng.ts';
-import type { Dataset, Stream } from './adapt_data.ts';
-import { engineMethod, runProtocol, streamEvents, type Scores, type StreamEvent, type StreamTally } from './adapt_protocol.ts';
-import { pick } from './adapt_extra.ts';
+import type { GlobalModel } from '../../src/model/global_model.ts';
+import { DEFAULT_LEARNER, type LearnerConfig } from '../../src/engine/learner_config.ts';
+import { createRng, type Rng } from '../../src/model/rng.ts';
+import type { Dataset, Stream } from './data.ts';
+import { engineMethod, runProtocol, streamEvents, type Scores, type StreamEvent, type StreamTally } from './protocol.ts';
+import { pick } from './extra.ts';
 
 /** 'uniform': any catalogue item; 'popular': drawn ∝ training popularity (what a stray click lands on in a shop). */
 export type NoiseKind = 'uniform' | 'popular';

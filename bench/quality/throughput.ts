@@ -3,17 +3,17 @@
  * tf.gather, dense Adam) on the very same mini-batches, timed one right after the other so machine load
  * affects both alike.
  */
-import type { InteractionSet } from '../src/data/interactions.ts';
-import type { ResultRow } from '../src/eval/report.ts';
-import { cloneParams } from '../src/model/cf_model.ts';
-import type { CfParams } from '../src/model/cf_model.ts';
-import { createRng } from '../src/model/rng.ts';
-import { createUniformSampler } from '../src/model/samplers.ts';
-import { createAdagradState, sparseStep } from '../src/model/sparse_step.ts';
-import type { TrainBatch } from '../src/model/sparse_step.ts';
-import { createBatchBuilder } from '../src/train/batches.ts';
-import type { PretrainOptions } from '../src/train/pretrain.ts';
-import { buildUserItemIndex } from '../src/train/user_index.ts';
+import type { InteractionSet } from '../../src/data/interactions.ts';
+import type { ResultRow } from '../../src/eval/report.ts';
+import { cloneParams } from '../../src/model/cf_model.ts';
+import type { CfParams } from '../../src/model/cf_model.ts';
+import { createRng } from '../../src/model/rng.ts';
+import { createUniformSampler } from '../../src/model/samplers.ts';
+import { createAdagradState, sparseStep } from '../../src/model/sparse_step.ts';
+import type { TrainBatch } from '../../src/model/sparse_step.ts';
+import { createBatchBuilder } from '../../src/train/batches.ts';
+import type { PretrainOptions } from '../../src/train/pretrain.ts';
+import { buildUserItemIndex } from '../../src/train/user_index.ts';
 
 function makeBatches(train: InteractionSet, o: PretrainOptions, count: number): TrainBatch[] {
   const index = buildUserItemIndex(train.users, train.items, train.userIds.length);
@@ -42,7 +42,7 @@ export async function measureThroughput(
   const p = cloneParams(params);
   const state = createAdagradState(p);
   const cfg = { loss: o.loss ?? 'bce', optimizer: o.optimizer ?? 'adagrad', lrUser: 0.05, lrItem: 0.05, lrDense: 0.005, l2User: 1e-4, l2Item: 1e-4 } as const;
-  const { createNaiveTfjs } = await import('./quality_naive.ts');
+  const { createNaiveTfjs } = await import('./naive.ts');
   const stepper = naive ? await createNaiveTfjs('wasm', params) : null;
   sparseStep(p, state, batches[0], cfg);
   await stepper?.step(batches[0]);

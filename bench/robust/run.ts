@@ -11,13 +11,13 @@
  * Env: ROBUST_DATASETS=ml1m,beauty (the default)  ROBUST_EPOCHS=<override of the BPR-MF epochs>
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { loadDataset } from '../src/cli/datasets.ts';
-import { attackedPairLoss, evaluatePerturbed, meanRowNorm } from '../src/eval/adversarial.ts';
-import { runExperiment, sampledCandidates } from '../src/eval/experiment.ts';
-import { seriesSvg } from '../src/eval/report.ts';
-import type { PretrainOptions } from '../src/train/pretrain.ts';
-import { buildUserItemIndex } from '../src/train/user_index.ts';
-import { SPECS, type BenchSpec } from './quality_specs.ts';
+import { loadDataset } from '../../src/cli/datasets.ts';
+import { attackedPairLoss, evaluatePerturbed, meanRowNorm } from '../../src/eval/adversarial.ts';
+import { runExperiment, sampledCandidates } from '../../src/eval/experiment.ts';
+import { seriesSvg } from '../../src/eval/report.ts';
+import type { PretrainOptions } from '../../src/train/pretrain.ts';
+import { buildUserItemIndex } from '../../src/train/user_index.ts';
+import { SPECS, type BenchSpec } from '../lib/specs.ts';
 
 const ATTACK_EPS = [0.25, 0.5, 1];
 const RANDOM_EPS = [0.5, 1];
@@ -25,7 +25,7 @@ const PAIR_EPS = 0.5;
 const EPOCHS = Number(process.env.ROBUST_EPOCHS ?? 10);
 
 /** BPR-MF as in the APR paper's base model, with the L2 chosen on validation for the dataset's sampled-loss model
- * (`quality_specs.ts`; APR also regularises, so an under-regularised base would flatter it). */
+ * (`bench/lib/specs.ts`; APR also regularises, so an under-regularised base would flatter it). */
 const bprFor = (spec: BenchSpec): PretrainOptions => ({ dim: 64, epochs: EPOCHS, negatives: 4, loss: 'bpr', lr: 0.05, l2: spec.sgd.l2, batchSize: 1024, seed: 1 });
 /** APR starts from the model half-way through. */
 const withApr = (bpr: PretrainOptions, advEps: number): PretrainOptions => ({ ...bpr, advEps, advReg: 1, advStartEpoch: Math.floor(EPOCHS / 2) + 1 });

@@ -3,15 +3,15 @@
  * and the HR@10 / NDCG@10 of each decoded model, scored with the trained user vectors, vs float32.
  */
 import { gzipSync } from 'node:zlib';
-import { decodeArtefact } from '../src/artefact/decode.ts';
-import { encodeArtefact } from '../src/artefact/encode.ts';
-import type { WeightDtype } from '../src/artefact/format.ts';
-import type { ExperimentInput, ExperimentResult } from '../src/eval/experiment.ts';
-import { sampledCandidates } from '../src/eval/experiment.ts';
-import { evaluateCandidates, evaluateFullRanking } from '../src/eval/protocols.ts';
-import type { ResultRow } from '../src/eval/report.ts';
-import { createParamsScorer } from '../src/eval/scorers.ts';
-import { buildUserItemIndex } from '../src/train/user_index.ts';
+import { decodeArtefact } from '../../src/artefact/decode.ts';
+import { encodeArtefact } from '../../src/artefact/encode.ts';
+import type { WeightDtype } from '../../src/artefact/format.ts';
+import type { ExperimentInput, ExperimentResult } from '../../src/eval/experiment.ts';
+import { sampledCandidates } from '../../src/eval/experiment.ts';
+import { evaluateCandidates, evaluateFullRanking } from '../../src/eval/protocols.ts';
+import type { ResultRow } from '../../src/eval/report.ts';
+import { createParamsScorer } from '../../src/eval/scorers.ts';
+import { buildUserItemIndex } from '../../src/train/user_index.ts';
 
 export function measureArtefacts(
   r: ExperimentResult,

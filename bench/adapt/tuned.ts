@@ -1,8 +1,8 @@
 /**
  * Learner settings per dataset, chosen with `npm run bench:adapt -- --tune` on a validation split of the
- * TRAINING users (bench/adapt_data.ts `validationSplit`); the held-out users are never used to choose them.
+ * TRAINING users (bench/adapt/data.ts `validationSplit`); the held-out users are never used to choose them.
  */
-import type { LearnerConfig } from '../src/engine/learner_config.ts';
+import type { LearnerConfig } from '../../src/engine/learner_config.ts';
 
 export const TUNED: Record<'ml-1m' | 'beauty', Partial<LearnerConfig>> = {
   // validation (1,800 training users' model, 120 others): a short half-life and a strong fold-in win steps 6+;
@@ -12,7 +12,7 @@ export const TUNED: Record<'ml-1m' | 'beauty', Partial<LearnerConfig>> = {
   // HR@10 against plain's 0.2452): down-weighting an isolated newest click 1 % / -172 %, clean 0.2422; hedging on
   // it (isolatedShare 0.5) 16 % / -49 %, clean 0.2447 (0.3: 18 %, clean 0.2431; 0: 8 %; hedging with older
   // clicks not down-weighted: 6 %). isolationPercentile 0.95 won back a little more (21 % / -36 %, within the
-  // noise) but slowed the synthetic taste switch (bench/adapt_extra.ts, no user data) to a median of 6 clicks
+  // noise) but slowed the synthetic taste switch (bench/adapt/extra.ts, no user data) to a median of 6 clicks
   'ml-1m': { warmupEvents: 5, halfLifeEvents: 3, ridge: 8, foldInScale: 30, alpha: 40, steps: 1, lrUser: 0.02, lrDense: 0, lrItem: 0, hardNegativeShare: 0, isolatedShare: 0.5 },
   // validation (13,418 training users' model, 400 others, engine runs of --tune): personal from the first click;
   // a one-event half-life (HR@10 all 0.080 → 0.084) and the attribute affinity of the last clicks (brand, narrow

@@ -4,15 +4,15 @@
  * item: a miss), then learn event t. Methods are sessions with `recommend` and `learn`; tastebud's is the
  * real Engine (inline, memory store), the baselines are computed here from the same global model.
  */
-import type { GlobalModel } from '../src/model/global_model.ts';
-import { createEngine } from '../src/engine/engine.ts';
-import type { LearnerConfig } from '../src/engine/learner_config.ts';
-import type { EventType } from '../src/engine/api.ts';
-import { createMemoryStore } from '../src/store/memory_store.ts';
-import { gramian, solveFoldIn } from '../src/engine/fold_in.ts';
-import { scanTopK } from '../src/model/top_k.ts';
-import { createRng, type Rng } from '../src/model/rng.ts';
-import type { Stream } from './adapt_data.ts';
+import type { GlobalModel } from '../../src/model/global_model.ts';
+import { createEngine } from '../../src/engine/engine.ts';
+import type { LearnerConfig } from '../../src/engine/learner_config.ts';
+import type { EventType } from '../../src/engine/api.ts';
+import { createMemoryStore } from '../../src/store/memory_store.ts';
+import { gramian, solveFoldIn } from '../../src/engine/fold_in.ts';
+import { scanTopK } from '../../src/model/top_k.ts';
+import { createRng, type Rng } from '../../src/model/rng.ts';
+import type { Stream } from './data.ts';
 
 export const K = 10;
 export const MAX_STEPS = 100;

@@ -1,15 +1,15 @@
 /**
  * The adaptation bench's drift and latency parts (DESIGN.md protocol 4, and the issue's "track → updated
- * recommendations" figure); robustness is in adapt_noise.ts.
+ * recommendations" figure); robustness is in noise.ts.
  */
-import type { GlobalModel } from '../src/model/global_model.ts';
-import type { LearnerConfig } from '../src/engine/learner_config.ts';
-import { createEngine } from '../src/engine/engine.ts';
-import { createMemoryStore } from '../src/store/memory_store.ts';
-import type { CatalogueScanner } from '../src/kernels/types.ts';
-import { createRng } from '../src/model/rng.ts';
-import type { Dataset } from './adapt_data.ts';
-import type { Method } from './adapt_protocol.ts';
+import type { GlobalModel } from '../../src/model/global_model.ts';
+import type { LearnerConfig } from '../../src/engine/learner_config.ts';
+import { createEngine } from '../../src/engine/engine.ts';
+import { createMemoryStore } from '../../src/store/memory_store.ts';
+import type { CatalogueScanner } from '../../src/kernels/types.ts';
+import { createRng } from '../../src/model/rng.ts';
+import type { Dataset } from './data.ts';
+import type { Method } from './protocol.ts';
 
 export interface DriftResult {
   pairs: { from: string; to: string; clicks: number[] }[];

@@ -21,7 +21,7 @@ export interface Dataset {
   labels: Map<string, string[]>;
 }
 
-export const DATA_DIR = new URL('../../shared/data/', import.meta.url).pathname;
+export const DATA_DIR = new URL('../../../shared/data/', import.meta.url).pathname;
 
 export function datasetPath(name: 'ml-1m' | 'beauty'): string {
   return name === 'ml-1m' ? `${DATA_DIR}ml-1m-ratings-prefix/ratings.dat` : `${DATA_DIR}amazon-s3rec/Beauty.txt`;

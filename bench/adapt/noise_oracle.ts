@@ -13,20 +13,20 @@
  *
  *   npx tsx bench/adapt_noise_oracle.ts ml-1m 200 popular [--test]
  */
-import { hasDataset, loadDataset, validationSplit } from './adapt_data.ts';
-import { alsModelFor, withAttributes } from './adapt_model.ts';
-import { ALS } from './adapt_als.ts';
-import { pick } from './adapt_extra.ts';
-import { engineMethod, K, runProtocol, streamEvents, type Method, type StreamEvent } from './adapt_protocol.ts';
-import { TUNED } from './adapt_tuned.ts';
-import { createEngine } from '../src/engine/engine.ts';
-import { createModelContext } from '../src/engine/model_context.ts';
-import { newestIsolated } from '../src/engine/isolation.ts';
-import { resolveLearnerConfig } from '../src/engine/learner_config.ts';
-import type { HistoryEntry } from '../src/engine/user_state.ts';
-import { createMemoryStore } from '../src/store/memory_store.ts';
-import { labelledPlain, noisyStreams, type NoiseKind } from './adapt_noise.ts';
-import { createRng } from '../src/model/rng.ts';
+import { hasDataset, loadDataset, validationSplit } from './data.ts';
+import { alsModelFor, withAttributes } from './model.ts';
+import { ALS } from './als.ts';
+import { pick } from './extra.ts';
+import { engineMethod, K, runProtocol, streamEvents, type Method, type StreamEvent } from './protocol.ts';
+import { TUNED } from './tuned.ts';
+import { createEngine } from '../../src/engine/engine.ts';
+import { createModelContext } from '../../src/engine/model_context.ts';
+import { newestIsolated } from '../../src/engine/isolation.ts';
+import { resolveLearnerConfig } from '../../src/engine/learner_config.ts';
+import type { HistoryEntry } from '../../src/engine/user_state.ts';
+import { createMemoryStore } from '../../src/store/memory_store.ts';
+import { labelledPlain, noisyStreams, type NoiseKind } from './noise.ts';
+import { createRng } from '../../src/model/rng.ts';
 
 const [name = 'ml-1m', usersArg = '200', kindArg = 'popular'] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const kind = kindArg as NoiseKind;

@@ -8,11 +8,11 @@
 import '@tensorflow/tfjs'; // registers TF.js gradients (for the naive minimize() baseline) in the shared registry
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { runKernelBench } from './kernels/bench_core.ts';
-import type { BackendName } from '../src/kernels/index.ts';
-import { runBrowserBench } from './kernels/browser.ts';
-import { markdown, rate } from './kernels/report.ts';
-import type { EnvResult } from './kernels/report.ts';
+import { runKernelBench } from './bench_core.ts';
+import type { BackendName } from '../../src/kernels/index.ts';
+import { runBrowserBench } from './browser.ts';
+import { markdown, rate } from './report.ts';
+import type { EnvResult } from './report.ts';
 
 const argv = process.argv.slice(2);
 const flag = (f: string): boolean => argv.includes(f);

@@ -14,17 +14,17 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadDataset } from '../src/cli/datasets.ts';
-import type { PretrainOptions } from '../src/train/pretrain.ts';
-import { runExperiment } from '../src/eval/experiment.ts';
-import { learningCurveSvg, markdownTable } from '../src/eval/report.ts';
-import type { ResultRow } from '../src/eval/report.ts';
-import { measureArtefacts } from './quality_artefact.ts';
-import { measureThroughput } from './quality_throughput.ts';
-import { findTorchPython, measureTorchSideBySide } from './quality_torch.ts';
-import { SPECS, type BenchSpec } from './quality_specs.ts';
+import { loadDataset } from '../../src/cli/datasets.ts';
+import type { PretrainOptions } from '../../src/train/pretrain.ts';
+import { runExperiment } from '../../src/eval/experiment.ts';
+import { learningCurveSvg, markdownTable } from '../../src/eval/report.ts';
+import type { ResultRow } from '../../src/eval/report.ts';
+import { measureArtefacts } from './artefact.ts';
+import { measureThroughput } from './throughput.ts';
+import { findTorchPython, measureTorchSideBySide } from '../lib/torch.ts';
+import { SPECS, type BenchSpec } from '../lib/specs.ts';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** QUALITY_EPOCHS overrides the epochs (ALS iterations) of both trainers; progress goes to the console. */
 function withLog(o: PretrainOptions, tag: string): PretrainOptions {
