@@ -12,6 +12,7 @@ export type { RecommenderOptions } from './client/create_recommender.ts';
 export type { Recommender } from './client/recommender.ts';
 export type { InitReport, ModelRefresh, UpdateListener } from './worker/host_api.ts';
 export type { BackendName } from './kernels/types.ts';
-export type { GlobalModel, ItemAttributes } from './model/global_model.ts';
+export type { GlobalModel, ItemAttributes, AttributeProjection, TrainingReport } from './model/global_model.ts';
+export type { LearnerConfig } from './engine/learner_config.ts';
 export * from './errors.ts';
 export type * from './engine/api.ts';
