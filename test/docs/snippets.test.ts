@@ -24,10 +24,10 @@ import { EXPORT_SPECS, INSPECT_SPECS } from '../../src/cli/cmd_artefact.ts';
 const ROOT = resolve(import.meta.dirname, '../..');
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
-/** 60 items `sku-0` … `sku-59`, even ones shoes and odd ones bags, in four taste clusters. */
+/** 60 items `sku-00000` … `sku-00059` (the demo shop's id style), even ones shoes and odd ones bags, in four taste clusters. */
 function shopModel() {
   const m = createTinyModel({ numItems: 60, modelVersion: 'docs-1' });
-  return { ...m, itemIds: m.itemIds.map((_, i) => `sku-${i}`), itemAttributes: m.itemIds.map((_, i) => ({ category: i % 2 ? 'bags' : 'shoes' })) };
+  return { ...m, itemIds: m.itemIds.map((_, i) => `sku-${String(i).padStart(5, '0')}`), itemAttributes: m.itemIds.map((_, i) => ({ category: i % 2 ? 'bags' : 'shoes' })) };
 }
 
 let server: Server;
@@ -74,11 +74,11 @@ describe("README's library example", () => {
       expect(requested[0]).toBe('/model/model.json');
       expect(requested.some((u) => u.endsWith('.bin'))).toBe(true);
       expect(top).toHaveLength(8);
-      expect(top.every((r) => Number(r.itemId.slice(4)) % 2 === 0)).toBe(true); // filter: { category: 'shoes' }
-      expect(top.map((r) => r.itemId)).not.toContain('sku-42'); // excludeSeen
+      expect(top.every((r) => Number(r.itemId.slice('sku-'.length)) % 2 === 0)).toBe(true); // filter: { category: 'shoes' }
+      expect(top.map((r) => r.itemId)).not.toContain('sku-00042'); // excludeSeen
       expect(like).toHaveLength(6);
       expect(why.itemId).toBe(top[0].itemId);
-      expect(why.because.every((b) => b.itemId === 'sku-42')).toBe(true); // only the shopper's own event can explain
+      expect(why.because.every((b) => b.itemId === 'sku-00042')).toBe(true); // only the shopper's own event can explain
       // console.log((await recs.stats()).backend, like.length, why.because.length)
       expect(logged.at(-1)?.[0]).toMatch(/^(webgpu|webgl|wasm|cpu)$/);
       expect(logged.at(-1)?.slice(1)).toEqual([6, why.because.length]);
