@@ -1,6 +1,6 @@
 /**
  * `npm run bench:torch`: only the PyTorch side-by-side part of the quality bench, on ML-1M implicit (one epoch
- * each side per round; see bench/quality_torch.ts for the env knobs). Writes bench/results/quality_torch.{json,md}.
+ * each side per round; see bench/lib/torch.ts for the env knobs). Writes bench/results/quality_torch.{json,md}.
  * Data from ../shared/data (or TASTEBUD_DATA); skipped, saying so, when the data or torch is absent.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
