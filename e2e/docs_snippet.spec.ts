@@ -11,6 +11,7 @@ import { codeBlocks } from '../scripts/docs/markdown.ts';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const integrate = readFileSync(new URL('../docs/integrate.md', import.meta.url), 'utf8');
+const privacy = readFileSync(new URL('../docs/privacy.md', import.meta.url), 'utf8');
 
 function block(markdown: string, lang: string, needle: string): string {
   const found = codeBlocks(markdown, lang).filter((b) => b.code.includes(needle));
@@ -39,8 +40,8 @@ async function hostAsDocumented(page: Page, html: string): Promise<string[]> {
   return requests;
 }
 
-test("README's embed snippet renders both widgets from the built files", async ({ page }) => {
-  const snippet = block(readme, 'html', 'data-model');
+test("README's embed snippet renders both widgets from the built files, and integrate.md's own markup", async ({ page }) => {
+  const snippet = block(readme, 'html', 'data-model') + block(integrate, 'html', '<template>');
   const requests = await hostAsDocumented(page, PAGE(snippet));
   const warnings: string[] = [];
   page.on('console', (m) => m.type() === 'warning' && m.text().startsWith('tastebud') && warnings.push(m.text()));
@@ -56,6 +57,9 @@ test("README's embed snippet renders both widgets from the built files", async (
   expect(await similar.locator('li.tb-item').evaluateAll((li) => li.map((x) => (x as HTMLElement).dataset.itemId))).not.toContain('sku-00042');
   const href = await forYou.locator('a.tb-link').first().getAttribute('href');
   expect(href).toMatch(/\/product\/sku-\d+$/);
+  const custom = page.locator('tastebud-recs').nth(2);
+  await expect(custom.locator('h3')).toHaveCount(4);
+  await expect(custom.locator('h3').first()).not.toHaveText(/^(sku-.*)?$/);
   expect(requests.some((r) => r.includes('/tastebud/tastebud-runtime.js'))).toBe(true);
   expect(requests.some((r) => r.includes('/model/model.json'))).toBe(true);
   expect(warnings).toEqual([]);
@@ -73,6 +77,8 @@ test("docs/integrate.md's commands run on that page, and no request carries a cl
   const seen = requests.length;
   await page.evaluate(commands);
   await expect.poll(() => logs.includes('running') && logs.includes('recommendations changed'), { timeout: 60_000 }).toBe(true);
+  await page.evaluate(block(privacy, 'js', "tastebud('export'"));
+  await expect.poll(() => logs.some((l) => l.startsWith('{') && JSON.parse(l).namespace === 'my-shop'), { timeout: 30_000 }).toBe(true);
   expect(logs.some((l) => /^(webgpu|webgl|wasm|cpu) (indexeddb|memory)$/.test(l))).toBe(true); // stats
   expect(warnings).toEqual([]);
   // privacy.md: nothing the shopper did is sent anywhere (the only later request is refresh's model.json check)

@@ -20,6 +20,7 @@ import { EVALUATE_SPECS } from '../../src/cli/cmd_evaluate.ts';
 import { PRETRAIN_SPECS } from '../../src/cli/cmd_pretrain.ts';
 import { TUNE_SPECS } from '../../src/cli/cmd_tune.ts';
 import { EXPORT_SPECS, INSPECT_SPECS } from '../../src/cli/cmd_artefact.ts';
+import { resolveLearnerConfig, type LearnerConfig } from '../../src/engine/learner_config.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -112,5 +113,24 @@ describe('docs/cli.md', () => {
       expect(specs, line).toBeDefined();
       expect(() => parseArgs(argv, specs), line).not.toThrow();
     }
+  });
+});
+
+describe('docs/models.md', () => {
+  it('suggests learner settings the learner accepts', () => {
+    const models = readFileSync(join(ROOT, 'docs/models.md'), 'utf8');
+    const settings = codeBlocks(models, 'js').flatMap((b) => b.code.split('\n')).filter((l) => l.trim().startsWith('{'));
+    expect(settings.length).toBeGreaterThanOrEqual(2);
+    for (const line of settings) {
+      const partial = new Function(`return (${line});`)() as Partial<LearnerConfig>;
+      const resolved = resolveLearnerConfig(partial);
+      for (const [k, v] of Object.entries(partial)) expect(resolved[k as keyof LearnerConfig], `${k} in ${line}`).toEqual(v);
+    }
+  });
+});
+
+describe('README.md', () => {
+  it('stays a front page: at most 120 lines', () => {
+    expect(readme.trimEnd().split('\n').length).toBeLessThanOrEqual(120);
   });
 });
