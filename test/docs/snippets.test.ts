@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { encodeArtefact } from '../../src/artefact/index.ts';
 import { createTinyModel } from '../../harness/engine_model.ts';
 import { codeBlocks } from '../../scripts/docs/markdown.ts';
+import { charts } from '../../scripts/docs/charts.ts';
 import { parseArgs } from '../../src/cli/args.ts';
 import { EVALUATE_SPECS } from '../../src/cli/cmd_evaluate.ts';
 import { PRETRAIN_SPECS } from '../../src/cli/cmd_pretrain.ts';
@@ -130,7 +131,22 @@ describe('docs/models.md', () => {
 });
 
 describe('README.md', () => {
+  it('shows the same script tags as docs/integrate.md (the README one runs in e2e/docs_snippet.spec.ts)', () => {
+    const tags = (md: string) => codeBlocks(md, 'html').filter((b) => b.code.includes('data-model')).map((b) => b.code.split('\n').filter((l) => !l.startsWith('<tastebud-recs')).join('\n').trim());
+    const integrate = tags(readFileSync(join(ROOT, 'docs/integrate.md'), 'utf8'));
+    expect(integrate).toHaveLength(1);
+    expect(tags(readme)).toEqual(integrate);
+  });
+
   it('stays a front page: at most 120 lines', () => {
     expect(readme.trimEnd().split('\n').length).toBeLessThanOrEqual(120);
+  });
+});
+
+describe('docs/benchmarks.md', () => {
+  it('shows charts drawn from its own tables (run npm run docs:charts after editing one)', () => {
+    const drawn = charts(readFileSync(join(ROOT, 'docs/benchmarks.md'), 'utf8'));
+    expect(Object.keys(drawn).length).toBeGreaterThanOrEqual(2);
+    for (const [name, svg] of Object.entries(drawn)) expect(readFileSync(join(ROOT, 'docs/img', `${name}.svg`), 'utf8'), name).toBe(svg);
   });
 });
