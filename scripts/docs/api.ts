@@ -36,7 +36,10 @@ const HEADER = [
 /** Joins TypeDoc's pages in `dir` into one page whose links and anchors resolve within it. */
 export function joinApiPages(dir: string): string {
   const pages = MODULES.map((m) => {
-    const text = readFileSync(join(dir, m.file), 'utf8').replace(/^# .*$/m, `# ${m.title}`);
+    const text = readFileSync(join(dir, m.file), 'utf8')
+      .replace(/^# .*$/m, `# ${m.title}`)
+      // a comment line like "[vocab.length, dim]: …" would be read as a link definition and vanish
+      .replace(/^(\[[^\]\n]+\]:)/gm, '\\$1');
     return { ...m, text, anchors: headings(text).map((h) => h.anchor) };
   });
   const joined = HEADER + '\n' + pages.map((p) => p.text.trim()).join('\n\n***\n\n') + '\n';
