@@ -143,7 +143,8 @@ function checkMeta(m: unknown, limits: ArtefactLimits): TastebudMetadata {
   if (ids.length !== m.numItems) fail(`${ids.length} item ids but numItems is ${m.numItems}`);
   const seen = new Set<string>();
   for (const id of ids) {
-    if (typeof id !== 'string' || id.length === 0 || id.length > 512) fail(`item id ${JSON.stringify(id)} must be a non-empty string (at most 512 chars)`);
+    const maxLen = limits.maxIdLength ?? DEFAULT_LIMITS.maxIdLength;
+    if (typeof id !== 'string' || id.length === 0 || id.length > maxLen) fail(`item id ${JSON.stringify(String(id).slice(0, 80))} must be a non-empty string of at most ${maxLen} characters`);
     if (seen.has(id)) fail(`item id "${id}" appears twice`);
     seen.add(id);
   }
