@@ -23,8 +23,8 @@ import { readArtefactDir } from './artefact_dir.ts';
 import type { LoadedData } from './datasets.ts';
 import { loadDataset } from './datasets.ts';
 import type { Io } from './io.ts';
-import { createProgressBar } from './progress.ts';
-import { DATA_SPECS, loadOptions, trainOptions, TRAIN_SPECS } from './train_args.ts';
+import { createProgressBar, createReadProgress } from './progress.ts';
+import { checkIntegerFlags, DATA_SPECS, loadOptions, trainOptions, TRAIN_SPECS } from './train_args.ts';
 
 export const EVALUATE_SPECS: Specs = {
   ...DATA_SPECS,
@@ -41,10 +41,11 @@ export const EVALUATE_SPECS: Specs = {
 export async function cmdEvaluate(argv: string[], io: Io): Promise<void> {
   const g = getters(parseArgs(argv, EVALUATE_SPECS));
   const ks = (g.list('ks') ?? ['10']).map(Number);
+  checkIntegerFlags(g);
   if (!ks.every((k) => Number.isInteger(k) && k > 0)) throw new InvalidInputError(`--ks must be positive integers, got ${g.list('ks')}`);
   const perturb = (g.list('perturb') ?? []).map(Number);
   if (!perturb.every((e) => Number.isFinite(e) && e > 0)) throw new InvalidInputError(`--perturb must be positive sizes ε, got ${g.list('perturb')}`);
-  const data = await loadDataset(loadOptions(g));
+  const data = await loadDataset({ ...loadOptions(g), onBytes: createReadProgress(io.stderr) });
   const { train, test } = data.split;
   io.err(`split: ${train.users.length} train / ${test.users.length} test interactions (${data.fixedSplit ? 'fixed test file' : 'leave-one-out by time'})`);
   for (const n of data.notes) io.err(`  ${n}`);

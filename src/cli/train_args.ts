@@ -9,6 +9,20 @@ import { FORMATS } from './datasets.ts';
 import type { Specs, getters } from './args.ts';
 import type { PretrainOptions } from '../train/pretrain.ts';
 import { InvalidInputError } from '../errors.ts';
+import { LIMITS } from '../limits.ts';
+
+/** Integer options and their accepted ranges (dim: what the browser accepts, src/limits.ts). */
+const INT_RANGES: [flag: string, min: number, max: number][] = [
+  ['dim', 1, LIMITS.maxDim],
+  ['epochs', 1, 10_000],
+  ['negatives', 1, 1000],
+  ['batch-size', 1, 1 << 20],
+  ['patience', 0, 10_000],
+  ['adv-start', 1, 10_000],
+  ['als-cg-steps', 1, 1000],
+  ['min-user', 0, 1e9],
+  ['min-item', 0, 1e9],
+];
 
 export const DATA_SPECS: Specs = {
   data: { type: 'string', help: 'interaction log file (or the ml-1m-implicit folder)' },
@@ -71,7 +85,16 @@ export function loadOptions(g: Get): LoadOptions {
   };
 }
 
+/** Range checks of the integer options, run before any data is read (a typo fails in milliseconds, not after the load). */
+export function checkIntegerFlags(g: Get): void {
+  for (const [flag, min, max] of INT_RANGES) {
+    const v = g.num(flag);
+    if (v !== undefined && !(Number.isInteger(v) && v >= min && v <= max)) throw new InvalidInputError(`--${flag} must be an integer in ${min}..${max}, got ${v}`);
+  }
+}
+
 export async function trainOptions(g: Get): Promise<PretrainOptions> {
+  checkIntegerFlags(g);
   const o: PretrainOptions = {
     solver: g.str('solver') as PretrainOptions['solver'],
     alsAlpha: g.num('als-alpha'),
