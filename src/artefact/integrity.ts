@@ -77,7 +77,7 @@ export async function verifyArtefact(modelJson: unknown, weights: ArrayBuffer | 
   if (!block) return 'unhashed';
   const json = modelJson as ArtefactJson;
   const bad = (what: string): never => {
-    throw new ModelLoadError(`Corrupt tastebud artefact: ${what} does not match its ${HASH_ALGORITHM} hash in model.json (damaged download, disk or cache; re-upload the artefact)`);
+    throw new ModelLoadError(`Corrupt tastebud artefact: ${what}: the ${HASH_ALGORITHM} hash differs from model.json's (damaged download, disk or cache; re-upload the artefact)`);
   };
   if (Array.isArray(weights)) {
     if (weights.length !== block.shards.length) bad(`the number of shards (${weights.length})`);
