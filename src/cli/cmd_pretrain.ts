@@ -29,11 +29,11 @@ export async function cmdPretrain(argv: string[], io: Io): Promise<void> {
   const out = g.required('out');
   checkIntegerFlags(g);
   await checkOutDir(out);
+  const opts = await trainOptions(g); // every option checked before the (long) read
   const data = await loadDataset({ ...loadOptions(g), onBytes: createReadProgress(io.stderr) });
   const all = data.set;
   io.err(`read ${data.stats.rows} interactions (${all.userIds.length} users, ${all.itemIds.length} items); skipped ${data.stats.skippedEmpty} blank/header/comment lines, ${data.stats.skippedMalformed} malformed, ${data.stats.filtered} filtered`);
   for (const n of data.notes) io.err(`  ${n}`);
-  const opts = await trainOptions(g);
   assertCatalogueSize(all.itemIds.length);
   const bar = createProgressBar(io.stderr, 'val HR@10');
   const modelVersion = g.str('model-version');

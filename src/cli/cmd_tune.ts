@@ -53,9 +53,9 @@ export async function cmdTune(argv: string[], io: Io): Promise<void> {
   checkIntegerFlags(g);
   const trials = g.num('trials');
   if (trials !== undefined && !(Number.isInteger(trials) && trials >= 1 && trials <= 10_000)) throw new InvalidInputError(`--trials must be an integer in 1..10000, got ${trials}`);
+  const base = await trainOptions(g); // every option checked before the (long) read
   const data = await loadDataset({ ...loadOptions(g), onBytes: createReadProgress(io.stderr) });
   io.err(`tuning on the validation split of ${data.split.train.users.length} training interactions (the test split is not used)`);
-  const base = await trainOptions(g);
   const results = await tune({ train: data.split.train }, space, {
     base,
     trials,
