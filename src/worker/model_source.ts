@@ -21,7 +21,7 @@ export interface LoadModelOptions {
   /** Refuse artefacts larger than this (model.json + shards), before reading past it. */
   maxBytes?: number;
   limits?: ArtefactLimits;
-  /** Deadline of one request (model.json or a shard), headers and body together. Default 20 s. */
+  /** Stall deadline of one request (model.json or a shard): no answer, or no new bytes, for this long aborts it. Default 20 s. */
   timeoutMs?: number;
   /** Further tries after a network error, a deadline or an HTTP 5xx / 429. Default 2. */
   retries?: number;
@@ -169,23 +169,31 @@ class HttpError extends Error {
   }
 }
 
-/** GETs `url`, reading at most `cap` bytes (a huge or endless response is cut off) within `net.timeoutMs`. */
+/**
+ * GETs `url`, reading at most `cap` bytes (a huge or endless response is cut off). The deadline is a stall
+ * deadline: no answer, or no new bytes, for `net.timeoutMs` aborts it; a slow but moving download goes on.
+ */
 async function fetchCapped(net: Net, url: string, cache: RequestCache, cap: number): Promise<Uint8Array> {
   const ctl = new AbortController();
   let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    ctl.abort();
-  }, net.timeoutMs);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const arm = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      timedOut = true;
+      ctl.abort();
+    }, net.timeoutMs);
+  };
   const fail = (e: unknown): never => {
-    if (timedOut) throw new NetworkError(`Could not fetch ${url}: no complete answer within ${net.timeoutMs} ms`, { cause: e });
+    if (timedOut) throw new NetworkError(`Could not fetch ${url}: no answer (or no progress) for ${net.timeoutMs} ms`, { cause: e });
     if (e instanceof ModelLoadError || e instanceof HttpError) throw e;
     throw new NetworkError(`Could not fetch ${url}: ${(e as Error).message}`, { cause: e });
   };
+  arm();
   try {
     const res = await Promise.race([net.fetch(url, { cache, signal: ctl.signal }), aborted(ctl.signal)]).catch(fail);
     if (!res.ok) throw new HttpError(`Could not fetch ${url}: HTTP ${res.status}`, res.status);
-    return await readCapped(res, url, cap, ctl.signal).catch(fail);
+    return await readCapped(res, url, cap, ctl.signal, arm).catch(fail);
   } finally {
     clearTimeout(timer);
   }
@@ -196,7 +204,7 @@ function aborted(signal: AbortSignal): Promise<never> {
   return new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }));
 }
 
-async function readCapped(res: Response, url: string, cap: number, signal: AbortSignal): Promise<Uint8Array> {
+async function readCapped(res: Response, url: string, cap: number, signal: AbortSignal, progress: () => void): Promise<Uint8Array> {
   const tooBig = (): ModelLoadError => new ModelLoadError(`${url} is larger than the ${cap}-byte model size limit (option maxModelBytes)`);
   if (Number(res.headers.get('content-length') ?? 0) > cap) throw tooBig();
   if (!res.body) return new Uint8Array(await Promise.race([res.arrayBuffer(), aborted(signal)]));
@@ -206,6 +214,7 @@ async function readCapped(res: Response, url: string, cap: number, signal: Abort
   let total = 0;
   try {
     for (let r = await Promise.race([reader.read(), stop]); !r.done; r = await Promise.race([reader.read(), stop])) {
+      progress();
       total += r.value.byteLength;
       if (total > cap) throw tooBig();
       chunks.push(r.value);
