@@ -7,12 +7,12 @@
  */
 import { ModelLoadError } from '../errors.ts';
 import type { GlobalModel } from '../model/global_model.ts';
-import { decodeArtefact } from './decode.ts';
+import { decodeValidatedArtefact } from './decode.ts';
 import type { EncodedArtefact, EncodeOptions } from './encode.ts';
 import { encodeArtefact } from './encode.ts';
 import type { ArtefactLimits } from './format.ts';
 import { DEFAULT_LIMITS } from './format.ts';
-import type { ArtefactJson, IntegrityBlock } from './manifest.ts';
+import type { ArtefactJson, IntegrityBlock, ValidatedManifest } from './manifest.ts';
 import { validateManifest } from './manifest.ts';
 
 export const HASH_ALGORITHM = 'SHA-256';
@@ -72,7 +72,10 @@ export type IntegrityStatus = 'verified' | 'unhashed';
  * Resolves 'unhashed' for an artefact without hashes (older than them); throws ModelLoadError on any mismatch.
  */
 export async function verifyArtefact(modelJson: unknown, weights: ArrayBuffer | ArrayBuffer[], limits: ArtefactLimits = DEFAULT_LIMITS): Promise<IntegrityStatus> {
-  const m = validateManifest(modelJson, limits);
+  return verifyValidated(validateManifest(modelJson, limits), modelJson, weights);
+}
+
+async function verifyValidated(m: ValidatedManifest, modelJson: unknown, weights: ArrayBuffer | ArrayBuffer[]): Promise<IntegrityStatus> {
   const block = m.meta.integrity;
   if (!block) return 'unhashed';
   const json = modelJson as ArtefactJson;
@@ -98,12 +101,13 @@ let warnedUnhashed = false;
  * const { model, integrity } = await loadArtefact(JSON.parse(text), shards); // integrity: 'verified'
  */
 export async function loadArtefact(modelJson: unknown, weights: ArrayBuffer | ArrayBuffer[], limits: ArtefactLimits = DEFAULT_LIMITS): Promise<{ model: GlobalModel; integrity: IntegrityStatus }> {
-  const integrity = await verifyArtefact(modelJson, weights, limits);
+  const m = validateManifest(modelJson, limits); // once, for the hash check and the decode
+  const integrity = await verifyValidated(m, modelJson, weights);
   if (integrity === 'unhashed' && !warnedUnhashed) {
     warnedUnhashed = true;
     console.warn('tastebud: this model.json carries no integrity hashes (written by an older tastebud); it is loaded unchecked. Re-export it with `tastebud export` to add them.');
   }
-  return { model: decodeArtefact(modelJson, weights, limits), integrity };
+  return { model: decodeValidatedArtefact(m, weights), integrity };
 }
 
 export type { IntegrityBlock };
