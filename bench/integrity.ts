@@ -18,14 +18,19 @@ const items = arg('items', 100_000);
 const dim = arg('dim', 64);
 const reps = arg('reps', 5);
 
-async function median(f: () => unknown): Promise<number> {
-  const t: number[] = [];
+const mid = (t: number[]): number => t.slice().sort((a, b) => a - b)[Math.floor(t.length / 2)];
+
+/** Medians of `fs` timed in turn within each repetition, so a noisy neighbour hits all of them alike. */
+async function interleaved(...fs: (() => unknown)[]): Promise<number[]> {
+  const t: number[][] = fs.map(() => []);
   for (let k = 0; k < reps; k++) {
-    const t0 = performance.now();
-    await f();
-    t.push(performance.now() - t0);
+    for (const [j, f] of fs.entries()) {
+      const t0 = performance.now();
+      await f();
+      t[j].push(performance.now() - t0);
+    }
   }
-  return t.sort((a, b) => a - b)[Math.floor(reps / 2)];
+  return t.map(mid);
 }
 
 const rows = [];
@@ -35,15 +40,20 @@ for (const dtype of ['float32', 'uint8'] as WeightDtype[]) {
   const sealed = await sealArtefact(enc);
   const json = JSON.parse(JSON.stringify(sealed.modelJson));
   const shards = sealed.shards.map((s) => s.data);
-  const decodeMs = await median(() => decodeArtefact(json, shards));
+  const [sealMs, decodeMs, loadMs, cachedMs] = await interleaved(
+    () => sealArtefact(enc),
+    () => decodeArtefact(json, shards),
+    () => loadArtefact(json, shards),
+    () => verifyArtefact(json, sealed.weights),
+  );
   const row = {
     dtype,
     weightMiB: +(enc.weights.byteLength / 1048576).toFixed(1),
     shards: shards.length,
-    sealMs: +(await median(() => sealArtefact(enc))).toFixed(1),
+    sealMs: +sealMs.toFixed(1),
     decodeMs: +decodeMs.toFixed(1),
-    loadCheckedMs: +(await median(() => loadArtefact(json, shards))).toFixed(1),
-    verifyCachedMs: +(await median(() => verifyArtefact(json, sealed.weights))).toFixed(1),
+    loadCheckedMs: +loadMs.toFixed(1),
+    verifyCachedMs: +cachedMs.toFixed(1),
   };
   rows.push({ ...row, checkedOverUnchecked: +(row.loadCheckedMs / row.decodeMs).toFixed(2) });
 }

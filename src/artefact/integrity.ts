@@ -64,7 +64,8 @@ export async function encodeSealedArtefact(model: GlobalModel, opts: EncodeOptio
   return sealArtefact(encodeArtefact(model, opts), { keepVersion: opts.keepVersion });
 }
 
-export type IntegrityStatus = 'verified' | 'unhashed';
+/** 'verified': every hash matched; 'unhashed': an older artefact without hashes; 'unchecked': no Web Crypto (a page on plain HTTP). */
+export type IntegrityStatus = 'verified' | 'unhashed' | 'unchecked';
 
 /**
  * Checks the bytes against the manifest's hashes: an array of shards shard by shard (naming the bad one), one
@@ -78,6 +79,8 @@ export async function verifyArtefact(modelJson: unknown, weights: ArrayBuffer | 
 async function verifyValidated(m: ValidatedManifest, modelJson: unknown, weights: ArrayBuffer | ArrayBuffer[]): Promise<IntegrityStatus> {
   const block = m.meta.integrity;
   if (!block) return 'unhashed';
+  // Web Crypto exists only in secure contexts (HTTPS, localhost): a page on plain HTTP cannot check the hashes
+  if (!globalThis.crypto?.subtle) return 'unchecked';
   const json = modelJson as ArtefactJson;
   const bad = (what: string): never => {
     throw new ModelLoadError(`Corrupt tastebud artefact: ${what}: the ${HASH_ALGORITHM} hash differs from model.json's (damaged download, disk or cache; re-upload the artefact)`);
@@ -92,7 +95,11 @@ async function verifyValidated(m: ValidatedManifest, modelJson: unknown, weights
   return 'verified';
 }
 
-let warnedUnhashed = false;
+const warned = new Set<IntegrityStatus>();
+const WARNINGS: Partial<Record<IntegrityStatus, string>> = {
+  unhashed: 'tastebud: this model.json carries no integrity hashes (written by an older tastebud); it is loaded unchecked. Re-export it with `tastebud export` to add them.',
+  unchecked: 'tastebud: this page is not a secure context (plain HTTP), so Web Crypto is missing and the model\'s SHA-256 hashes cannot be checked; serve the shop over HTTPS.',
+};
 
 /**
  * The loader every reader uses (browser worker, fetchArtefact, CLI): verify the hashes, then decode.
@@ -103,9 +110,10 @@ let warnedUnhashed = false;
 export async function loadArtefact(modelJson: unknown, weights: ArrayBuffer | ArrayBuffer[], limits: ArtefactLimits = DEFAULT_LIMITS): Promise<{ model: GlobalModel; integrity: IntegrityStatus }> {
   const m = validateManifest(modelJson, limits); // once, for the hash check and the decode
   const integrity = await verifyValidated(m, modelJson, weights);
-  if (integrity === 'unhashed' && !warnedUnhashed) {
-    warnedUnhashed = true;
-    console.warn('tastebud: this model.json carries no integrity hashes (written by an older tastebud); it is loaded unchecked. Re-export it with `tastebud export` to add them.');
+  const warning = WARNINGS[integrity];
+  if (warning && !warned.has(integrity)) {
+    warned.add(integrity);
+    console.warn(warning);
   }
   return { model: decodeValidatedArtefact(m, weights), integrity };
 }
