@@ -32,7 +32,7 @@ describe('learner settings: bounded, and every accepted one keeps scores finite'
       { typeWeights: { view: Infinity, select: 1, add_to_cart: 2, purchase: 3 } },
     ];
     for (const b of bad) expect(() => resolveLearnerConfig(b), JSON.stringify(b)).toThrow(InvalidInputError);
-    expect(() => resolveLearnerConfig({ ['__proto__' as string]: 1 } as Partial<LearnerConfig>)).not.toThrow(TypeError);
+    expect(() => resolveLearnerConfig({ ['__proto__' as string]: 1 } as Partial<LearnerConfig>)).toThrow(/unknown setting "__proto__"/);
     expect(() => resolveLearnerConfig({ halfLifeMs: 0 })).toThrow(/halfLifeMs.*\[1, 10000000000000] or Infinity/);
   });
 
