@@ -3,5 +3,6 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { runCli } = await import('../src/cli/main.ts');
+const { runCli, guardProcess } = await import('../src/cli/main.ts');
+guardProcess();
 process.exitCode = await runCli(process.argv.slice(2));

@@ -21,7 +21,11 @@ export function decodeArtefact(
   weights: ArrayBuffer | ArrayBuffer[],
   limits: ArtefactLimits = DEFAULT_LIMITS,
 ): GlobalModel {
-  const m = validateManifest(modelJson, limits);
+  return decodeValidatedArtefact(validateManifest(modelJson, limits), weights);
+}
+
+/** decodeArtefact for a manifest already validated (loadArtefact validates once for the hash check and the decode). */
+export function decodeValidatedArtefact(m: ValidatedManifest, weights: ArrayBuffer | ArrayBuffer[]): GlobalModel {
   const shards = Array.isArray(weights) ? weights : [weights];
   if (Array.isArray(weights) && shards.length !== m.paths.length)
     throw new ModelLoadError(`Invalid tastebud artefact: ${shards.length} weight shards given, the manifest lists ${m.paths.length}`);

@@ -1,13 +1,14 @@
 /**
  * Loads an artefact over HTTP(S) with `fetch` (browsers and Node 20 both have it): model.json first, validated,
- * then the shards it lists, resolved relative to the model.json URL, each checked against the manifest size.
+ * then the shards it lists, resolved relative to the model.json URL (same origin, same folder), each checked
+ * against the manifest size and its SHA-256 hash.
  */
 import { ModelLoadError } from '../errors.ts';
 import type { GlobalModel } from '../model/global_model.ts';
-import { decodeArtefact } from './decode.ts';
+import { loadArtefact } from './integrity.ts';
 import type { ArtefactLimits } from './format.ts';
 import { DEFAULT_LIMITS } from './format.ts';
-import { validateManifest } from './manifest.ts';
+import { resolveShardUrl, validateManifest } from './manifest.ts';
 
 /** RequestCache spelled out: Node's type library has fetch but not this DOM name. */
 type CacheMode = 'default' | 'force-cache' | 'no-cache' | 'no-store' | 'reload' | 'only-if-cached';
@@ -53,7 +54,7 @@ export async function fetchArtefact(url: string, opts: FetchArtefactOptions = {}
     throw new ModelLoadError(`${url} is not valid JSON: ${(e as Error).message}`, { cause: e });
   }
   const m = validateManifest(json, limits);
-  const base = new URL(url, (globalThis as { location?: { href: string } }).location?.href);
-  const shards = await Promise.all(m.paths.map(async (p) => (await get(new URL(p, base).href, 'no-cache')).arrayBuffer()));
-  return decodeArtefact(json, shards, limits);
+  const base = new URL(url, (globalThis as { location?: { href: string } }).location?.href).href;
+  const shards = await Promise.all(m.paths.map(async (p) => (await get(resolveShardUrl(base, p), 'no-cache')).arrayBuffer()));
+  return (await loadArtefact(json, shards, limits)).model;
 }

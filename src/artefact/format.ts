@@ -11,6 +11,8 @@ export const FORMAT_NAME = 'tastebud-global-model';
 
 export type WeightDtype = 'float32' | 'float16' | 'uint8';
 
+import { LIMITS } from '../limits.ts';
+
 /** Refuse anything beyond these before allocating: a typo'd or hostile manifest must not exhaust memory. */
 export interface ArtefactLimits {
   maxItems: number;
@@ -18,13 +20,17 @@ export interface ArtefactLimits {
   /** Total bytes of the weight shards. */
   maxWeightBytes: number;
   maxVocab: number;
+  /** Characters of an item id. */
+  maxIdLength: number;
 }
 
+/** The shared limits of src/limits.ts: what the decoder accepts is exactly what the CLI may write. */
 export const DEFAULT_LIMITS: ArtefactLimits = {
-  maxItems: 5_000_000,
-  maxDim: 1024,
-  maxWeightBytes: 1 << 30,
-  maxVocab: 1_000_000,
+  maxItems: LIMITS.maxItems,
+  maxDim: LIMITS.maxDim,
+  maxWeightBytes: LIMITS.maxWeightBytes,
+  maxVocab: LIMITS.maxVocab,
+  maxIdLength: LIMITS.maxIdLength,
 };
 
 /** TF.js default shard size (4 MiB): CDN- and cache-friendly pieces. */

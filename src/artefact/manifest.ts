@@ -43,6 +43,17 @@ export interface TastebudMetadata {
     meta?: Record<string, unknown>[];
   };
   attributeVocab?: string[];
+  /** Content hashes (integrity.ts); absent in artefacts written before them. */
+  integrity?: IntegrityBlock;
+}
+
+/** SHA-256 hex digests: one per shard (manifest order), of all weight bytes, of `items`, and of everything. */
+export interface IntegrityBlock {
+  algorithm: 'SHA-256';
+  shards: string[];
+  weights: string;
+  items: string;
+  content: string;
 }
 
 export interface ArtefactJson {
@@ -93,7 +104,7 @@ export function validateManifest(json: unknown, limits: ArtefactLimits = DEFAULT
   let offset = 0;
   for (const g of json.weightsManifest as unknown[]) {
     if (!isObj(g) || !Array.isArray(g.paths) || !Array.isArray(g.weights)) fail('each weightsManifest group needs "paths" and "weights" arrays');
-    for (const p of g.paths) if (typeof p !== 'string' || !isSafePath(p)) fail(`shard path ${JSON.stringify(p)} must be a relative file name`);
+    for (const p of g.paths) if (typeof p !== 'string' || !isSafePath(p)) fail(`shard path ${JSON.stringify(String(p).slice(0, 100))} must be a plain file name next to model.json (letters, digits, . _ -)`);
     paths.push(...(g.paths as string[]));
     for (const w of g.weights as unknown[]) {
       const spec = checkWeight(w, limits);
@@ -105,12 +116,45 @@ export function validateManifest(json: unknown, limits: ArtefactLimits = DEFAULT
     }
   }
   checkShapes(weights, meta);
+  checkIntegrity(meta.integrity, paths.length);
   return { meta, weights, paths, totalBytes: offset };
 }
 
-/** Shard paths are file names next to model.json: no scheme, no "..", no absolute paths. */
+/**
+ * Shard paths are file names in model.json's folder (or a sub-folder): segments of letters, digits, `.`, `_`
+ * and `-`, none starting with a dot. That refuses `..`, `%2e%2e/…` (no `%`), a leading space or tab, `//host/…`,
+ * `/abs`, `C:\…` and any scheme before a URL is ever built; `resolveShardUrl` checks the resolved URL again.
+ */
+const SAFE_PATH = /^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/;
 function isSafePath(p: string): boolean {
-  return p.length > 0 && p.length < 256 && !p.includes('..') && !p.startsWith('/') && !/^[a-z]+:/i.test(p) && !p.includes('\\');
+  return p.length > 0 && p.length < 256 && SAFE_PATH.test(p);
+}
+
+/**
+ * The URL of a shard, resolved with the URL parser against model.json's URL and required to stay on the same
+ * origin, under model.json's folder.
+ *
+ * @example
+ * resolveShardUrl('https://shop.example/m/model.json', 'group1-shard1of1.bin'); // 'https://shop.example/m/group1-shard1of1.bin'
+ * resolveShardUrl('https://shop.example/m/model.json', '//evil.example/x.bin'); // throws ModelLoadError
+ */
+export function resolveShardUrl(modelUrl: string, path: string): string {
+  if (!isSafePath(path)) fail(`shard path ${JSON.stringify(path.slice(0, 100))} must be a plain file name next to model.json`);
+  const base = new URL(modelUrl);
+  const url = new URL(path, base);
+  const folder = base.pathname.slice(0, base.pathname.lastIndexOf('/') + 1);
+  if (url.origin !== base.origin || !url.pathname.startsWith(folder) || url.search || url.hash)
+    fail(`shard path ${JSON.stringify(path)} resolves to ${url.href}, outside ${base.origin}${folder}`);
+  return url.href;
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+function checkIntegrity(block: unknown, shards: number): void {
+  if (block === undefined) return;
+  if (!isObj(block) || block.algorithm !== 'SHA-256') fail('"tastebud.integrity" must be { algorithm: "SHA-256", shards, weights, items, content }');
+  const hex = (v: unknown): boolean => typeof v === 'string' && HEX64.test(v);
+  if (!Array.isArray(block.shards) || block.shards.length !== shards || !block.shards.every(hex)) fail(`"tastebud.integrity.shards" must hold one SHA-256 hex digest per shard (${shards})`);
+  for (const k of ['weights', 'items', 'content']) if (!hex(block[k])) fail(`"tastebud.integrity.${k}" must be a SHA-256 hex digest`);
 }
 
 function checkWeight(w: unknown, limits: ArtefactLimits): WeightSpec {
@@ -143,7 +187,8 @@ function checkMeta(m: unknown, limits: ArtefactLimits): TastebudMetadata {
   if (ids.length !== m.numItems) fail(`${ids.length} item ids but numItems is ${m.numItems}`);
   const seen = new Set<string>();
   for (const id of ids) {
-    if (typeof id !== 'string' || id.length === 0 || id.length > 512) fail(`item id ${JSON.stringify(id)} must be a non-empty string (at most 512 chars)`);
+    const maxLen = limits.maxIdLength ?? DEFAULT_LIMITS.maxIdLength;
+    if (typeof id !== 'string' || id.length === 0 || id.length > maxLen) fail(`item id ${JSON.stringify(String(id).slice(0, 80))} must be a non-empty string of at most ${maxLen} characters`);
     if (seen.has(id)) fail(`item id "${id}" appears twice`);
     seen.add(id);
   }

@@ -1,7 +1,9 @@
 /**
- * A small argv parser: `--key value`, `--key=value`, boolean `--flag`, `--no-flag`, and positionals. Unknown
- * options are errors (a typo must not silently fall back to a default).
+ * Command-line options, parsed by Node's own `util.parseArgs` in strict mode: `--key value`, `--key=value`,
+ * boolean `--flag` and `--no-flag`. Unknown options, a missing value, a value given to a switch and stray
+ * positionals (`--k-core 5`) are InvalidInputErrors: a typo must not silently fall back to a default.
  */
+import { parseArgs as nodeParseArgs } from 'node:util';
 import { InvalidInputError } from '../errors.ts';
 
 export interface OptionSpec {
@@ -20,41 +22,46 @@ export type Parsed = { positionals: string[]; values: Record<string, string | nu
  * parseArgs(['--dim', '64', '--apr'], { dim: { type: 'number', help: '' }, apr: { type: 'boolean', help: '' } });
  * // { positionals: [], values: { dim: 64, apr: true } }
  */
-export function parseArgs(argv: string[], specs: Specs): Parsed {
-  const values: Parsed['values'] = {};
-  const positionals: string[] = [];
-  for (let k = 0; k < argv.length; k++) {
-    const a = argv[k];
-    if (!a.startsWith('--')) {
-      positionals.push(a);
-      continue;
-    }
-    let [name, inline] = splitOnce(a.slice(2));
-    let negated = false;
-    if (!(name in specs) && name.startsWith('no-') && specs[name.slice(3)]?.type === 'boolean') {
-      name = name.slice(3);
-      negated = true;
-    }
-    const spec = specs[name];
-    if (!spec) throw new InvalidInputError(`unknown option --${name}${suggest(name, Object.keys(specs))}`);
-    if (spec.type === 'boolean') {
-      values[name] = negated ? false : inline === undefined ? true : inline !== 'false';
-      continue;
-    }
-    if (inline === undefined) {
-      inline = argv[++k];
-      if (inline === undefined) throw new InvalidInputError(`option --${name} needs a value`);
-    }
-    values[name] = convert(name, inline, spec);
+export function parseArgs(argv: string[], specs: Specs, opts: { maxPositionals?: number } = {}): Parsed {
+  const options: Record<string, { type: 'string' | 'boolean' }> = {};
+  for (const [name, spec] of Object.entries(specs)) {
+    options[name] = { type: spec.type === 'boolean' ? 'boolean' : 'string' };
+    if (spec.type === 'boolean') options[`no-${name}`] = { type: 'boolean' };
   }
-  for (const [name, spec] of Object.entries(specs)) if (values[name] === undefined && spec.default !== undefined)
-      values[name] = spec.type === 'list' ? convert(name, String(spec.default), spec) : spec.default;
-  return { positionals, values };
+  let parsed: ReturnType<typeof nodeParseArgs>;
+  try {
+    parsed = nodeParseArgs({ args: argv, options, strict: true, allowPositionals: true });
+  } catch (e) {
+    throw new InvalidInputError(explain(e as Error & { code?: string }, specs), { cause: e });
+  }
+  const extra = parsed.positionals.slice(opts.maxPositionals ?? 0);
+  if (extra.length) throw new InvalidInputError(strayPositional(extra[0], argv, specs));
+  const values: Parsed['values'] = {};
+  for (const [name, spec] of Object.entries(specs)) {
+    const raw = parsed.values[name];
+    if (spec.type === 'boolean') {
+      const no = parsed.values[`no-${name}`] === true;
+      if (raw !== undefined || no) values[name] = no ? false : raw === true;
+    } else if (typeof raw === 'string') values[name] = convert(name, raw, spec);
+    if (values[name] === undefined && spec.default !== undefined) values[name] = spec.type === 'list' ? convert(name, String(spec.default), spec) : spec.default;
+  }
+  return { positionals: parsed.positionals, values };
 }
 
-function splitOnce(s: string): [string, string | undefined] {
-  const at = s.indexOf('=');
-  return at < 0 ? [s, undefined] : [s.slice(0, at), s.slice(at + 1)];
+/** Node's parse errors, reworded with the option's name and a suggestion. */
+function explain(e: Error & { code?: string }, specs: Specs): string {
+  const flag = /'(-{1,2}[^' ]*)/.exec(e.message)?.[1] ?? '';
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option ${flag}${suggest(flag.replace(/^-+/, ''), Object.keys(specs))}`;
+  if (/argument missing/.test(e.message)) return `option ${flag} needs a value`;
+  if (/does not take an argument/.test(e.message)) return `option ${flag} is a switch and takes no value (write ${flag} or --no-${flag.replace(/^-+/, '')})`;
+  if (/ambiguous/.test(e.message)) return `option ${flag} needs a value; for a value starting with "-" write ${flag}=-…`;
+  return e.message.split('\n')[0];
+}
+
+function strayPositional(arg: string, argv: string[], specs: Specs): string {
+  const prev = argv[argv.indexOf(arg) - 1]?.replace(/^--(no-)?/, '');
+  const hint = prev && specs[prev]?.type === 'boolean' ? ` (--${prev} is a switch and takes no value)` : '';
+  return `unexpected argument "${arg.slice(0, 100)}"${hint}; options are written --name value or --name=value`;
 }
 
 function convert(name: string, raw: string, spec: OptionSpec): string | number | string[] {
@@ -69,7 +76,7 @@ function convert(name: string, raw: string, spec: OptionSpec): string | number |
 }
 
 function suggest(name: string, known: string[]): string {
-  const close = known.find((k) => k.startsWith(name.slice(0, 3)));
+  const close = name.length >= 2 ? known.find((k) => k.startsWith(name.slice(0, 3))) : undefined;
   return close ? ` (did you mean --${close}?)` : '';
 }
 

@@ -1,56 +1,36 @@
 /**
- * Writes an encoded artefact to a directory (model.json + shards) and reads one back, validated, in Node.
- * The directory is what a shop uploads to its static hosting or CDN.
+ * Reads an artefact folder (model.json + shards) back in Node, checked exactly as the browser checks it: the
+ * manifest, every shard's SHA-256 hash, then the decode (`loadArtefact`). Writing is in artefact_write.ts.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { EncodedArtefact } from '../artefact/encode.ts';
-import { decodeArtefact } from '../artefact/decode.ts';
+import { loadArtefact, type IntegrityStatus } from '../artefact/integrity.ts';
 import { validateManifest } from '../artefact/manifest.ts';
 import type { ValidatedManifest } from '../artefact/manifest.ts';
 import type { GlobalModel } from '../model/global_model.ts';
 import { ModelLoadError } from '../errors.ts';
+import { parseJsonText } from './json_text.ts';
 
-/**
- * @example
- * await writeArtefactDir('out/model', encodeArtefact(model, { dtype: 'uint8' }));
- * // out/model/model.json, out/model/group1-shard1of1.bin
- */
-export async function writeArtefactDir(dir: string, enc: EncodedArtefact): Promise<{ files: string[]; bytes: number }> {
-  await mkdir(dir, { recursive: true });
-  const json = JSON.stringify(enc.modelJson);
-  await writeFile(join(dir, 'model.json'), json);
-  let bytes = Buffer.byteLength(json);
-  for (const s of enc.shards) {
-    await writeFile(join(dir, s.path), new Uint8Array(s.data));
-    bytes += s.data.byteLength;
-  }
-  return { files: ['model.json', ...enc.shards.map((s) => s.path)], bytes };
-}
+export { writeArtefactDir } from './artefact_write.ts';
 
-/** Reads and validates model.json only (for `inspect`), without touching the shards. */
+/** Reads and validates model.json only, without touching the shards. */
 export async function readManifestDir(dir: string): Promise<{ json: unknown; manifest: ValidatedManifest }> {
   const path = join(dir, 'model.json');
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    throw new ModelLoadError(`Cannot read ${path}: ${(e as Error).message}`, { cause: e });
+    throw new ModelLoadError(`Cannot read ${path}: ${fsReason(e)}`, { cause: e });
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new ModelLoadError(`${path} is not valid JSON: ${(e as Error).message}`, { cause: e });
-  }
+  const json = parseJsonText(text, path);
   return { json, manifest: validateManifest(json) };
 }
 
 /**
  * @example
- * const model = await readArtefactDir('out/model');
+ * const { model, integrity } = await readArtefactDirChecked('out/model'); // integrity: 'verified'
  */
-export async function readArtefactDir(dir: string): Promise<GlobalModel> {
+export async function readArtefactDirChecked(dir: string): Promise<{ model: GlobalModel; integrity: IntegrityStatus; manifest: ValidatedManifest }> {
   const { json, manifest } = await readManifestDir(dir);
   const shards = await Promise.all(
     manifest.paths.map(async (p) => {
@@ -58,9 +38,34 @@ export async function readArtefactDir(dir: string): Promise<GlobalModel> {
         const b = await readFile(join(dir, p));
         return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
       } catch (e) {
-        throw new ModelLoadError(`Cannot read shard ${p} in ${dir}: ${(e as Error).message}`, { cause: e });
+        throw new ModelLoadError(`Cannot read shard ${p} in ${dir}: ${fsReason(e)}`, { cause: e });
       }
     }),
   );
-  return decodeArtefact(json, shards);
+  return { ...(await loadArtefact(json, shards)), manifest };
+}
+
+/**
+ * @example
+ * const model = await readArtefactDir('out/model');
+ */
+export async function readArtefactDir(dir: string): Promise<GlobalModel> {
+  return (await readArtefactDirChecked(dir)).model;
+}
+
+/** "no such file" rather than a raw "ENOENT: no such file or directory, open '…'". */
+export function fsReason(e: unknown): string {
+  const code = (e as { code?: string }).code;
+  const reasons: Record<string, string> = {
+    ENOENT: 'no such file or folder',
+    EISDIR: 'is a folder, not a file',
+    ENOTDIR: 'a part of the path is not a folder',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    ENOSPC: 'no space left on the disk',
+    EROFS: 'read-only file system',
+    EEXIST: 'already exists',
+    EMFILE: 'too many open files',
+  };
+  return (code && reasons[code]) ? `${reasons[code]} (${code})` : (e as Error).message ?? String(e);
 }

@@ -1,30 +1,34 @@
 /** `tastebud export` (re-encode an artefact as float32 / float16 / uint8) and `tastebud inspect`. */
-import { decodeArtefact } from '../artefact/decode.ts';
-import { encodeArtefact } from '../artefact/encode.ts';
+import { encodeSealedArtefact } from '../artefact/integrity.ts';
 import type { WeightDtype } from '../artefact/format.ts';
+import { InvalidInputError } from '../errors.ts';
 import type { Specs } from './args.ts';
 import { getters, parseArgs } from './args.ts';
-import { readArtefactDir, readManifestDir, writeArtefactDir } from './artefact_dir.ts';
+import { readArtefactDir, readArtefactDirChecked, writeArtefactDir } from './artefact_dir.ts';
 import type { Io } from './io.ts';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { checkOutDir } from './artefact_write.ts';
 
 export const EXPORT_SPECS: Specs = {
   model: { type: 'string', help: 'artefact folder to read' },
   out: { type: 'string', help: 'artefact folder to write' },
   dtype: { type: 'string', help: 'weight storage', choices: ['float32', 'float16', 'uint8'], default: 'uint8' },
   'shard-mib': { type: 'number', help: 'shard size in MiB', default: 4 },
-  'model-version': { type: 'string', help: 'set a new model version' },
+  'model-version': { type: 'string', help: 'set the model version (default: derived from the content)' },
 };
 
 export async function cmdExport(argv: string[], io: Io): Promise<void> {
   const g = getters(parseArgs(argv, EXPORT_SPECS));
-  const model = await readArtefactDir(g.required('model'));
+  const from = g.required('model');
+  const out = g.required('out');
+  await checkOutDir(out);
+  const mib = g.num('shard-mib') ?? 4;
+  if (!(mib > 0 && mib <= 1024)) throw new InvalidInputError(`--shard-mib must be in (0, 1024], got ${mib}`);
+  const model = await readArtefactDir(from);
   const version = g.str('model-version');
   if (version) model.modelVersion = version;
-  const enc = encodeArtefact(model, { dtype: g.str('dtype') as WeightDtype, shardBytes: Math.round((g.num('shard-mib') ?? 4) * 1024 * 1024) });
-  const w = await writeArtefactDir(g.required('out'), enc);
-  io.out(`wrote ${g.str('out')}/ as ${g.str('dtype')}: ${w.files.length} files, ${(w.bytes / 1024).toFixed(0)} KiB`);
+  const enc = await encodeSealedArtefact(model, { dtype: g.str('dtype') as WeightDtype, shardBytes: Math.max(1, Math.round(mib * 1024 * 1024)), keepVersion: Boolean(version) });
+  const w = await writeArtefactDir(out, enc);
+  io.out(`wrote ${out}/ as ${g.str('dtype')}: ${w.files.length} files, ${(w.bytes / 1024).toFixed(0)} KiB, model version ${w.modelVersion}`);
 }
 
 export const INSPECT_SPECS: Specs = {
@@ -33,17 +37,17 @@ export const INSPECT_SPECS: Specs = {
 };
 
 export async function cmdInspect(argv: string[], io: Io): Promise<void> {
-  const p = parseArgs(argv, INSPECT_SPECS);
+  const p = parseArgs(argv, INSPECT_SPECS, { maxPositionals: 1 });
   const g = getters(p);
   const dir = g.str('model') ?? p.positionals[0];
-  if (!dir) throw new (await import('../errors.ts')).InvalidInputError('inspect needs --model <folder>');
-  const { json, manifest } = await readManifestDir(dir);
-  // decoding checks the shard bytes against the manifest and every value for NaN/Infinity
-  const shards = await Promise.all(manifest.paths.map(async (path) => new Uint8Array(await readFile(join(dir, path))).buffer));
-  const model = decodeArtefact(json, shards);
+  if (!dir) throw new InvalidInputError('inspect needs --model <folder>');
+  if (g.str('model') && p.positionals.length) throw new InvalidInputError(`inspect takes one artefact folder, got --model and "${p.positionals[0]}"`);
+  // the browser's own checks: manifest, SHA-256 of every shard and of the item table, every value finite
+  const { model, integrity, manifest } = await readArtefactDirChecked(dir);
   const m = manifest.meta;
   const summary = {
     valid: true,
+    integrity,
     formatVersion: m.formatVersion,
     modelVersion: m.modelVersion,
     dim: m.dim,
@@ -59,6 +63,7 @@ export async function cmdInspect(argv: string[], io: Io): Promise<void> {
   };
   if (g.bool('json')) return io.out(JSON.stringify(summary, null, 2));
   io.out(`${dir}: valid tastebud artefact, format v${summary.formatVersion}, model ${summary.modelVersion}`);
+  io.out(integrity === 'verified' ? '  integrity: SHA-256 of every shard and of the item table match' : '  integrity: none (written by an older tastebud; `tastebud export` adds the hashes)');
   io.out(`  ${summary.numItems} items × dim ${summary.dim}; weights ${(summary.totalWeightBytes / 1024).toFixed(0)} KiB in ${summary.shards.length} shard(s)`);
   for (const w of summary.weights) io.out(`  ${w.name.padEnd(18)} [${w.shape.join(', ')}] ${w.storage} ${w.bytes} B`);
   io.out(`  attributes: ${summary.attributes ? 'yes' : 'no'}; projection vocabulary ${summary.attributeVocab}`);

@@ -10,6 +10,7 @@ import type { ExperimentResult } from '../eval/experiment.ts';
 import { evaluatePerturbed, meanRowNorm } from '../eval/adversarial.ts';
 import { evaluateCandidates, evaluateFullRanking } from '../eval/protocols.ts';
 import type { CfParams } from '../model/cf_model.ts';
+import type { GlobalModel } from '../model/global_model.ts';
 import { learningCurveSvg, markdownTable } from '../eval/report.ts';
 import type { ResultRow } from '../eval/report.ts';
 import { createParamsScorer } from '../eval/scorers.ts';
@@ -23,8 +24,8 @@ import { readArtefactDir } from './artefact_dir.ts';
 import type { LoadedData } from './datasets.ts';
 import { loadDataset } from './datasets.ts';
 import type { Io } from './io.ts';
-import { createProgressBar } from './progress.ts';
-import { DATA_SPECS, loadOptions, trainOptions, TRAIN_SPECS } from './train_args.ts';
+import { createProgressBar, createReadProgress } from './progress.ts';
+import { checkIntegerFlags, DATA_SPECS, loadOptions, trainOptions, TRAIN_SPECS } from './train_args.ts';
 
 export const EVALUATE_SPECS: Specs = {
   ...DATA_SPECS,
@@ -41,21 +42,23 @@ export const EVALUATE_SPECS: Specs = {
 export async function cmdEvaluate(argv: string[], io: Io): Promise<void> {
   const g = getters(parseArgs(argv, EVALUATE_SPECS));
   const ks = (g.list('ks') ?? ['10']).map(Number);
+  checkIntegerFlags(g);
   if (!ks.every((k) => Number.isInteger(k) && k > 0)) throw new InvalidInputError(`--ks must be positive integers, got ${g.list('ks')}`);
   const perturb = (g.list('perturb') ?? []).map(Number);
   if (!perturb.every((e) => Number.isFinite(e) && e > 0)) throw new InvalidInputError(`--perturb must be positive sizes ε, got ${g.list('perturb')}`);
-  const data = await loadDataset(loadOptions(g));
+  const opts = await trainOptions(g); // every option checked before the (long) read
+  const modelDir = g.str('model');
+  const shipped = modelDir ? await readArtefactDir(modelDir) : undefined; // a bad artefact fails before the read too
+  const data = await loadDataset({ ...loadOptions(g), onBytes: createReadProgress(io.stderr) });
   const { train, test } = data.split;
   io.err(`split: ${train.users.length} train / ${test.users.length} test interactions (${data.fixedSplit ? 'fixed test file' : 'leave-one-out by time'})`);
   for (const n of data.notes) io.err(`  ${n}`);
-  const modelDir = g.str('model');
-  const opts = await trainOptions(g);
   let rows: ResultRow[];
   let extra: Record<string, unknown> = {};
   let curve: ExperimentResult['curve'] = [];
   let params: CfParams;
-  if (modelDir) {
-    ({ rows, params } = await evaluateArtefact(modelDir, data, ks, g.num('ncf-seed') ?? 0, io));
+  if (shipped) {
+    ({ rows, params } = await evaluateArtefact(shipped, data, ks, g.num('ncf-seed') ?? 0, io));
   } else {
     const bar = createProgressBar(io.stderr, 'val HR@10');
     const r = await runExperiment(
@@ -87,8 +90,7 @@ export async function cmdEvaluate(argv: string[], io: Io): Promise<void> {
   }
 }
 
-async function evaluateArtefact(dir: string, data: LoadedData, ks: number[], seed: number, io: Io): Promise<{ rows: ResultRow[]; params: CfParams }> {
-  const shipped = await readArtefactDir(dir);
+async function evaluateArtefact(shipped: GlobalModel, data: LoadedData, ks: number[], seed: number, io: Io): Promise<{ rows: ResultRow[]; params: CfParams }> {
   const { train, test } = data.split;
   const { model, unknown } = alignModel(shipped, train.itemIds, train.itemAttributes);
   io.err(`artefact ${shipped.modelVersion}: ${shipped.itemIds.length} items; ${unknown} dataset items unknown to it`);

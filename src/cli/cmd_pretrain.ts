@@ -1,7 +1,5 @@
 /** `tastebud pretrain`: train the global model on the whole log and write the artefact folder. */
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { encodeArtefact } from '../artefact/encode.ts';
+import { encodeSealedArtefact } from '../artefact/integrity.ts';
 import type { WeightDtype } from '../artefact/format.ts';
 import { leaveOneOut } from '../data/split.ts';
 import { asPretrainData, runExperiment } from '../eval/experiment.ts';
@@ -10,10 +8,12 @@ import { pretrain } from '../train/pretrain.ts';
 import type { Specs } from './args.ts';
 import { getters, parseArgs } from './args.ts';
 import { writeArtefactDir } from './artefact_dir.ts';
+import { checkOutDir } from './artefact_write.ts';
 import { loadDataset } from './datasets.ts';
-import { createProgressBar } from './progress.ts';
-import { DATA_SPECS, loadOptions, trainOptions, TRAIN_SPECS } from './train_args.ts';
+import { createProgressBar, createReadProgress } from './progress.ts';
+import { checkIntegerFlags, DATA_SPECS, loadOptions, trainOptions, TRAIN_SPECS } from './train_args.ts';
 import type { Io } from './io.ts';
+import { assertCatalogueSize, assertFiniteModel } from './model_limits.ts';
 
 export const PRETRAIN_SPECS: Specs = {
   ...DATA_SPECS,
@@ -27,11 +27,14 @@ export const PRETRAIN_SPECS: Specs = {
 export async function cmdPretrain(argv: string[], io: Io): Promise<void> {
   const g = getters(parseArgs(argv, PRETRAIN_SPECS));
   const out = g.required('out');
-  const data = await loadDataset(loadOptions(g));
+  checkIntegerFlags(g);
+  await checkOutDir(out);
+  const opts = await trainOptions(g); // every option checked before the (long) read
+  const data = await loadDataset({ ...loadOptions(g), onBytes: createReadProgress(io.stderr) });
   const all = data.set;
   io.err(`read ${data.stats.rows} interactions (${all.userIds.length} users, ${all.itemIds.length} items); skipped ${data.stats.skippedEmpty} blank/header/comment lines, ${data.stats.skippedMalformed} malformed, ${data.stats.filtered} filtered`);
   for (const n of data.notes) io.err(`  ${n}`);
-  const opts = await trainOptions(g);
+  assertCatalogueSize(all.itemIds.length);
   const bar = createProgressBar(io.stderr, 'val HR@10');
   const modelVersion = g.str('model-version');
   let epochs = opts.epochs;
@@ -46,8 +49,11 @@ export async function cmdPretrain(argv: string[], io: Io): Promise<void> {
   const { model, report } = await pretrain(asPretrainData(all), { ...opts, epochs, modelVersion, onEpoch: bar.onEpoch, onProgress: bar.onProgress });
   bar.done();
   if (curve.length) model.trainingReport = { ...model.trainingReport, validationCurve: curve };
-  const enc = encodeArtefact(model, { dtype: g.str('dtype') as WeightDtype });
-  const written = await writeArtefactDir(out, enc);
-  if (curve.length || report.epochs.length > 1) await writeFile(join(out, 'learning_curve.svg'), learningCurveSvg(curve.length ? curve : report.epochs, { metric: 'validation HR@10', title: `tastebud pretrain ${model.modelVersion}` }));
-  io.out(`wrote ${out}/ (${written.files.join(', ')}; ${(written.bytes / 1024).toFixed(0)} KiB), model version ${model.modelVersion}, ${report.trainSeconds.toFixed(1)}s, ${Math.round(report.samplesPerSecond).toLocaleString('en')} samples/s`);
+  assertFiniteModel(model);
+  // the version is the content hash (ids, attributes and metadata included) unless --model-version names it
+  const enc = await encodeSealedArtefact(model, { dtype: g.str('dtype') as WeightDtype, keepVersion: modelVersion !== undefined });
+  const version = enc.modelJson.tastebud.modelVersion;
+  const svg = curve.length || report.epochs.length > 1 ? [{ name: 'learning_curve.svg', data: learningCurveSvg(curve.length ? curve : report.epochs, { metric: 'validation HR@10', title: `tastebud pretrain ${version}` }) }] : [];
+  const written = await writeArtefactDir(out, enc, { extras: svg });
+  io.out(`wrote ${out}/ (${written.files.join(', ')}; ${(written.bytes / 1024).toFixed(0)} KiB), model version ${version}, ${report.trainSeconds.toFixed(1)}s, ${Math.round(report.samplesPerSecond).toLocaleString('en')} samples/s`);
 }

@@ -8,7 +8,8 @@ import type { Specs } from './args.ts';
 import { getters, parseArgs } from './args.ts';
 import { loadDataset } from './datasets.ts';
 import type { Io } from './io.ts';
-import { DATA_SPECS, loadOptions, trainOptions, TRAIN_SPECS } from './train_args.ts';
+import { createReadProgress } from './progress.ts';
+import { checkIntegerFlags, DATA_SPECS, loadOptions, trainOptions, TRAIN_SPECS } from './train_args.ts';
 
 export const TUNE_SPECS: Specs = {
   ...DATA_SPECS,
@@ -28,7 +29,7 @@ const CHOICES: Record<string, string[]> = { solver: ['sgd', 'als'], loss: ['bce'
 export function parseSpace(spec: string): SearchSpace {
   const out: Record<string, unknown[]> = {};
   for (const part of spec.split(';').map((s) => s.trim()).filter(Boolean)) {
-    const [key, values] = part.split('=');
+    const [key, values] = part.split('=').map((x) => x.trim());
     if (!values) throw new InvalidInputError(`--space: "${part}" is not key=v1,v2`);
     const list = values.split(',').map((v) => v.trim());
     if (NUMERIC.includes(key)) {
@@ -37,7 +38,7 @@ export function parseSpace(spec: string): SearchSpace {
         if (!Number.isFinite(n)) throw new InvalidInputError(`--space: ${key} value "${v}" is not a number`);
         return n;
       });
-    } else if (CHOICES[key]) {
+    } else if (Object.hasOwn(CHOICES, key)) {
       const bad = list.find((v) => !CHOICES[key].includes(v));
       if (bad !== undefined) throw new InvalidInputError(`--space: ${key} value "${bad}" is not one of ${CHOICES[key].join(', ')}`);
       out[key] = list;
@@ -49,19 +50,23 @@ export function parseSpace(spec: string): SearchSpace {
 export async function cmdTune(argv: string[], io: Io): Promise<void> {
   const g = getters(parseArgs(argv, TUNE_SPECS));
   const space = parseSpace(g.str('space') ?? '');
-  const data = await loadDataset(loadOptions(g));
+  checkIntegerFlags(g);
+  const trials = g.num('trials');
+  if (trials !== undefined && !(Number.isInteger(trials) && trials >= 1 && trials <= 10_000)) throw new InvalidInputError(`--trials must be an integer in 1..10000, got ${trials}`);
+  const base = await trainOptions(g); // every option checked before the (long) read
+  const data = await loadDataset({ ...loadOptions(g), onBytes: createReadProgress(io.stderr) });
   io.err(`tuning on the validation split of ${data.split.train.users.length} training interactions (the test split is not used)`);
-  const base = await trainOptions(g);
-  const trials = await tune({ train: data.split.train }, space, {
+  const results = await tune({ train: data.split.train }, space, {
     base,
-    trials: g.num('trials'),
+    trials,
     seed: g.num('seed'),
     onTrial: (t) => io.err(`trial ${t.trial}: ${JSON.stringify(t.params)} → val HR@10 ${t.validation.toFixed(4)} at epoch ${t.bestEpoch} (${t.seconds.toFixed(0)}s)`),
   });
-  io.out(markdownTable(trials.map(toRow)));
-  io.out(`\nbest: ${JSON.stringify(trials[0]?.params)} (epochs ${trials[0]?.bestEpoch})`);
+  io.out(markdownTable(results.map(toRow)));
+  if (!results.length) throw new InvalidInputError('tune ran no trial: the search space is empty');
+  io.out(`\nbest: ${JSON.stringify(results[0].params)} (epochs ${results[0].bestEpoch})`);
   const json = g.str('json');
-  if (json) await writeFile(json, JSON.stringify({ space, base: { ...base, createTrainer: undefined }, trials }, null, 2));
+  if (json) await writeFile(json, JSON.stringify({ space, base: { ...base, createTrainer: undefined }, trials: results }, null, 2));
 }
 
 function toRow(t: Trial): { name: string; protocol: string; metrics: Record<string, number>; extra: Record<string, string | number> } {

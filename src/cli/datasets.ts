@@ -2,7 +2,7 @@
  * Loading a log for the CLI: picks the parser for `--format`, streams the file(s), attaches item attributes
  * and fixed splits / NCF candidates where the dataset has them, then applies the cleaning options.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parseItemAttributesJson, withItemAttributes } from '../data/amazon.ts';
 import { applyEventWeights, DEFAULT_EVENT_WEIGHTS, dedupe, filterMinCounts } from '../data/clean.ts';
@@ -17,7 +17,7 @@ import { readLog } from '../data/read_log.ts';
 import type { Split } from '../data/split.ts';
 import { leaveOneOut, splitAtPosition } from '../data/split.ts';
 import { InvalidInputError } from '../errors.ts';
-import { readLines } from './lines.ts';
+import { readLines, readTextFile } from './lines.ts';
 
 export const FORMATS = ['csv', 'tsv', 'movielens', 'ml1m-implicit', 'amazon'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -39,6 +39,8 @@ export interface LoadOptions {
   kCore?: boolean;
   /** "view=0.5,purchase=3"; `true` for the default table. */
   eventWeights?: string | boolean;
+  /** Reading progress of each log file: raw bytes read of its size (the CLI prints it for big logs). */
+  onBytes?: (path: string, read: number, total: number) => void;
 }
 
 export interface LoadedData {
@@ -85,16 +87,16 @@ export async function loadDataset(o: LoadOptions): Promise<LoadedData> {
   const parse = parserFor(o.format, o);
   // both files through one builder: one id table, and the split point is the train file's row count
   const builder = createLogBuilder();
-  const first = await readLog(readLines(trainPath), parse, { source: trainPath, skipMalformed: o.skipMalformed, builder });
+  const first = await readLog(readLines(trainPath, { onBytes: (r, t) => o.onBytes?.(trainPath, r, t) }), parse, { source: trainPath, skipMalformed: o.skipMalformed, builder });
   const trainRows = first.stats.rows;
-  const second = testPath ? await readLog(readLines(testPath), parse, { source: testPath, skipMalformed: o.skipMalformed, builder }) : null;
+  const second = testPath ? await readLog(readLines(testPath, { onBytes: (r, t) => o.onBytes?.(testPath!, r, t) }), parse, { source: testPath, skipMalformed: o.skipMalformed, builder }) : null;
   const raw = second?.set ?? first.set;
   const stats = second ? mergeStats(first.stats, second.stats) : first.stats;
-  let set = attachAttributes(raw, o, trainPath, notes);
+  let set = await attachAttributes(raw, o, trainPath, notes);
   if (testPath) {
     if (o.dedupe || o.minUser || o.minItem || o.eventWeights) notes.push('cleaning options are ignored with a fixed test split (they would change it)');
     const split = splitAtPosition(set, trainRows);
-    const candidates = candPath ? readCandidates(candPath, set) : undefined;
+    const candidates = candPath ? await readCandidates(candPath, set) : undefined;
     if (candidates) notes.push(`NCF candidates: ${candidates.sets.length} users from ${basename(candPath!)} (${candidates.skipped} skipped)`);
     return { set, split, fixedSplit: true, candidates: candidates?.sets, stats, notes };
   }
@@ -102,7 +104,7 @@ export async function loadDataset(o: LoadOptions): Promise<LoadedData> {
   return { set, split: leaveOneOut(set), fixedSplit: false, stats, notes };
 }
 
-function attachAttributes(set: InteractionSet, o: LoadOptions, dataPath: string, notes: string[]): InteractionSet {
+async function attachAttributes(set: InteractionSet, o: LoadOptions, dataPath: string, notes: string[]): Promise<InteractionSet> {
   let path = o.attributes;
   if (!path && o.format === 'amazon') {
     const guess = join(dirname(dataPath), basename(dataPath).replace(/\.txt$/, '_item2attributes.json'));
@@ -110,16 +112,16 @@ function attachAttributes(set: InteractionSet, o: LoadOptions, dataPath: string,
   }
   if (!path) return set;
   if (!existsSync(path)) throw new InvalidInputError(`--attributes ${path}: no such file`);
-  const attrs = parseItemAttributesJson(readFileSync(path, 'utf8'), basename(path));
+  const attrs = parseItemAttributesJson(await readTextFile(path), basename(path));
   notes.push(`item attributes: ${attrs.size} items from ${basename(path)}`);
   return withItemAttributes(set, attrs);
 }
 
-function readCandidates(path: string, set: InteractionSet): ReturnType<typeof parseNcfCandidates> {
+async function readCandidates(path: string, set: InteractionSet): Promise<ReturnType<typeof parseNcfCandidates>> {
   if (!existsSync(path)) throw new InvalidInputError(`--candidates ${path}: no such file`);
   const users = new Map(set.userIds.map((id, k) => [id, k]));
   const items = new Map(set.itemIds.map((id, k) => [id, k]));
-  return parseNcfCandidates(readFileSync(path, 'utf8').split('\n'), users, items, basename(path));
+  return parseNcfCandidates((await readTextFile(path)).split('\n'), users, items, basename(path));
 }
 
 function clean(set: InteractionSet, o: LoadOptions, notes: string[]): InteractionSet {

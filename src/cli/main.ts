@@ -28,7 +28,8 @@ ${Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(10)}${c.about}`).join('
 Run "tastebud <command> --help" for a command's options.`;
 
 /**
- * Runs the CLI; resolves to the exit code (0 ok, 1 a tastebud error, 2 usage).
+ * Runs the CLI; resolves to the exit code (0 ok, 1 a tastebud error, 2 usage, 70 an internal error). Never
+ * throws: every failure is one line on stderr.
  *
  * @example
  * await runCli(['inspect', '--model', 'out/model']); // 0
@@ -40,8 +41,8 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
     return name ? 0 : 2;
   }
   const cmd = COMMANDS[name];
-  if (!cmd) {
-    io.err(`unknown command "${name}"\n\n${USAGE}`);
+  if (!Object.hasOwn(COMMANDS, name)) {
+    io.err(`tastebud: unknown command "${oneLine(name).slice(0, 100)}"; commands: ${Object.keys(COMMANDS).join(', ')} ("tastebud --help" describes them)`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -52,14 +53,40 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
     await cmd.run(rest, io);
     return 0;
   } catch (e) {
-    if (e instanceof TastebudError) {
-      io.err(`tastebud ${name}: ${e.name}: ${e.message}`);
-      return 1;
-    }
-    throw e;
+    io.err(`tastebud ${name}: ${describeError(e)}`);
+    return e instanceof TastebudError ? 1 : 70;
   }
 }
 
+/**
+ * One line for any failure: a tastebud error by its name and message; anything else (a bug) as an internal
+ * error without the stack, unless TASTEBUD_DEBUG=1.
+ */
+export function describeError(e: unknown): string {
+  if (e instanceof TastebudError) return oneLine(`${e.name}: ${e.message}`);
+  const err = e instanceof Error ? e : new Error(String(e));
+  if (process.env.TASTEBUD_DEBUG === '1') return err.stack ?? err.message;
+  return oneLine(`internal error (${err.name}: ${err.message}); please report it (TASTEBUD_DEBUG=1 prints the stack)`);
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s*\n\s*/g, ' ').slice(0, 2000);
+}
+
+/** The process-level safety net of the `tastebud` binary: a closed stdout pipe ends quietly, nothing prints a raw stack. */
+export function guardProcess(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); // `tastebud inspect | head`: the reader has all it wanted
+    process.stderr.write(`tastebud: cannot write the output: ${e.message}\n`);
+    process.exit(1);
+  });
+  process.on('uncaughtException', (e) => {
+    process.stderr.write(`tastebud: ${describeError(e)}\n`);
+    process.exit(70);
+  });
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  guardProcess();
   process.exitCode = await runCli(process.argv.slice(2));
 }

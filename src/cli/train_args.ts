@@ -9,6 +9,35 @@ import { FORMATS } from './datasets.ts';
 import type { Specs, getters } from './args.ts';
 import type { PretrainOptions } from '../train/pretrain.ts';
 import { InvalidInputError } from '../errors.ts';
+import { LIMITS } from '../limits.ts';
+
+/** Integer options and their accepted ranges (dim: what the browser accepts, src/limits.ts). */
+const INT_RANGES: [flag: string, min: number, max: number][] = [
+  ['dim', 1, LIMITS.maxDim],
+  ['epochs', 1, 10_000],
+  ['negatives', 1, 1000],
+  ['batch-size', 1, 1 << 20],
+  ['patience', 0, 10_000],
+  ['adv-start', 1, 10_000],
+  ['als-cg-steps', 1, 1000],
+  ['min-user', 0, 1e9],
+  ['min-item', 0, 1e9],
+  ['seed', 0, 2 ** 32 - 1],
+];
+
+/** Real-valued options and their accepted ranges ([min, max]; `open`: min itself refused). */
+const REAL_RANGES: [flag: string, min: number, max: number, open?: boolean][] = [
+  ['lr', 0, 100],
+  ['lr-dense', 0, 100],
+  ['l2', 0, 1e6],
+  ['als-alpha', 0, 1e6],
+  ['als-unobserved', 0, 1e6],
+  ['als-reg-exponent', 0, 4],
+  ['recency-boost', 0, 1e6],
+  ['recency-half-life', 0, 1e9, true],
+  ['adv-eps', 0, 100],
+  ['adv-reg', 0, 1e6],
+];
 
 export const DATA_SPECS: Specs = {
   data: { type: 'string', help: 'interaction log file (or the ml-1m-implicit folder)' },
@@ -71,7 +100,21 @@ export function loadOptions(g: Get): LoadOptions {
   };
 }
 
+/** Range checks of the integer options, run before any data is read (a typo fails in milliseconds, not after the load). */
+export function checkIntegerFlags(g: Get): void {
+  for (const [flag, min, max] of INT_RANGES) {
+    const v = g.num(flag);
+    if (v !== undefined && !(Number.isInteger(v) && v >= min && v <= max)) throw new InvalidInputError(`--${flag} must be an integer in ${min}..${max}, got ${v}`);
+  }
+  for (const [flag, min, max, open] of REAL_RANGES) {
+    const v = g.num(flag);
+    if (v !== undefined && !((open ? v > min : v >= min) && v <= max)) throw new InvalidInputError(`--${flag} must be in ${open ? '(' : '['}${min}, ${max}], got ${v}`);
+  }
+  if (g.str('solver') === 'als' && (g.num('adv-eps') ?? 0) > 0) throw new InvalidInputError('--adv-eps (APR) needs --solver sgd; the ALS solver has no adversarial training');
+}
+
 export async function trainOptions(g: Get): Promise<PretrainOptions> {
+  checkIntegerFlags(g);
   const o: PretrainOptions = {
     solver: g.str('solver') as PretrainOptions['solver'],
     alsAlpha: g.num('als-alpha'),
@@ -97,21 +140,12 @@ export async function trainOptions(g: Get): Promise<PretrainOptions> {
   };
   const lrDense = g.num('lr-dense');
   if (lrDense !== undefined) o.lrDense = lrDense;
-  for (const k of ['lr', 'l2', 'alsAlpha', 'alsUnobserved', 'alsRegExponent', 'recencyBoost'] as const) {
-    if (o[k] !== undefined && !(o[k] >= 0)) throw new InvalidInputError(`--${flagOf(k)} must be >= 0`);
-  }
-  if (!(o.alsCgSteps! >= 1)) throw new InvalidInputError('--als-cg-steps must be >= 1');
-  if (!(o.recencyHalfLife! > 0)) throw new InvalidInputError('--recency-half-life must be > 0');
   const backend = g.str('backend');
   if (backend && backend !== 'plain') {
     if (o.solver === 'als') throw new InvalidInputError(`--backend ${backend} runs the sampled-loss trainer on TF.js; add --solver sgd (ALS runs in plain TypeScript)`);
     Object.assign(o, await backendTrainer(backend as 'cpu' | 'wasm'));
   }
   return o;
-}
-
-function flagOf(key: string): string {
-  return key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
 }
 
 /** A TF.js trainer on the cpu or wasm backend (the kernels module's sparse trainer). */

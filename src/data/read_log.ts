@@ -4,6 +4,7 @@
  * every error, and counts of what was skipped.
  */
 import { InvalidInputError } from '../errors.ts';
+import { LIMITS } from '../limits.ts';
 import type { InteractionSet, LogBuilder, RawInteraction } from './interactions.ts';
 import { createLogBuilder } from './interactions.ts';
 import type { LineParser } from './parsers.ts';
@@ -53,6 +54,9 @@ export async function readLog(
     let rows: RawInteraction[] | null;
     try {
       rows = parse(line, lineNo);
+      // the browser refuses longer ids (src/limits.ts): refuse them here, with the line, not after training
+      const long = rows?.find((r) => r.item.length > LIMITS.maxIdLength);
+      if (long) throw new Error(`item id of ${long.item.length} characters; item ids are at most ${LIMITS.maxIdLength}`);
     } catch (e) {
       const msg = `${where}:${lineNo}: ${(e as Error).message}`;
       if (!opts.skipMalformed) throw new InvalidInputError(`${msg} (pass skipMalformed / --skip-malformed to skip such lines)`, { cause: e });

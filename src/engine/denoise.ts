@@ -10,6 +10,9 @@ import type { DenoiseMemory } from './user_state.ts';
 export type CleanVerdict = { learn: true; weight: number } | { learn: false; reason: 'repeat' | 'burst' };
 
 const RECENT_CAP = 32;
+/** An event this much older than the newest one seen is a clock jump (or a stored far-future stamp), not a late
+ * arrival: the burst clock restarts from it instead of waiting for the future. */
+const CLOCK_JUMP_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Decides whether an event is learned and with what weight; updates the memory in place.
@@ -28,7 +31,7 @@ export function cleanEvent(
   if (!cfg.denoise) return { learn: true, weight };
   const gap = ev.timestamp - mem.lastTimestamp;
   mem.run = gap >= 0 && gap < cfg.burstGapMs ? mem.run + 1 : 1;
-  mem.lastTimestamp = Math.max(mem.lastTimestamp, ev.timestamp);
+  mem.lastTimestamp = gap < -CLOCK_JUMP_MS ? ev.timestamp : Math.max(mem.lastTimestamp, ev.timestamp);
   // the first events of a fast run may be a double click; beyond burstLength nobody clicks that fast
   if (mem.run > cfg.burstLength) return { learn: false, reason: 'burst' };
   const repeat = mem.recent.some(

@@ -11,7 +11,7 @@ import type { Store } from '../store/types.ts';
 import { createRng, type Rng } from '../model/rng.ts';
 import { resolveLearnerConfig, type LearnerConfig } from './learner_config.ts';
 import { createModelContext, type ModelContext } from './model_context.ts';
-import { createLocalState, fromRecord, toRecord, type LocalState } from './user_state.ts';
+import { createLocalState, fromRecord, isFiniteState, toRecord, type LocalState } from './user_state.ts';
 import { assertItemId, assertK, normalizeEvents, normalizeRecommendOptions } from './validate.ts';
 import { eventsForTransfer, replayEvents } from './transfer.ts';
 import { learnEvent } from './learner.ts';
@@ -72,6 +72,7 @@ export class Engine implements RecommenderApi {
   private learning: Promise<void> = Promise.resolve();
   private queued = 0;
   private closed = false;
+  private healing = false;
   private lossHistory: number[] = [];
   private lastUpdateMs: number | null = null;
   private lastRecommendMs: number | null = null;
@@ -266,8 +267,24 @@ export class Engine implements RecommenderApi {
 
   private async checkpoint(): Promise<void> {
     if (this.closed) return;
+    if (!isFiniteState(this.state)) return this.healing ? undefined : this.heal();
     await this.store.saveUserState(toRecord(this.state));
     if ((await this.store.countEvents()) > this.cfg.maxEvents) await this.store.compactEvents(this.cfg.keepEvents);
+  }
+
+  /**
+   * The state went non-finite (it must not with bounded settings; this is the last line of defence): it is not
+   * saved; the last good checkpoint plus the events after it are re-fitted instead, or the prior if that fails too.
+   */
+  private async heal(): Promise<void> {
+    console.warn('tastebud: the learned state is not finite; re-fitting it from the stored events');
+    this.healing = true;
+    try {
+      await this.restore();
+      if (!isFiniteState(this.state)) this.state = createLocalState(this.ctx);
+    } finally {
+      this.healing = false;
+    }
   }
 
   private pushLoss(loss: number): void {

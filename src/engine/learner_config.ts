@@ -129,24 +129,82 @@ export const DEFAULT_LEARNER: LearnerConfig = {
   maxSeen: 5000,
 };
 
-/** Defaults overridden by `partial`; rejects unknown settings, wrong types and values that would make learning meaningless. */
+/**
+ * The accepted range of every numeric setting: [min, max], `int` for counts, `open` when min itself is refused
+ * (a half-life of 0 divides by zero), `inf` where Infinity is meaningful (a half-life of Infinity: no decay).
+ * Upper bounds keep one click cheap (negatives 1e5 cost 2.5 s) and every score finite (alpha 1e300, an infinite
+ * attributeWeight); the fuzz test in test/faults/learner_settings.test.ts draws settings from these ranges and
+ * checks that no score comes out NaN or infinite.
+ */
+export const LEARNER_BOUNDS: Record<Exclude<keyof LearnerConfig, 'sampler' | 'loss' | 'apr' | 'denoise' | 'typeWeights'>, { min: number; max: number; int?: boolean; open?: boolean; inf?: boolean }> = {
+  ridge: { min: 0, max: 1e4, open: true },
+  alpha: { min: 0, max: 1e4 },
+  foldInScale: { min: 0, max: 1e3 },
+  warmupEvents: { min: 0, max: 1e4, int: true },
+  steps: { min: 0, max: 64, int: true },
+  negatives: { min: 0, max: 256, int: true },
+  hardNegativeShare: { min: 0, max: 1 },
+  replay: { min: 0, max: 256, int: true },
+  lrUser: { min: 0, max: 1 },
+  lrDense: { min: 0, max: 1 },
+  lrItem: { min: 0, max: 1 },
+  proximal: { min: 0, max: 1e4 },
+  aprEpsilon: { min: 0, max: 100 },
+  aprWeight: { min: 0, max: 100 },
+  attributeWeight: { min: 0, max: 100 },
+  attributeHalfLifeEvents: { min: 0, max: 1e6, open: true, inf: true },
+  attributeMaxShare: { min: 0, max: 1 },
+  halfLifeEvents: { min: 0, max: 1e6, open: true, inf: true },
+  halfLifeMs: { min: 1, max: 1e13, inf: true },
+  repeatWindowMs: { min: 0, max: 1e10 },
+  burstGapMs: { min: 0, max: 1e7 },
+  burstLength: { min: 1, max: 1e4, int: true },
+  truncateRate: { min: 0, max: 0.9 },
+  truncateKeepRecent: { min: 0, max: 1e4, int: true },
+  isolationPercentile: { min: 0, max: 1 },
+  isolatedWeight: { min: 0, max: 100 },
+  isolatedShare: { min: 0, max: 1 },
+  historySize: { min: 1, max: 10_000, int: true },
+  maxEvents: { min: 1, max: 1e6, int: true },
+  keepEvents: { min: 0, max: 1e6, int: true },
+  maxSeen: { min: 0, max: 1e6, int: true },
+};
+
+/** Upper bound of an event type's weight in the confidence. */
+export const MAX_TYPE_WEIGHT = 100;
+
+/**
+ * Defaults overridden by `partial`; rejects unknown settings, wrong types and values outside LEARNER_BOUNDS
+ * with an InvalidInputError that names the setting and its range.
+ *
+ * @example
+ * resolveLearnerConfig({ negatives: 16 }).negatives; // 16
+ * resolveLearnerConfig({ halfLifeMs: 0 }); // throws InvalidInputError: learner.halfLifeMs must be ... in [1, 1e13] or Infinity
+ */
 export function resolveLearnerConfig(partial: Partial<LearnerConfig> = {}): LearnerConfig {
+  if (typeof partial !== 'object' || partial === null || Array.isArray(partial)) throw new InvalidInputError(`learner settings must be an object, got ${String(partial)}`);
   for (const [k, v] of Object.entries(partial)) {
-    if (!(k in DEFAULT_LEARNER)) throw new InvalidInputError(`learner: unknown setting "${k}"`);
+    if (!Object.hasOwn(DEFAULT_LEARNER, k)) throw new InvalidInputError(`learner: unknown setting "${k}"`);
     const want = typeof DEFAULT_LEARNER[k as keyof LearnerConfig];
-    if (typeof v !== want) throw new InvalidInputError(`learner.${k} must be a ${want}, got ${JSON.stringify(v)}`);
+    if (typeof v !== want || (want === 'object' && (v === null || Array.isArray(v)))) throw new InvalidInputError(`learner.${k} must be a ${want}, got ${JSON.stringify(v)}`);
   }
   const cfg = { ...DEFAULT_LEARNER, ...partial, typeWeights: { ...DEFAULT_LEARNER.typeWeights, ...partial.typeWeights } };
-  for (const [k, v] of Object.entries(cfg)) {
-    if (typeof v === 'number' && (Number.isNaN(v) || v < 0)) throw new InvalidInputError(`learner.${k} must be a number >= 0, got ${v}`);
-  }
-  if (cfg.isolatedShare > 1) throw new InvalidInputError(`learner.isolatedShare must be a share in [0, 1], got ${cfg.isolatedShare}`);
+  for (const [k, b] of Object.entries(LEARNER_BOUNDS)) checkBound(k, cfg[k as keyof typeof LEARNER_BOUNDS], b);
   if (cfg.keepEvents > cfg.maxEvents) throw new InvalidInputError('learner.keepEvents must not exceed learner.maxEvents');
   for (const [type, w] of Object.entries(cfg.typeWeights)) {
-    if (!(type in DEFAULT_LEARNER.typeWeights)) throw new InvalidInputError(`learner.typeWeights: unknown event type "${type}"`);
-    if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) throw new InvalidInputError(`learner.typeWeights.${type} must be a finite number >= 0, got ${String(w)}`);
+    if (!Object.hasOwn(DEFAULT_LEARNER.typeWeights, type)) throw new InvalidInputError(`learner.typeWeights: unknown event type "${type}"`);
+    if (typeof w !== 'number' || !Number.isFinite(w) || w < 0 || w > MAX_TYPE_WEIGHT)
+      throw new InvalidInputError(`learner.typeWeights.${type} must be a finite number in [0, ${MAX_TYPE_WEIGHT}], got ${String(w)}`);
   }
   if (cfg.loss !== 'bce' && cfg.loss !== 'bpr') throw new InvalidInputError(`learner.loss must be 'bce' or 'bpr', got ${String(cfg.loss)}`);
   if (cfg.sampler !== 'uniform' && cfg.sampler !== 'popularity') throw new InvalidInputError(`learner.sampler must be 'uniform' or 'popularity', got ${String(cfg.sampler)}`);
   return cfg;
+}
+
+function checkBound(key: string, v: number, b: (typeof LEARNER_BOUNDS)[keyof typeof LEARNER_BOUNDS]): void {
+  if (b.inf && v === Infinity) return;
+  const ok = Number.isFinite(v) && (b.open ? v > b.min : v >= b.min) && v <= b.max && (!b.int || Number.isInteger(v));
+  if (ok) return;
+  const range = `${b.open ? '(' : '['}${b.min}, ${b.max}]${b.inf ? ' or Infinity' : ''}`;
+  throw new InvalidInputError(`learner.${key} must be ${b.int ? 'an integer' : 'a finite number'} in ${range}, got ${String(v)}`);
 }

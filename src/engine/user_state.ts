@@ -80,6 +80,21 @@ export function createLocalState(ctx: ModelContext): LocalState {
   };
 }
 
+/**
+ * True when every number the ranker reads from the state is finite. A non-finite state is never checkpointed,
+ * and one read back from the store is refused (`fromRecord`), so the engine re-fits it from the events.
+ */
+export function isFiniteState(s: Pick<LocalState, 'p' | 'anchor' | 'dW' | 'itemDelta' | 'itemBiasDelta'>): boolean {
+  const finite = (a: ArrayLike<number>): boolean => {
+    for (let k = 0; k < a.length; k++) if (!Number.isFinite(a[k])) return false;
+    return true;
+  };
+  if (!finite(s.p) || !finite(s.anchor) || !finite(s.dW)) return false;
+  for (const v of s.itemDelta.values()) if (!finite(v)) return false;
+  for (const b of s.itemBiasDelta.values()) if (!Number.isFinite(b)) return false;
+  return true;
+}
+
 /** Serialises for `Store.saveUserState`; typed arrays are copied so later learning cannot touch the record. */
 export function toRecord(s: LocalState): UserStateRecord {
   const rows = [...s.itemDelta.keys()];
@@ -108,7 +123,7 @@ export function toRecord(s: LocalState): UserStateRecord {
 
 /**
  * Restores a record written by `toRecord` for the same model version; `undefined` when it is for another
- * version or unreadable (the caller then transfers from the event log).
+ * version, unreadable or non-finite (the caller then re-fits from the event log).
  */
 export function fromRecord(r: UserStateRecord, ctx: ModelContext): LocalState | undefined {
   if (r.modelVersion !== ctx.model.modelVersion || r.userVector.length !== ctx.dim) return undefined;
@@ -141,7 +156,7 @@ export function fromRecord(r: UserStateRecord, ctx: ModelContext): LocalState | 
     s.denoise = { ...dn, lastTimestamp: dn.lastTimestamp ?? -Infinity };
     const counters = Array.isArray(x.counters) ? x.counters : [];
     [s.learned = 0, s.denoised = 0, s.unknown = 0] = counters;
-    return s;
+    return isFiniteState(s) ? s : undefined;
   } catch {
     return undefined;
   }

@@ -5,14 +5,19 @@
 import type { EventType, RecommendOptions, TrackEvent } from './api.ts';
 import type { NewEvent } from '../store/types.ts';
 import { InvalidInputError } from '../errors.ts';
+import { LIMITS } from '../limits.ts';
 
 export const EVENT_TYPES: readonly EventType[] = ['view', 'select', 'add_to_cart', 'purchase'];
-export const MAX_ID_LENGTH = 256;
+/** Shared with the artefact decoder and the CLI (src/limits.ts). */
+export const MAX_ID_LENGTH = LIMITS.maxIdLength;
 export const MAX_K = 1000;
 export const MAX_BATCH = 10_000;
+/** A timestamp further ahead of the device clock than this is clamped to now: one far-future event must not
+ * make every later one look older (that switched the burst filter off). A day covers any clock skew. */
+export const MAX_FUTURE_MS = 24 * 60 * 60 * 1000;
 
 /**
- * Checks an item id: a non-empty string of at most 256 characters.
+ * Checks an item id: a non-empty string of at most LIMITS.maxIdLength (256) characters.
  *
  * @example
  * assertItemId('sku-1', 'itemId'); // ok; assertItemId('', 'itemId') throws InvalidInputError
@@ -49,7 +54,8 @@ function normalizeEvent(e: unknown, where: string, now: () => number): NewEvent 
   const ts = timestamp === undefined ? now() : timestamp;
   if (typeof ts !== 'number' || !Number.isFinite(ts) || ts < 0)
     throw new InvalidInputError(`${where}.timestamp must be a finite number of ms >= 0, got ${describe(ts)}`);
-  return { itemId, type, timestamp: ts };
+  const t = now();
+  return { itemId, type, timestamp: ts > t + MAX_FUTURE_MS ? t : ts };
 }
 
 export interface NormalizedRecommendOptions {

@@ -124,7 +124,9 @@ describe('tastebud CLI', () => {
 describe('argument parsing', () => {
   it('parses values, flags, negation, defaults and rejects bad numbers', () => {
     const specs = { dim: { type: 'number' as const, help: '', default: 8 }, v: { type: 'boolean' as const, help: '', default: true }, f: { type: 'string' as const, help: '', choices: ['a', 'b'] } };
-    expect(parseArgs(['--no-v', '--f=b', 'pos'], specs)).toEqual({ positionals: ['pos'], values: { dim: 8, v: false, f: 'b' } });
+    expect(parseArgs(['--no-v', '--f=b', 'pos'], specs, { maxPositionals: 1 })).toEqual({ positionals: ['pos'], values: { dim: 8, v: false, f: 'b' } });
+    expect(() => parseArgs(['--v', '5'], specs)).toThrow(/unexpected argument "5" \(--v is a switch/);
+    expect(() => parseArgs(['--v=5'], specs)).toThrow(/--v is a switch/);
     expect(() => parseArgs(['--dim', 'x'], specs)).toThrow(InvalidInputError);
     expect(() => parseArgs(['--f', 'c'], specs)).toThrow(/one of a, b/);
     expect(() => parseArgs(['--dim'], specs)).toThrow(/needs a value/);

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createProgressBar, formatDuration } from '../../src/cli/progress.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createProgressBar, createReadProgress, formatDuration } from '../../src/cli/progress.ts';
+import { loadDataset } from '../../src/cli/datasets.ts';
 
 function fakeStream(isTTY: boolean): { stream: NodeJS.WriteStream; text: () => string } {
   const chunks: string[] = [];
@@ -28,5 +32,22 @@ describe('progress bar', () => {
     expect(formatDuration(42.4)).toBe('42s');
     expect(formatDuration(65)).toBe('1m05s');
     expect(formatDuration(NaN)).toBe('?');
+  });
+});
+
+describe('reading progress', () => {
+  it('a big log shows progress lines while it is read (every 10 % off a TTY)', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'tb-progress-')), 'big.csv');
+    const rows = ['user,item,timestamp'];
+    for (let k = 0; k < 60_000; k++) rows.push(`user-${k % 997},item-${k % 503},${k}`);
+    writeFileSync(path, rows.join('\n'));
+    const { stream, text } = fakeStream(false);
+    await loadDataset({ data: path, format: 'csv', onBytes: createReadProgress(stream, Date.now, 256 * 1024) });
+    const lines = text().trim().split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    expect(lines.at(-1)).toMatch(/reading .*big\.csv: 100% \(\d+ of \d+ MiB/);
+    const small = fakeStream(false);
+    await loadDataset({ data: path, format: 'csv', onBytes: createReadProgress(small.stream) }); // under 16 MiB: quiet
+    expect(small.text()).toBe('');
   });
 });
