@@ -33,7 +33,7 @@ export const EVALUATE_SPECS: Specs = {
   'out-dir': { type: 'string', help: 'write results.json, results.md, learning_curve.svg here' },
   ks: { type: 'list', help: 'cut-offs K', default: '10' },
   validate: { type: 'boolean', help: 'early stopping on a validation split of the training part', default: true },
-  refit: { type: 'boolean', help: 'after early stopping, retrain on the whole training part' },
+  refit: { type: 'boolean', help: 'after early stopping, retrain on the whole training part for the best epoch count before scoring test (as pretrain ships it); --no-refit scores the early-stopped model', default: true },
   'ncf-seed': { type: 'number', help: 'seed of the sampled NCF candidates (without a fixed file)', default: 0 },
   perturb: { type: 'list', help: 'also score under embedding perturbations of these sizes ε (APR fast-gradient attack, and random as control)' },
 };
@@ -63,6 +63,7 @@ export async function cmdEvaluate(argv: string[], io: Io): Promise<void> {
       { train: { ...opts, onEpoch: bar.onEpoch, onProgress: bar.onProgress }, ks, validation: g.bool('validate'), refit: g.bool('refit'), ncfSeed: g.num('ncf-seed') },
     );
     bar.done();
+    if (g.bool('validate')) io.err(g.bool('refit') ? `refitted on the whole training part for ${r.report.epochs.length} epochs (the best on validation) before scoring test` : 'scored the early-stopped model (it never saw each user\'s latest training item; drop --no-refit to score it as shipped)');
     rows = r.rows;
     curve = r.curve;
     params = r.params;

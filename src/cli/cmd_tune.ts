@@ -56,7 +56,7 @@ export async function cmdTune(argv: string[], io: Io): Promise<void> {
     base,
     trials: g.num('trials'),
     seed: g.num('seed'),
-    onTrial: (t) => io.err(`trial ${t.trial}: ${JSON.stringify(t.params)} → val HR@10 ${t.validation.toFixed(4)} at epoch ${t.bestEpoch} (${t.seconds.toFixed(0)}s)`),
+    onTrial: (t) => io.err(`trial ${t.trial}: ${JSON.stringify(t.params)} → val full NDCG@10 ${t.validation.toFixed(4)} at epoch ${t.bestEpoch} (${t.seconds.toFixed(0)}s)`),
   });
   io.out(markdownTable(trials.map(toRow)));
   io.out(`\nbest: ${JSON.stringify(trials[0]?.params)} (epochs ${trials[0]?.bestEpoch})`);
@@ -65,5 +65,5 @@ export async function cmdTune(argv: string[], io: Io): Promise<void> {
 }
 
 function toRow(t: Trial): { name: string; protocol: string; metrics: Record<string, number>; extra: Record<string, string | number> } {
-  return { name: `#${t.trial} ${Object.entries(t.params).map(([k, v]) => `${k}=${v}`).join(' ')}`, protocol: 'validation NCF', metrics: { 'HR@10': t.validation }, extra: { 'best epoch': t.bestEpoch, seconds: Math.round(t.seconds) } };
+  return { name: `#${t.trial} ${Object.entries(t.params).map(([k, v]) => `${k}=${v}`).join(' ')}`, protocol: 'validation, full ranking', metrics: { 'NDCG@10': t.validation }, extra: { 'best epoch': t.bestEpoch, seconds: Math.round(t.seconds) } };
 }
