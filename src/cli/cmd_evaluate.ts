@@ -46,7 +46,7 @@ export async function cmdEvaluate(argv: string[], io: Io): Promise<void> {
   if (!perturb.every((e) => Number.isFinite(e) && e > 0)) throw new InvalidInputError(`--perturb must be positive sizes ε, got ${g.list('perturb')}`);
   const data = await loadDataset(loadOptions(g));
   const { train, test } = data.split;
-  io.err(`split: ${train.users.length} train / ${test.users.length} test interactions (${data.fixedSplit ? 'fixed test file' : 'leave-one-out by time'})`);
+  io.err(`split: ${train.users.length} train / ${test.users.length} test interactions (${data.holdout})`);
   for (const n of data.notes) io.err(`  ${n}`);
   const modelDir = g.str('model');
   const opts = await trainOptions(g);

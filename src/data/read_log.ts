@@ -54,6 +54,8 @@ export async function readLog(
     try {
       rows = parse(line, lineNo);
     } catch (e) {
+      // a wrong format or column mapping is not a malformed line: skipping would read every line wrongly
+      if (e instanceof InvalidInputError) throw new InvalidInputError(`${where}:${lineNo}: ${e.message}`, { cause: e });
       const msg = `${where}:${lineNo}: ${(e as Error).message}`;
       if (!opts.skipMalformed) throw new InvalidInputError(`${msg} (pass skipMalformed / --skip-malformed to skip such lines)`, { cause: e });
       stats.skippedMalformed++;
