@@ -27,6 +27,8 @@ export interface AlsConfig {
   regExponent: number;
   /** Conjugate-gradient steps per row and half-step. */
   cgSteps: number;
+  /** λ scaled by |I_u|^ν only, as Spark's implicit ALS does (models imported from Spark fold users in so). */
+  regObservedOnly?: boolean;
 }
 
 /** Rows of one side with the other side's indices and summed interaction weights (CSR). */
@@ -196,7 +198,7 @@ export function alsLoss(p: CfParams, byUser: WeightedRows, cfg: AlsConfig): numb
 
 /** λ of a row with `n` observed pairs against `numOther` rows on the other side. */
 function ridge(cfg: AlsConfig, n: number, numOther: number): number {
-  return cfg.reg * Math.pow(n + cfg.unobservedWeight * numOther, cfg.regExponent);
+  return cfg.reg * Math.pow(n + (cfg.regObservedOnly ? 0 : cfg.unobservedWeight * numOther), cfg.regExponent);
 }
 
 function squaredNorm(v: Float32Array): number {
