@@ -3,6 +3,7 @@
  * `loadDataset` and `pretrain` options.
  */
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import type { LoadOptions } from './datasets.ts';
 import { FORMATS } from './datasets.ts';
@@ -34,6 +35,7 @@ export const TRAIN_SPECS: Specs = {
   'als-unobserved': { type: 'number', help: 'ALS: weight of every unobserved pair', default: 0.3 },
   'als-reg-exponent': { type: 'number', help: 'ALS: l2 scales with (pairs + unobserved x items)^this', default: 1 },
   'als-cg-steps': { type: 'number', help: 'ALS: conjugate-gradient steps per row', default: 3 },
+  threads: { type: 'number', help: 'ALS: worker threads (0: one per core, at most 8; used from 50,000 interactions up)', default: 0 },
   'recency-boost': { type: 'number', help: "extra weight of each user's latest interaction, halving every --recency-half-life events (0: off)", default: 4 },
   'recency-half-life': { type: 'number', help: 'events after which the recency boost halves', default: 5 },
   dim: { type: 'number', help: 'embedding size', default: 64 },
@@ -85,6 +87,7 @@ export async function trainOptions(g: Get): Promise<PretrainOptions> {
     alsUnobserved: g.num('als-unobserved'),
     alsRegExponent: g.num('als-reg-exponent'),
     alsCgSteps: g.num('als-cg-steps'),
+    threads: threadCount(g.num('threads')),
     recencyBoost: g.num('recency-boost'),
     recencyHalfLife: g.num('recency-half-life'),
     dim: g.num('dim'),
@@ -115,6 +118,12 @@ export async function trainOptions(g: Get): Promise<PretrainOptions> {
     Object.assign(o, await backendTrainer(backend as 'cpu' | 'wasm'));
   }
   return o;
+}
+
+function threadCount(asked: number | undefined): number {
+  if (asked === undefined || asked === 0) return Math.min(8, availableParallelism());
+  if (!(Number.isInteger(asked) && asked >= 1)) throw new InvalidInputError(`--threads must be a whole number >= 0, got ${asked}`);
+  return asked;
 }
 
 function flagOf(key: string): string {
