@@ -22,6 +22,7 @@ import { getters, parseArgs } from './args.ts';
 import { readArtefactDir } from './artefact_dir.ts';
 import type { LoadedData } from './datasets.ts';
 import { loadDataset } from './datasets.ts';
+import { createReadProgress } from './read_progress.ts';
 import type { Io } from './io.ts';
 import { createProgressBar } from './progress.ts';
 import { DATA_SPECS, loadOptions, trainOptions, TRAIN_SPECS } from './train_args.ts';
@@ -44,7 +45,7 @@ export async function cmdEvaluate(argv: string[], io: Io): Promise<void> {
   if (!ks.every((k) => Number.isInteger(k) && k > 0)) throw new InvalidInputError(`--ks must be positive integers, got ${g.list('ks')}`);
   const perturb = (g.list('perturb') ?? []).map(Number);
   if (!perturb.every((e) => Number.isFinite(e) && e > 0)) throw new InvalidInputError(`--perturb must be positive sizes ε, got ${g.list('perturb')}`);
-  const data = await loadDataset(loadOptions(g));
+  const data = await loadDataset(loadOptions(g), { onRead: createReadProgress(io.stderr) });
   const { train, test } = data.split;
   io.err(`split: ${train.users.length} train / ${test.users.length} test interactions (${data.holdout})`);
   for (const n of data.notes) io.err(`  ${n}`);

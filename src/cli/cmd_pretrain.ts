@@ -11,6 +11,7 @@ import type { Specs } from './args.ts';
 import { getters, parseArgs } from './args.ts';
 import { writeArtefactDir } from './artefact_dir.ts';
 import { loadDataset } from './datasets.ts';
+import { createReadProgress } from './read_progress.ts';
 import { createProgressBar } from './progress.ts';
 import { DATA_SPECS, loadOptions, trainOptions, TRAIN_SPECS } from './train_args.ts';
 import type { Io } from './io.ts';
@@ -27,7 +28,7 @@ export const PRETRAIN_SPECS: Specs = {
 export async function cmdPretrain(argv: string[], io: Io): Promise<void> {
   const g = getters(parseArgs(argv, PRETRAIN_SPECS));
   const out = g.required('out');
-  const data = await loadDataset(loadOptions(g));
+  const data = await loadDataset(loadOptions(g), { onRead: createReadProgress(io.stderr) });
   const all = data.set;
   io.err(`read ${data.stats.rows} interactions (${all.userIds.length} users, ${all.itemIds.length} items); skipped ${data.stats.skippedEmpty} blank/header/comment lines, ${data.stats.skippedMalformed} malformed, ${data.stats.filtered} filtered`);
   for (const n of data.notes) io.err(`  ${n}`);

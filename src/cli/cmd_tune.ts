@@ -7,6 +7,7 @@ import { tune } from '../eval/tune.ts';
 import type { Specs } from './args.ts';
 import { getters, parseArgs } from './args.ts';
 import { loadDataset } from './datasets.ts';
+import { createReadProgress } from './read_progress.ts';
 import type { Io } from './io.ts';
 import { DATA_SPECS, loadOptions, trainOptions, TRAIN_SPECS } from './train_args.ts';
 
@@ -49,7 +50,7 @@ export function parseSpace(spec: string): SearchSpace {
 export async function cmdTune(argv: string[], io: Io): Promise<void> {
   const g = getters(parseArgs(argv, TUNE_SPECS));
   const space = parseSpace(g.str('space') ?? '');
-  const data = await loadDataset(loadOptions(g));
+  const data = await loadDataset(loadOptions(g), { onRead: createReadProgress(io.stderr) });
   io.err(`tuning on the validation split of ${data.split.train.users.length} training interactions (the test split is not used)`);
   const base = await trainOptions(g);
   const trials = await tune({ train: data.split.train }, space, {

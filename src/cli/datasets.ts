@@ -9,6 +9,7 @@ import { applyEventWeights, countRepeats, DEFAULT_EVENT_WEIGHTS, dedupe, filterM
 import type { ColumnMap } from '../data/columns.ts';
 import { describeColumns, parseColumns } from '../data/columns.ts';
 import type { InteractionSet } from '../data/interactions.ts';
+import type { LogBuilder } from '../data/interactions.ts';
 import { createLogBuilder } from '../data/interactions.ts';
 import type { CandidateSet } from '../data/ncf_candidates.ts';
 import { parseNcfCandidates } from '../data/ncf_candidates.ts';
@@ -20,6 +21,8 @@ import type { HoldoutOrder, Split } from '../data/split.ts';
 import { leaveOneOut, splitAtPosition } from '../data/split.ts';
 import { InvalidInputError } from '../errors.ts';
 import { readLines } from './lines.ts';
+import { readParquetLog } from './parquet_log.ts';
+import type { ReadProgressInfo } from './read_progress.ts';
 
 export const FORMATS = ['csv', 'tsv', 'ssv', 'movielens', 'ml1m-implicit', 'amazon'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -92,7 +95,7 @@ function parserFor(format: Format, o: LoadOptions, notes: string[]): LineParser 
  * const d = await loadDataset({ data: '../shared/data/ml-1m-implicit-afcfm', format: 'ml1m-implicit' });
  * d.split.test.users.length; // 6040
  */
-export async function loadDataset(o: LoadOptions): Promise<LoadedData> {
+export async function loadDataset(o: LoadOptions, { onRead }: { onRead?: (p: ReadProgressInfo) => void } = {}): Promise<LoadedData> {
   if (!(FORMATS as readonly string[]).includes(o.format)) throw new InvalidInputError(`unknown --format "${o.format}"; use one of ${FORMATS.join(', ')}`);
   const notes: string[] = [];
   let trainPath = o.data;
@@ -106,9 +109,10 @@ export async function loadDataset(o: LoadOptions): Promise<LoadedData> {
   const parse = parserFor(o.format, o, notes);
   // both files through one builder: one id table, and the split point is the train file's row count
   const builder = createLogBuilder();
-  const first = await readLog(readLines(trainPath), parse, { source: trainPath, skipMalformed: o.skipMalformed, builder });
+  const read = (path: string): Promise<Awaited<ReturnType<typeof readLog>>> => readSource(path, parse, o, builder, onRead);
+  const first = await read(trainPath);
   const trainRows = first.stats.rows;
-  const second = testPath ? await readLog(readLines(testPath), parse, { source: testPath, skipMalformed: o.skipMalformed, builder }) : null;
+  const second = testPath ? await read(testPath) : null;
   const raw = second?.set ?? first.set;
   const stats = second ? mergeStats(first.stats, second.stats) : first.stats;
   let set = attachAttributes(raw, o, trainPath, notes);
@@ -152,6 +156,17 @@ function chooseHoldout(order: 'time' | 'position' | 'none', asked: 'auto' | Hold
   if (asked === 'time' && order === 'none') throw new InvalidInputError('--holdout time: the log has no times; use --holdout file-order or random');
   if (asked !== 'auto') return asked;
   return order === 'time' ? 'time' : 'file-order';
+}
+
+/** One file through the parser, with byte-based progress (a `.parquet` log is read by row groups). */
+async function readSource(path: string, parse: LineParser, o: LoadOptions, builder: LogBuilder, onRead?: (p: ReadProgressInfo) => void): ReturnType<typeof readLog> {
+  if (/\.parquet$/i.test(path)) return readParquetLog(path, { columns: o.columns, builder, onRead });
+  let bytes = 0;
+  let total = 0;
+  const lines = readLines(path, onRead ? (b, t) => ((bytes = b), (total = t)) : undefined);
+  const r = await readLog(lines, parse, { source: path, skipMalformed: o.skipMalformed, builder, onLine: onRead ? (n) => n % 65536 === 0 && onRead({ source: path, lines: n, bytes, totalBytes: total }) : undefined });
+  onRead?.({ source: path, lines: r.stats.lines, bytes: total, totalBytes: total });
+  return r;
 }
 
 function attachAttributes(set: InteractionSet, o: LoadOptions, dataPath: string, notes: string[]): InteractionSet {

@@ -3,7 +3,7 @@
  * memory as one string.
  */
 import { createReadStream } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { InvalidInputError } from '../errors.ts';
@@ -12,13 +12,19 @@ import { InvalidInputError } from '../errors.ts';
  * @example
  * for await (const line of readLines('ratings.dat')) { ... }
  */
-export async function* readLines(path: string): AsyncGenerator<string> {
+export async function* readLines(path: string, onBytes?: (bytes: number, totalBytes: number) => void): AsyncGenerator<string> {
+  let total = 0;
   try {
     await access(path);
+    total = (await stat(path)).size;
   } catch {
     throw new InvalidInputError(`Cannot read ${path}: no such file (check the path)`);
   }
   const raw = createReadStream(path);
+  if (onBytes) {
+    let read = 0;
+    raw.on('data', (chunk) => onBytes((read += chunk.length), total));
+  }
   const stream = path.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
   const rl = createInterface({ input: stream, crlfDelay: Infinity });
   try {

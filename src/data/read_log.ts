@@ -32,6 +32,8 @@ export interface ReadOptions {
   onRow?: (r: RawInteraction) => boolean | void;
   /** Continue an existing log (e.g. a test file after its train file, sharing one id table). */
   builder?: LogBuilder;
+  /** Called with each line number (progress meters sample it). */
+  onLine?: (lineNo: number) => void;
 }
 
 /**
@@ -50,6 +52,7 @@ export async function readLog(
   const maxMalformed = opts.maxMalformed ?? 1000;
   for await (const line of lines) {
     const lineNo = ++stats.lines;
+    opts.onLine?.(lineNo);
     let rows: RawInteraction[] | null;
     try {
       rows = parse(line, lineNo);

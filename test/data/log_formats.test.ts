@@ -89,3 +89,31 @@ describe('holdout and repeats', () => {
     expect(Array.from(sumRepeats(keep.set).weights)).toEqual([3, 1, 1, 1]);
   });
 });
+
+describe('streaming reads', () => {
+  it('reads a gzip CSV with progress up to 100 %, and a Parquet log by row groups', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const { parquetWriteBuffer } = await import('hyparquet-writer');
+    const lines = ['user_id,item_id,ts', ...Array.from({ length: 3000 }, (_, n) => `u${n % 50},i${n % 70},${1_700_000_000 + n}`)];
+    const gz = join(dir, 'log.csv.gz');
+    writeFileSync(gz, gzipSync(lines.join('\n')));
+    const seen: number[] = [];
+    const d = await loadDataset({ data: gz, format: 'csv' }, { onRead: (p) => seen.push(p.bytes / p.totalBytes) });
+    expect(d.set.users.length).toBe(3000);
+    expect(seen[seen.length - 1]).toBe(1);
+    const pq = join(dir, 'log.parquet');
+    const rows = lines.slice(1).map((l) => l.split(','));
+    writeFileSync(pq, new Uint8Array(parquetWriteBuffer({
+      columnData: [
+        { name: 'visitorid', data: rows.map((r) => r[0]) },
+        { name: 'itemid', data: rows.map((r) => r[1]) },
+        { name: 'timestamp', data: rows.map((r) => BigInt(r[2])), type: 'INT64' },
+      ],
+      rowGroupSize: 1000,
+    })));
+    const p = await loadDataset({ data: pq, format: 'csv' });
+    expect(Array.from(p.set.users)).toEqual(Array.from(d.set.users));
+    expect(Array.from(p.set.timestamps)).toEqual(Array.from(d.set.timestamps));
+    expect(p.holdout).toBe('leave-one-out by time');
+  });
+});
