@@ -10,6 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDataset } from '../src/cli/datasets.ts';
 import { asPretrainData } from '../src/eval/experiment.ts';
+import { createAlsPool } from '../src/cli/als_pool.ts';
 import { pretrain } from '../src/train/pretrain.ts';
 import type { PretrainData } from '../src/train/pretrain.ts';
 import { generateLog } from './scale_log.ts';
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
   let reference: Float32Array | null = null;
   for (const threads of counts) {
     const t0 = performance.now();
-    const r = await pretrain(d, { ...recipe, threads: -threads });
+    const r = await pretrain(d, { ...recipe, threads: -threads, createAlsPool });
     const s = (performance.now() - t0) / 1000 / iterations;
     reference ??= r.params.itemEmb.slice();
     const same = r.params.itemEmb.every((v, k) => v === reference![k]);

@@ -9,6 +9,7 @@ import type { LoadOptions } from './datasets.ts';
 import { FORMATS } from './datasets.ts';
 import type { Specs, getters } from './args.ts';
 import type { PretrainOptions } from '../train/pretrain.ts';
+import { createAlsPool } from './als_pool.ts';
 import { InvalidInputError } from '../errors.ts';
 
 export const DATA_SPECS: Specs = {
@@ -88,6 +89,7 @@ export async function trainOptions(g: Get): Promise<PretrainOptions> {
     alsRegExponent: g.num('als-reg-exponent'),
     alsCgSteps: g.num('als-cg-steps'),
     threads: threadCount(g.num('threads')),
+    createAlsPool,
     recencyBoost: g.num('recency-boost'),
     recencyHalfLife: g.num('recency-half-life'),
     dim: g.num('dim'),

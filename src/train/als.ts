@@ -35,6 +35,18 @@ export interface AlsConfig {
   regObservedOnly?: boolean;
 }
 
+/**
+ * Row solving spread over threads (Node's worker_threads in src/cli/als_pool.ts); this folder stays free of
+ * Node so the browser build can import it. Arrays handed to the pool must come from `share`.
+ */
+export interface AlsPool {
+  readonly threads: number;
+  share<T extends Float32Array | Int32Array>(a: T): T;
+  halfStep(target: Float32Array, other: Float32Array, rows: WeightedRows, numOther: number, cfg: AlsConfig, dim: number): Promise<void>;
+  loss(p: CfParams, byUser: WeightedRows, cfg: AlsConfig): Promise<number>;
+  close(): Promise<void>;
+}
+
 /** Rows of one side with the other side's indices and summed interaction weights (CSR). */
 export interface WeightedRows {
   offsets: Int32Array;

@@ -14,9 +14,8 @@ import type { CreateSparseTrainer } from '../kernels/types.ts';
 import { InvalidInputError } from '../errors.ts';
 import { FORMAT_VERSION } from '../artefact/format.ts';
 import { createAprStep } from './apr.ts';
-import type { AlsConfig } from './als.ts';
+import type { AlsConfig, AlsPool } from './als.ts';
 import { alsHalfStep, alsLoss, initAlsParams, weightedRows } from './als.ts';
-import { createAlsPool, shared, sharedRows } from './als_pool.ts';
 import { recencyWeights } from './recency.ts';
 import { createBatchBuilder } from './batches.ts';
 import { buildUserItemIndex } from './user_index.ts';
@@ -70,6 +69,8 @@ export interface PretrainOptions {
   alsCgSteps?: number;
   /** ALS: worker threads (default 1); used from 50,000 pairs up (a negative count forces them, for tests). */
   threads?: number;
+  /** ALS: makes the thread pool (Node: `createAlsPool` of src/cli/als_pool.ts); without it one thread. */
+  createAlsPool?: (threads: number) => AlsPool;
   /** Extra weight of each user's latest interaction, halving every `recencyHalfLife` events (0: off). */
   recencyBoost?: number;
   recencyHalfLife?: number;
@@ -133,8 +134,8 @@ export interface PretrainResult {
   report: PretrainReport;
 }
 
-type Resolved = Required<Omit<PretrainOptions, 'validate' | 'onEpoch' | 'onProgress' | 'modelVersion' | 'createTrainer'>> &
-  Pick<PretrainOptions, 'validate' | 'onEpoch' | 'onProgress' | 'modelVersion' | 'createTrainer'>;
+type Resolved = Required<Omit<PretrainOptions, 'validate' | 'onEpoch' | 'onProgress' | 'modelVersion' | 'createTrainer' | 'createAlsPool'>> &
+  Pick<PretrainOptions, 'validate' | 'onEpoch' | 'onProgress' | 'modelVersion' | 'createTrainer' | 'createAlsPool'>;
 
 function resolve(o: PretrainOptions): Resolved {
   const lr = o.lr ?? 0.05;
@@ -286,12 +287,12 @@ function createAlsLoop(params: CfParams, data: PretrainData, o: Resolved): Loop 
   let byItem = weightedRows(data.items, data.users, data.weights, params.numItems);
   const cfg: AlsConfig = { alpha: o.alsAlpha, unobservedWeight: o.alsUnobserved, reg: o.l2, regExponent: o.alsRegExponent, cgSteps: o.alsCgSteps };
   const threads = data.users.length >= PARALLEL_MIN_PAIRS || o.threads < 0 ? Math.abs(o.threads) : 1;
-  const pool = threads > 1 ? createAlsPool(threads) : null;
+  const pool = threads > 1 && o.createAlsPool ? o.createAlsPool(threads) : null;
   if (pool) {
-    params.userEmb = shared(params.userEmb);
-    params.itemEmb = shared(params.itemEmb);
-    byUser = sharedRows(byUser);
-    byItem = sharedRows(byItem);
+    params.userEmb = pool.share(params.userEmb);
+    params.itemEmb = pool.share(params.itemEmb);
+    byUser = { offsets: pool.share(byUser.offsets), cols: pool.share(byUser.cols), weights: pool.share(byUser.weights) };
+    byItem = { offsets: pool.share(byItem.offsets), cols: pool.share(byItem.cols), weights: pool.share(byItem.weights) };
   }
   return {
     best: null,

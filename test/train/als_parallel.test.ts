@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pretrain } from '../../src/train/pretrain.ts';
-import { balancedRanges } from '../../src/train/als_pool.ts';
+import { balancedRanges, createAlsPool } from '../../src/cli/als_pool.ts';
 import { syntheticLog } from './synthetic.ts';
 
 describe('parallel ALS', () => {
@@ -17,7 +17,7 @@ describe('parallel ALS', () => {
     const data = { users: log.users, items: log.items, itemIds: log.itemIds, numUsers: log.numUsers };
     const opts = { solver: 'als' as const, dim: 8, epochs: 3, seed: 4 };
     const one = await pretrain(data, opts);
-    const three = await pretrain(data, { ...opts, threads: -3 });
+    const three = await pretrain(data, { ...opts, threads: -3, createAlsPool });
     expect(three.report.epochs.length).toBe(3);
     expect(Buffer.from(three.params.itemEmb.buffer).equals(Buffer.from(one.params.itemEmb.slice().buffer))).toBe(true);
     expect(Array.from(three.params.userEmb)).toEqual(Array.from(one.params.userEmb));

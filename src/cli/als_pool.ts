@@ -6,16 +6,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import { gramian } from '../engine/fold_in.ts';
-import type { CfParams } from '../model/cf_model.ts';
-import type { AlsConfig, WeightedRows } from './als.ts';
-import { alsLoss, rowJob } from './als.ts';
-
-export interface AlsPool {
-  readonly threads: number;
-  halfStep(target: Float32Array, other: Float32Array, rows: WeightedRows, numOther: number, cfg: AlsConfig, dim: number): Promise<void>;
-  loss(p: CfParams, byUser: WeightedRows, cfg: AlsConfig): Promise<number>;
-  close(): Promise<void>;
-}
+import type { AlsPool, WeightedRows } from '../train/als.ts';
+import { alsLoss, rowJob } from '../train/als.ts';
 
 /** A typed array's contents in a SharedArrayBuffer (the same array when it already is one). */
 export function shared<T extends Float32Array | Int32Array>(a: T): T {
@@ -25,10 +17,6 @@ export function shared<T extends Float32Array | Int32Array>(a: T): T {
   return out;
 }
 
-/** The rows in shared memory. */
-export function sharedRows(r: WeightedRows): WeightedRows {
-  return { offsets: shared(r.offsets), cols: shared(r.cols), weights: shared(r.weights) };
-}
 
 /** Cut points splitting rows into `parts` ranges of about equal work (dim + pairs per row). */
 export function balancedRanges(offsets: Int32Array, parts: number, dim: number): number[] {
@@ -47,9 +35,7 @@ export function balancedRanges(offsets: Int32Array, parts: number, dim: number):
 
 /**
  * @example
- * const pool = createAlsPool(2);
- * await pool.halfStep(userEmb, itemEmb, byUser, numItems, cfg, dim); // userEmb, itemEmb, byUser shared
- * await pool.close();
+ * await pretrain(data, { solver: 'als', threads: 2, createAlsPool }); // pretrain shares the arrays and closes it
  */
 export function createAlsPool(threads: number): AlsPool {
   const workers = Array.from({ length: threads }, () => new Worker(new URL('./als_worker.mjs', import.meta.url)));
@@ -70,6 +56,7 @@ export function createAlsPool(threads: number): AlsPool {
   };
   return {
     threads,
+    share: shared,
     async halfStep(target, other, rows, numOther, cfg, dim) {
       const gram = gramian(other, dim);
       await spread(rows, dim, (from, to) => rowJob(target, other, gram, rows, numOther, cfg, dim, from, to));

@@ -1,7 +1,7 @@
 // One ALS worker thread: solves (or sums the loss of) a range of rows on arrays shared with the main thread
 // (SharedArrayBuffer-backed typed arrays arrive as views of the same memory, nothing is copied).
 import { parentPort } from 'node:worker_threads';
-import { lossRows, solveRows } from './als_kernel.mjs';
+import { lossRows, solveRows } from '../train/als_kernel.mjs';
 
 parentPort.on('message', (job) => {
   try {
