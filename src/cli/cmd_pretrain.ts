@@ -5,6 +5,7 @@ import { encodeArtefact } from '../artefact/encode.ts';
 import type { WeightDtype } from '../artefact/format.ts';
 import { leaveOneOut } from '../data/split.ts';
 import { asPretrainData, runExperiment } from '../eval/experiment.ts';
+import { autoTune } from '../eval/auto.ts';
 import { learningCurveSvg } from '../eval/report.ts';
 import { pretrain } from '../train/pretrain.ts';
 import type { Specs } from './args.ts';
@@ -23,6 +24,8 @@ export const PRETRAIN_SPECS: Specs = {
   dtype: { type: 'string', help: 'weight storage', choices: ['float32', 'float16', 'uint8'], default: 'float32' },
   'model-version': { type: 'string', help: 'model version string (default: content hash)' },
   validate: { type: 'boolean', help: 'pick the epoch count on a leave-one-out validation split, then retrain on everything' },
+  auto: { type: 'boolean', help: 'choose the ALS recipe (dim, l2, unobserved weight, alpha, recency) and epochs on a validation split of this log by full-ranking NDCG@10, within --auto-budget; trials are printed and kept in the artefact' },
+  'auto-budget': { type: 'number', help: '--auto: seconds of trials (the current recipe always runs first)', default: 600 },
 };
 
 export async function cmdPretrain(argv: string[], io: Io): Promise<void> {
@@ -37,7 +40,16 @@ export async function cmdPretrain(argv: string[], io: Io): Promise<void> {
   const modelVersion = g.str('model-version');
   let epochs = opts.epochs;
   let curve: { epoch: number; loss: number; validation?: number }[] = [];
-  if (g.bool('validate')) {
+  let autoReport: Record<string, unknown> | undefined;
+  if (g.bool('auto')) {
+    const budget = g.num('auto-budget') ?? 600;
+    io.err(`--auto: trying ALS recipes on a validation split of this log (each user's latest event) for up to ${budget}s, by full-ranking NDCG@10`);
+    const auto = await autoTune(all, opts, { budgetSeconds: budget, seed: opts.seed, onTrial: (t) => io.err(`  trial ${t.trial}: ${JSON.stringify(t.params)} → val NDCG@10 ${t.validation.toFixed(4)} at epoch ${t.bestEpoch} (${t.seconds.toFixed(0)}s)`) });
+    Object.assign(opts, auto.best);
+    epochs = auto.epochs;
+    autoReport = { metric: auto.metric, budgetSeconds: budget, trials: auto.trials };
+    io.err(`--auto chose ${JSON.stringify(auto.best)} with ${epochs} epochs (val NDCG@10 ${auto.trials[0].validation.toFixed(4)}, ${auto.trials.length} trials); retraining on everything`);
+  } else if (g.bool('validate')) {
     io.err('choosing the epoch count on the validation split (leave-one-out of the log)');
     const r = await runExperiment({ train: all, test: leaveOneOut(all).test }, { train: { ...opts, onEpoch: bar.onEpoch, onProgress: bar.onProgress }, validation: true, skipTest: true });
     epochs = Math.max(1, r.report.bestEpoch);
@@ -47,6 +59,7 @@ export async function cmdPretrain(argv: string[], io: Io): Promise<void> {
   const { model, report } = await pretrain(asPretrainData(all), { ...opts, epochs, modelVersion, onEpoch: bar.onEpoch, onProgress: bar.onProgress });
   bar.done();
   if (curve.length) model.trainingReport = { ...model.trainingReport, validationCurve: curve };
+  if (autoReport) model.trainingReport = { ...model.trainingReport, autoTune: autoReport };
   const enc = encodeArtefact(model, { dtype: g.str('dtype') as WeightDtype });
   const written = await writeArtefactDir(out, enc);
   if (curve.length || report.epochs.length > 1) await writeFile(join(out, 'learning_curve.svg'), learningCurveSvg(curve.length ? curve : report.epochs, { metric: 'validation HR@10', title: `tastebud pretrain ${model.modelVersion}` }));

@@ -42,6 +42,18 @@ export function gridOf(space: SearchSpace): Partial<PretrainOptions>[] {
   return out;
 }
 
+export interface TuneOptions {
+  base?: PretrainOptions;
+  /** At most this many trials (a seeded sample of the grid). */
+  trials?: number;
+  seed?: number;
+  onTrial?: (t: Trial) => void;
+  /** Stop starting trials once the next one would likely end past this many seconds (the first always runs). */
+  budgetSeconds?: number;
+  /** Run this point first (e.g. the current recipe), so any budget leaves a baseline to beat. */
+  first?: Partial<PretrainOptions>;
+}
+
 /**
  * @example
  * const trials = await tune({ train, test }, { dim: [32, 64], lr: [0.02, 0.05] }, { base: { epochs: 20 }, trials: 4 });
@@ -50,12 +62,17 @@ export function gridOf(space: SearchSpace): Partial<PretrainOptions>[] {
 export async function tune(
   input: Pick<ExperimentInput, 'train'>,
   space: SearchSpace,
-  { base = {}, trials = 8, seed = 1, onTrial }: { base?: PretrainOptions; trials?: number; seed?: number; onTrial?: (t: Trial) => void } = {},
+  { base = {}, trials = 8, seed = 1, onTrial, budgetSeconds = Infinity, first }: TuneOptions = {},
 ): Promise<Trial[]> {
   let grid = gridOf(space);
   if (grid.length > trials) grid = shuffleInPlace(grid, createRng(seed)).slice(0, trials);
+  if (first) grid = [first, ...grid.filter((g) => JSON.stringify(g) !== JSON.stringify(first))].slice(0, Math.max(trials, 1));
   const done: Trial[] = [];
+  const start = Date.now();
   for (let k = 0; k < grid.length; k++) {
+    // a trial takes about as long as the ones before: stop when the next would likely overrun the budget
+    const spent = (Date.now() - start) / 1000;
+    if (k > 0 && spent + spent / k > budgetSeconds) break;
     const t0 = Date.now();
     const r = await runExperiment(
       { train: input.train, test: input.train },

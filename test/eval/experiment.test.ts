@@ -3,6 +3,7 @@ import { createLogBuilder } from '../../src/data/interactions.ts';
 import { leaveOneOut } from '../../src/data/split.ts';
 import { runExperiment } from '../../src/eval/experiment.ts';
 import { tune, TUNE_METRIC } from '../../src/eval/tune.ts';
+import { AUTO_SPACE, autoTune } from '../../src/eval/auto.ts';
 import { InvalidInputError } from '../../src/errors.ts';
 import { syntheticLog } from '../train/synthetic.ts';
 
@@ -40,4 +41,21 @@ describe('honest evaluation', () => {
     expect(trials[0].validation).toBeCloseTo(ref.report.bestValidation!, 10);
     expect(trials[0].validation).toBeGreaterThanOrEqual(trials[1].validation);
   });
+
+  it('--auto runs the given recipe first, stops at the time budget, and picks the best on validation', async () => {
+    const all = { ...train };
+    const base = { ...baseAls(), dim: 8, l2: 0.005 };
+    const one = await autoTune(all, base, { budgetSeconds: 0 });
+    expect(one.trials).toHaveLength(1);
+    expect(one.trials[0].params).toMatchObject({ dim: 8, l2: 0.005 });
+    const few = await autoTune(all, { ...base, epochs: 3 }, { budgetSeconds: 60, trials: 3 });
+    expect(few.trials.length).toBeGreaterThan(1);
+    expect(few.best.dim === 8 || AUTO_SPACE.dim!.includes(few.best.dim!)).toBe(true);
+    expect(few.trials[0].validation).toBe(Math.max(...few.trials.map((t) => t.validation)));
+    expect(few.epochs).toBe(Math.max(1, few.trials[0].bestEpoch));
+  });
 });
+
+function baseAls(): { solver: 'als'; epochs: number; seed: number; patience: number } {
+  return { solver: 'als', epochs: 4, seed: 1, patience: 2 };
+}
