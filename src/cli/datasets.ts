@@ -163,6 +163,7 @@ async function readSource(path: string, parse: LineParser, o: LoadOptions, build
   if (/\.parquet$/i.test(path)) return readParquetLog(path, { columns: o.columns, builder, onRead });
   let bytes = 0;
   let total = 0;
+  onRead?.({ source: path, lines: 0, bytes: 0, totalBytes: 0 });
   const lines = readLines(path, onRead ? (b, t) => ((bytes = b), (total = t)) : undefined);
   const r = await readLog(lines, parse, { source: path, skipMalformed: o.skipMalformed, builder, onLine: onRead ? (n) => n % 65536 === 0 && onRead({ source: path, lines: n, bytes, totalBytes: total }) : undefined });
   onRead?.({ source: path, lines: r.stats.lines, bytes: total, totalBytes: total });

@@ -28,6 +28,7 @@ export function createReadProgress(out: NodeJS.WriteStream, now: () => number = 
       start = t;
       lastDecile = -1;
     }
+    if (p.lines === 0) return; // the start mark
     const frac = p.totalBytes > 0 ? Math.min(1, p.bytes / p.totalBytes) : 0;
     const seconds = Math.max(1e-3, (t - start) / 1000);
     const rate = p.lines / seconds;
