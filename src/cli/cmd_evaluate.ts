@@ -23,8 +23,9 @@ import { getters, parseArgs } from './args.ts';
 import { readArtefactDir } from './artefact_dir.ts';
 import type { LoadedData } from './datasets.ts';
 import { loadDataset } from './datasets.ts';
+import { createReadProgress } from './read_progress.ts';
 import type { Io } from './io.ts';
-import { createProgressBar, createReadProgress } from './progress.ts';
+import { createProgressBar } from './progress.ts';
 import { checkIntegerFlags, DATA_SPECS, loadOptions, trainOptions, TRAIN_SPECS } from './train_args.ts';
 
 export const EVALUATE_SPECS: Specs = {
@@ -34,7 +35,7 @@ export const EVALUATE_SPECS: Specs = {
   'out-dir': { type: 'string', help: 'write results.json, results.md, learning_curve.svg here' },
   ks: { type: 'list', help: 'cut-offs K', default: '10' },
   validate: { type: 'boolean', help: 'early stopping on a validation split of the training part', default: true },
-  refit: { type: 'boolean', help: 'after early stopping, retrain on the whole training part' },
+  refit: { type: 'boolean', help: 'after early stopping, retrain on the whole training part for the best epoch count before scoring test (as pretrain ships it); --no-refit scores the early-stopped model', default: true },
   'ncf-seed': { type: 'number', help: 'seed of the sampled NCF candidates (without a fixed file)', default: 0 },
   perturb: { type: 'list', help: 'also score under embedding perturbations of these sizes ε (APR fast-gradient attack, and random as control)' },
 };
@@ -49,9 +50,9 @@ export async function cmdEvaluate(argv: string[], io: Io): Promise<void> {
   const opts = await trainOptions(g); // every option checked before the (long) read
   const modelDir = g.str('model');
   const shipped = modelDir ? await readArtefactDir(modelDir) : undefined; // a bad artefact fails before the read too
-  const data = await loadDataset({ ...loadOptions(g), onBytes: createReadProgress(io.stderr) });
+  const data = await loadDataset(loadOptions(g), { onRead: createReadProgress(io.stderr) });
   const { train, test } = data.split;
-  io.err(`split: ${train.users.length} train / ${test.users.length} test interactions (${data.fixedSplit ? 'fixed test file' : 'leave-one-out by time'})`);
+  io.err(`split: ${train.users.length} train / ${test.users.length} test interactions (${data.holdout})`);
   for (const n of data.notes) io.err(`  ${n}`);
   let rows: ResultRow[];
   let extra: Record<string, unknown> = {};
@@ -66,6 +67,7 @@ export async function cmdEvaluate(argv: string[], io: Io): Promise<void> {
       { train: { ...opts, onEpoch: bar.onEpoch, onProgress: bar.onProgress }, ks, validation: g.bool('validate'), refit: g.bool('refit'), ncfSeed: g.num('ncf-seed') },
     );
     bar.done();
+    if (g.bool('validate')) io.err(g.bool('refit') ? `refitted on the whole training part for ${r.report.epochs.length} epochs (the best on validation) before scoring test` : 'scored the early-stopped model (it never saw each user\'s latest training item; drop --no-refit to score it as shipped)');
     rows = r.rows;
     curve = r.curve;
     params = r.params;

@@ -3,6 +3,7 @@ import { encodeSealedArtefact } from '../artefact/integrity.ts';
 import type { WeightDtype } from '../artefact/format.ts';
 import { leaveOneOut } from '../data/split.ts';
 import { asPretrainData, runExperiment } from '../eval/experiment.ts';
+import { autoTune } from '../eval/auto.ts';
 import { learningCurveSvg } from '../eval/report.ts';
 import { pretrain } from '../train/pretrain.ts';
 import type { Specs } from './args.ts';
@@ -10,7 +11,8 @@ import { getters, parseArgs } from './args.ts';
 import { writeArtefactDir } from './artefact_dir.ts';
 import { checkOutDir } from './artefact_write.ts';
 import { loadDataset } from './datasets.ts';
-import { createProgressBar, createReadProgress } from './progress.ts';
+import { createProgressBar } from './progress.ts';
+import { createReadProgress } from './read_progress.ts';
 import { checkIntegerFlags, DATA_SPECS, loadOptions, trainOptions, TRAIN_SPECS } from './train_args.ts';
 import type { Io } from './io.ts';
 import { assertCatalogueSize, assertFiniteModel } from './model_limits.ts';
@@ -22,6 +24,8 @@ export const PRETRAIN_SPECS: Specs = {
   dtype: { type: 'string', help: 'weight storage', choices: ['float32', 'float16', 'uint8'], default: 'float32' },
   'model-version': { type: 'string', help: 'model version string (default: content hash)' },
   validate: { type: 'boolean', help: 'pick the epoch count on a leave-one-out validation split, then retrain on everything' },
+  auto: { type: 'boolean', help: 'choose the ALS recipe (dim, l2, unobserved weight, alpha, recency) and epochs on a validation split of this log by full-ranking NDCG@10, within --auto-budget; trials are printed and kept in the artefact' },
+  'auto-budget': { type: 'number', help: '--auto: seconds of trials (the current recipe always runs first)', default: 600 },
 };
 
 export async function cmdPretrain(argv: string[], io: Io): Promise<void> {
@@ -30,7 +34,7 @@ export async function cmdPretrain(argv: string[], io: Io): Promise<void> {
   checkIntegerFlags(g);
   await checkOutDir(out);
   const opts = await trainOptions(g); // every option checked before the (long) read
-  const data = await loadDataset({ ...loadOptions(g), onBytes: createReadProgress(io.stderr) });
+  const data = await loadDataset(loadOptions(g), { onRead: createReadProgress(io.stderr) });
   const all = data.set;
   io.err(`read ${data.stats.rows} interactions (${all.userIds.length} users, ${all.itemIds.length} items); skipped ${data.stats.skippedEmpty} blank/header/comment lines, ${data.stats.skippedMalformed} malformed, ${data.stats.filtered} filtered`);
   for (const n of data.notes) io.err(`  ${n}`);
@@ -39,7 +43,16 @@ export async function cmdPretrain(argv: string[], io: Io): Promise<void> {
   const modelVersion = g.str('model-version');
   let epochs = opts.epochs;
   let curve: { epoch: number; loss: number; validation?: number }[] = [];
-  if (g.bool('validate')) {
+  let autoReport: Record<string, unknown> | undefined;
+  if (g.bool('auto')) {
+    const budget = g.num('auto-budget') ?? 600;
+    io.err(`--auto: trying ALS recipes on a validation split of this log (each user's latest event) for up to ${budget}s, by full-ranking NDCG@10`);
+    const auto = await autoTune(all, opts, { budgetSeconds: budget, seed: opts.seed, onTrial: (t) => io.err(`  trial ${t.trial}: ${JSON.stringify(t.params)} → val NDCG@10 ${t.validation.toFixed(4)} at epoch ${t.bestEpoch} (${t.seconds.toFixed(0)}s)`) });
+    Object.assign(opts, auto.best);
+    epochs = auto.epochs;
+    autoReport = { metric: auto.metric, budgetSeconds: budget, trials: auto.trials };
+    io.err(`--auto chose ${JSON.stringify(auto.best)} with ${epochs} epochs (val NDCG@10 ${auto.trials[0].validation.toFixed(4)}, ${auto.trials.length} trials); retraining on everything`);
+  } else if (g.bool('validate')) {
     io.err('choosing the epoch count on the validation split (leave-one-out of the log)');
     const r = await runExperiment({ train: all, test: leaveOneOut(all).test }, { train: { ...opts, onEpoch: bar.onEpoch, onProgress: bar.onProgress }, validation: true, skipTest: true });
     epochs = Math.max(1, r.report.bestEpoch);
@@ -50,6 +63,7 @@ export async function cmdPretrain(argv: string[], io: Io): Promise<void> {
   bar.done();
   if (curve.length) model.trainingReport = { ...model.trainingReport, validationCurve: curve };
   assertFiniteModel(model);
+  if (autoReport) model.trainingReport = { ...model.trainingReport, autoTune: autoReport };
   // the version is the content hash (ids, attributes and metadata included) unless --model-version names it
   const enc = await encodeSealedArtefact(model, { dtype: g.str('dtype') as WeightDtype, keepVersion: modelVersion !== undefined });
   const version = enc.modelJson.tastebud.modelVersion;

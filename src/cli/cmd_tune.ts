@@ -7,8 +7,8 @@ import { tune } from '../eval/tune.ts';
 import type { Specs } from './args.ts';
 import { getters, parseArgs } from './args.ts';
 import { loadDataset } from './datasets.ts';
+import { createReadProgress } from './read_progress.ts';
 import type { Io } from './io.ts';
-import { createReadProgress } from './progress.ts';
 import { checkIntegerFlags, DATA_SPECS, loadOptions, trainOptions, TRAIN_SPECS } from './train_args.ts';
 
 export const TUNE_SPECS: Specs = {
@@ -54,13 +54,13 @@ export async function cmdTune(argv: string[], io: Io): Promise<void> {
   const trials = g.num('trials');
   if (trials !== undefined && !(Number.isInteger(trials) && trials >= 1 && trials <= 10_000)) throw new InvalidInputError(`--trials must be an integer in 1..10000, got ${trials}`);
   const base = await trainOptions(g); // every option checked before the (long) read
-  const data = await loadDataset({ ...loadOptions(g), onBytes: createReadProgress(io.stderr) });
+  const data = await loadDataset(loadOptions(g), { onRead: createReadProgress(io.stderr) });
   io.err(`tuning on the validation split of ${data.split.train.users.length} training interactions (the test split is not used)`);
   const results = await tune({ train: data.split.train }, space, {
     base,
     trials,
     seed: g.num('seed'),
-    onTrial: (t) => io.err(`trial ${t.trial}: ${JSON.stringify(t.params)} → val HR@10 ${t.validation.toFixed(4)} at epoch ${t.bestEpoch} (${t.seconds.toFixed(0)}s)`),
+    onTrial: (t) => io.err(`trial ${t.trial}: ${JSON.stringify(t.params)} → val full NDCG@10 ${t.validation.toFixed(4)} at epoch ${t.bestEpoch} (${t.seconds.toFixed(0)}s)`),
   });
   io.out(markdownTable(results.map(toRow)));
   if (!results.length) throw new InvalidInputError('tune ran no trial: the search space is empty');
@@ -70,5 +70,5 @@ export async function cmdTune(argv: string[], io: Io): Promise<void> {
 }
 
 function toRow(t: Trial): { name: string; protocol: string; metrics: Record<string, number>; extra: Record<string, string | number> } {
-  return { name: `#${t.trial} ${Object.entries(t.params).map(([k, v]) => `${k}=${v}`).join(' ')}`, protocol: 'validation NCF', metrics: { 'HR@10': t.validation }, extra: { 'best epoch': t.bestEpoch, seconds: Math.round(t.seconds) } };
+  return { name: `#${t.trial} ${Object.entries(t.params).map(([k, v]) => `${k}=${v}`).join(' ')}`, protocol: 'validation, full ranking', metrics: { 'NDCG@10': t.validation }, extra: { 'best epoch': t.bestEpoch, seconds: Math.round(t.seconds) } };
 }

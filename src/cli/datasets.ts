@@ -5,8 +5,11 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parseItemAttributesJson, withItemAttributes } from '../data/amazon.ts';
-import { applyEventWeights, DEFAULT_EVENT_WEIGHTS, dedupe, filterMinCounts } from '../data/clean.ts';
+import { applyEventWeights, countRepeats, DEFAULT_EVENT_WEIGHTS, dedupe, filterMinCounts, sumRepeats } from '../data/clean.ts';
+import type { ColumnMap } from '../data/columns.ts';
+import { describeColumns, parseColumns } from '../data/columns.ts';
 import type { InteractionSet } from '../data/interactions.ts';
+import type { LogBuilder } from '../data/interactions.ts';
 import { createLogBuilder } from '../data/interactions.ts';
 import type { CandidateSet } from '../data/ncf_candidates.ts';
 import { parseNcfCandidates } from '../data/ncf_candidates.ts';
@@ -14,12 +17,14 @@ import type { LineParser } from '../data/parsers.ts';
 import { createAfcfmParser, createDelimitedParser, createMovieLensParser, createSequenceParser } from '../data/parsers.ts';
 import type { ReadStats } from '../data/read_log.ts';
 import { readLog } from '../data/read_log.ts';
-import type { Split } from '../data/split.ts';
+import type { HoldoutOrder, Split } from '../data/split.ts';
 import { leaveOneOut, splitAtPosition } from '../data/split.ts';
 import { InvalidInputError } from '../errors.ts';
 import { readLines, readTextFile } from './lines.ts';
+import { readParquetLog } from './parquet_log.ts';
+import type { ReadProgressInfo } from './read_progress.ts';
 
-export const FORMATS = ['csv', 'tsv', 'movielens', 'ml1m-implicit', 'amazon'] as const;
+export const FORMATS = ['csv', 'tsv', 'ssv', 'movielens', 'ml1m-implicit', 'amazon'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface LoadOptions {
@@ -32,15 +37,22 @@ export interface LoadOptions {
   /** Fixed NCF candidates; ML-1M implicit's ncf-negatives.tsv is found automatically. */
   candidates?: string;
   skipMalformed?: boolean;
+  /** `--columns user,item,weight,…` for csv/tsv/ssv: the role of each column in order. */
+  columns?: string;
+  /** Which event per user the test holds out; 'auto': by time when the log has times, else by file order. */
+  holdout?: 'auto' | HoldoutOrder;
+  /** Seed of a random holdout. */
+  seed?: number;
+  /** Repeated (user, item) rows: keep each as an event, keep one (dedupe), or one weighing their sum. */
+  repeats?: 'keep' | 'dedupe' | 'sum';
   minRating?: number;
+  /** Same as repeats 'dedupe'. */
   dedupe?: boolean;
   minUser?: number;
   minItem?: number;
   kCore?: boolean;
   /** "view=0.5,purchase=3"; `true` for the default table. */
   eventWeights?: string | boolean;
-  /** Reading progress of each log file: raw bytes read of its size (the CLI prints it for big logs). */
-  onBytes?: (path: string, read: number, total: number) => void;
 }
 
 export interface LoadedData {
@@ -48,17 +60,27 @@ export interface LoadedData {
   split: Split;
   /** True when the split came with the data (test file), false when made here by leave-one-out. */
   fixedSplit: boolean;
+  /** How the test part was chosen, for messages: "leave-one-out by time", "fixed test file", … */
+  holdout: string;
   candidates?: CandidateSet[];
   stats: ReadStats;
   notes: string[];
 }
 
-function parserFor(format: Format, o: LoadOptions): LineParser {
+function parserFor(format: Format, o: LoadOptions, notes: string[]): LineParser {
+  const delimited = (delimiter: string): LineParser => {
+    const columns = o.columns ? parseColumns(o.columns) : undefined;
+    const onColumns = (c: ColumnMap, how: string): void => void notes.push(`columns ${describeColumns(c)} (${how === 'header' ? 'from the header' : how === 'named' ? 'as named by --columns' : 'by position: no header; name them with --columns'})`);
+    return createDelimitedParser({ delimiter, columns, onColumns });
+  };
+  if (o.columns && !['csv', 'tsv', 'ssv'].includes(format)) throw new InvalidInputError(`--columns applies to --format csv, tsv or ssv, not ${format}`);
   switch (format) {
     case 'csv':
-      return createDelimitedParser({ delimiter: ',' });
+      return delimited(',');
     case 'tsv':
-      return createDelimitedParser({ delimiter: '\t' });
+      return delimited('\t');
+    case 'ssv':
+      return delimited(' ');
     case 'movielens':
       return createMovieLensParser({ minRating: o.minRating });
     case 'ml1m-implicit':
@@ -73,7 +95,7 @@ function parserFor(format: Format, o: LoadOptions): LineParser {
  * const d = await loadDataset({ data: '../shared/data/ml-1m-implicit-afcfm', format: 'ml1m-implicit' });
  * d.split.test.users.length; // 6040
  */
-export async function loadDataset(o: LoadOptions): Promise<LoadedData> {
+export async function loadDataset(o: LoadOptions, { onRead }: { onRead?: (p: ReadProgressInfo) => void } = {}): Promise<LoadedData> {
   if (!(FORMATS as readonly string[]).includes(o.format)) throw new InvalidInputError(`unknown --format "${o.format}"; use one of ${FORMATS.join(', ')}`);
   const notes: string[] = [];
   let trainPath = o.data;
@@ -84,24 +106,68 @@ export async function loadDataset(o: LoadOptions): Promise<LoadedData> {
     testPath ??= join(o.data, 'test.csv');
     if (!candPath && existsSync(join(o.data, 'ncf-negatives.tsv'))) candPath = join(o.data, 'ncf-negatives.tsv');
   }
-  const parse = parserFor(o.format, o);
+  const parse = parserFor(o.format, o, notes);
   // both files through one builder: one id table, and the split point is the train file's row count
   const builder = createLogBuilder();
-  const first = await readLog(readLines(trainPath, { onBytes: (r, t) => o.onBytes?.(trainPath, r, t) }), parse, { source: trainPath, skipMalformed: o.skipMalformed, builder });
+  const read = (path: string): Promise<Awaited<ReturnType<typeof readLog>>> => readSource(path, parse, o, builder, onRead);
+  const first = await read(trainPath);
   const trainRows = first.stats.rows;
-  const second = testPath ? await readLog(readLines(testPath, { onBytes: (r, t) => o.onBytes?.(testPath!, r, t) }), parse, { source: testPath, skipMalformed: o.skipMalformed, builder }) : null;
+  const second = testPath ? await read(testPath) : null;
   const raw = second?.set ?? first.set;
   const stats = second ? mergeStats(first.stats, second.stats) : first.stats;
   let set = await attachAttributes(raw, o, trainPath, notes);
   if (testPath) {
-    if (o.dedupe || o.minUser || o.minItem || o.eventWeights) notes.push('cleaning options are ignored with a fixed test split (they would change it)');
+    if (o.dedupe || (o.repeats && o.repeats !== 'keep') || o.holdout || o.minUser || o.minItem || o.eventWeights) notes.push('cleaning options are ignored with a fixed test split (they would change it)');
     const split = splitAtPosition(set, trainRows);
     const candidates = candPath ? await readCandidates(candPath, set) : undefined;
     if (candidates) notes.push(`NCF candidates: ${candidates.sets.length} users from ${basename(candPath!)} (${candidates.skipped} skipped)`);
-    return { set, split, fixedSplit: true, candidates: candidates?.sets, stats, notes };
+    return { set, split, fixedSplit: true, holdout: 'fixed test file', candidates: candidates?.sets, stats, notes };
   }
+  const order = orderOf(set, o.format, notes);
   set = clean(set, o, notes);
-  return { set, split: leaveOneOut(set), fixedSplit: false, stats, notes };
+  const how = chooseHoldout(order, o.holdout ?? 'auto');
+  const holdout = how === 'random' ? `leave-one-out, a random event per user (seed ${o.seed ?? 1})` : how === 'time' ? 'leave-one-out by time' : order === 'position' ? "leave-one-out by position in each user's sequence" : 'leave-one-out by file order (the log has no times)';
+  return { set, split: leaveOneOut(set, { order: how, seed: o.seed ?? 1 }), fixedSplit: false, holdout, stats, notes };
+}
+
+/**
+ * What orders each user's events: real times, a sequence position (Amazon files), or nothing (file order).
+ * Times that are all equal carry no order: they are dropped (NaN), and the note says so.
+ */
+function orderOf(set: InteractionSet, format: Format, notes: string[]): 'time' | 'position' | 'none' {
+  if (format === 'amazon') return 'position';
+  const t = set.timestamps;
+  let first = NaN;
+  let varies = false;
+  for (let n = 0; n < t.length && !varies; n++) {
+    if (Number.isNaN(t[n])) continue;
+    if (Number.isNaN(first)) first = t[n];
+    else if (t[n] !== first) varies = true;
+  }
+  if (varies) return 'time';
+  if (!Number.isNaN(first)) {
+    t.fill(NaN);
+    notes.push(`every timestamp is ${first}: read as a log without times`);
+  } else notes.push('the log has no times: the holdout is by file order (--holdout random to draw one event per user)');
+  return 'none';
+}
+
+function chooseHoldout(order: 'time' | 'position' | 'none', asked: 'auto' | HoldoutOrder): HoldoutOrder {
+  if (asked === 'time' && order === 'none') throw new InvalidInputError('--holdout time: the log has no times; use --holdout file-order or random');
+  if (asked !== 'auto') return asked;
+  return order === 'time' ? 'time' : 'file-order';
+}
+
+/** One file through the parser, with byte-based progress (a `.parquet` log is read by row groups). */
+async function readSource(path: string, parse: LineParser, o: LoadOptions, builder: LogBuilder, onRead?: (p: ReadProgressInfo) => void): ReturnType<typeof readLog> {
+  if (/\.parquet$/i.test(path)) return readParquetLog(path, { columns: o.columns, builder, onRead });
+  let bytes = 0;
+  let total = 0;
+  onRead?.({ source: path, lines: 0, bytes: 0, totalBytes: 0 });
+  const lines = readLines(path, { onBytes: (b, t) => ((bytes = b), (total = t)) });
+  const r = await readLog(lines, parse, { source: path, skipMalformed: o.skipMalformed, builder, onLine: onRead ? (n) => n % 65536 === 0 && onRead({ source: path, lines: n, bytes, totalBytes: total }) : undefined });
+  onRead?.({ source: path, lines: r.stats.lines, bytes: total, totalBytes: total });
+  return r;
 }
 
 async function attachAttributes(set: InteractionSet, o: LoadOptions, dataPath: string, notes: string[]): Promise<InteractionSet> {
@@ -130,11 +196,15 @@ function clean(set: InteractionSet, o: LoadOptions, notes: string[]): Interactio
     s = applyEventWeights(s, o.eventWeights === true ? DEFAULT_EVENT_WEIGHTS : parseWeights(o.eventWeights));
     notes.push('event-type weights applied');
   }
-  if (o.dedupe) {
-    const before = s.users.length;
+  const repeats = o.repeats ?? (o.dedupe ? 'dedupe' : 'keep');
+  const repeated = countRepeats(s);
+  if (repeats === 'dedupe') {
     s = dedupe(s);
-    notes.push(`dedupe: ${before - s.users.length} duplicate (user, item) rows merged`);
-  }
+    notes.push(`repeats dedupe: ${repeated} repeated (user, item) rows merged into one each (latest time, largest weight)`);
+  } else if (repeats === 'sum') {
+    s = sumRepeats(s);
+    notes.push(`repeats sum: ${repeated} repeated (user, item) rows merged into one each weighing their sum`);
+  } else if (repeated > 0) notes.push(`${repeated} rows repeat an earlier (user, item) pair and are kept as separate events (--repeats dedupe or sum to merge them)`);
   if (o.minUser || o.minItem) {
     const before = s.users.length;
     s = filterMinCounts(s, { minUser: o.minUser ?? 1, minItem: o.minItem ?? 1, kCore: o.kCore });

@@ -8,6 +8,7 @@ import type { Specs } from './args.ts';
 import { formatHelp } from './args.ts';
 import { cmdExport, cmdInspect, EXPORT_SPECS, INSPECT_SPECS } from './cmd_artefact.ts';
 import { cmdEvaluate, EVALUATE_SPECS } from './cmd_evaluate.ts';
+import { cmdImport, IMPORT_SPECS } from './cmd_import.ts';
 import { cmdPretrain, PRETRAIN_SPECS } from './cmd_pretrain.ts';
 import { cmdTune, TUNE_SPECS } from './cmd_tune.ts';
 import type { Io } from './io.ts';
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, { run: (argv: string[], io: Io) => Promise<void>;
   evaluate: { run: cmdEvaluate, specs: EVALUATE_SPECS, about: 'full-ranking and NCF metrics on a test split, with the popularity baseline' },
   tune: { run: cmdTune, specs: TUNE_SPECS, about: 'search hyper-parameters on the validation split' },
   export: { run: cmdExport, specs: EXPORT_SPECS, about: 're-encode an artefact as float32, float16 or uint8' },
+  import: { run: cmdImport, specs: IMPORT_SPECS, about: 'build an artefact from Spark ALS or BigQuery ML factors, an id map and the catalogue' },
   inspect: { run: cmdInspect, specs: INSPECT_SPECS, about: 'validate an artefact and print its summary' },
 };
 

@@ -56,33 +56,3 @@ export function createProgressBar(out: NodeJS.WriteStream, metric = 'val', now: 
     },
   };
 }
-
-/** Logs at least this big get reading progress on stderr. */
-export const PROGRESS_MIN_BYTES = 16 * 1024 * 1024;
-
-/**
- * Reading progress for big logs: a redrawn line on a TTY (at most every 200 ms), else one line per 10 %.
- *
- * @example
- * await loadDataset({ ...opts, onBytes: createReadProgress(process.stderr) });
- * // reading big.csv: 42% (84 of 200 MiB, 61 MiB/s)
- */
-export function createReadProgress(out: NodeJS.WriteStream, now: () => number = Date.now, minBytes = PROGRESS_MIN_BYTES): (path: string, read: number, total: number) => void {
-  const tty = Boolean(out.isTTY);
-  const start = new Map<string, number>();
-  const shown = new Map<string, number>();
-  const mib = (b: number): string => (b / 1048576).toFixed(0);
-  return (path, read, total) => {
-    if (total < minBytes) return;
-    if (!start.has(path)) start.set(path, now());
-    const pct = Math.min(100, Math.floor((read / total) * 100));
-    const last = shown.get(path) ?? -1;
-    const due = tty ? now() - (shown.get(`${path}@t`) ?? 0) >= 200 || pct === 100 : Math.floor(pct / 10) > Math.floor(last / 10);
-    if (!due || pct === last) return;
-    shown.set(path, pct);
-    shown.set(`${path}@t`, now());
-    const secs = Math.max(1e-3, (now() - start.get(path)!) / 1000);
-    const line = `reading ${path}: ${pct}% (${mib(read)} of ${mib(total)} MiB, ${mib(read / secs)} MiB/s)`;
-    out.write(tty ? `\r\x1b[2K${line}${pct === 100 ? '\n' : ''}` : `${line}\n`);
-  };
-}

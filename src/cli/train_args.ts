@@ -3,11 +3,13 @@
  * `loadDataset` and `pretrain` options.
  */
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import type { LoadOptions } from './datasets.ts';
 import { FORMATS } from './datasets.ts';
 import type { Specs, getters } from './args.ts';
 import type { PretrainOptions } from '../train/pretrain.ts';
+import { createAlsPool } from './als_pool.ts';
 import { InvalidInputError } from '../errors.ts';
 import { LIMITS } from '../limits.ts';
 
@@ -46,8 +48,11 @@ export const DATA_SPECS: Specs = {
   attributes: { type: 'string', help: 'item attributes JSON {"item": [attr, ...]}' },
   candidates: { type: 'string', help: 'fixed NCF candidates file (user, test item, negatives)' },
   'skip-malformed': { type: 'boolean', help: 'skip and count malformed lines instead of stopping' },
+  columns: { type: 'string', help: 'csv/tsv/ssv: the role of each column in order, e.g. user,item,weight or user,-,item,timestamp (- skips one); default: the header names, else user,item[,timestamp]' },
+  holdout: { type: 'string', help: 'which event per user is held out: time (latest), file-order (last line), random (seeded); auto: time when the log has times, else file order', choices: ['auto', 'time', 'file-order', 'random'], default: 'auto' },
+  repeats: { type: 'string', help: 'repeated (user, item) rows: keep each as an event, dedupe (one, largest weight), sum (one weighing their sum)', choices: ['keep', 'dedupe', 'sum'] },
   'min-rating': { type: 'number', help: 'MovieLens: drop ratings below this' },
-  dedupe: { type: 'boolean', help: 'merge repeated (user, item) pairs' },
+  dedupe: { type: 'boolean', help: 'same as --repeats dedupe' },
   'min-user': { type: 'number', help: 'drop users with fewer interactions' },
   'min-item': { type: 'number', help: 'drop items with fewer interactions' },
   'k-core': { type: 'boolean', help: 'repeat the min-user/min-item filter until stable' },
@@ -60,6 +65,7 @@ export const TRAIN_SPECS: Specs = {
   'als-unobserved': { type: 'number', help: 'ALS: weight of every unobserved pair', default: 0.3 },
   'als-reg-exponent': { type: 'number', help: 'ALS: l2 scales with (pairs + unobserved x items)^this', default: 1 },
   'als-cg-steps': { type: 'number', help: 'ALS: conjugate-gradient steps per row', default: 3 },
+  threads: { type: 'number', help: 'ALS: worker threads (0: one per core, at most 8; used from 50,000 interactions up)', default: 0 },
   'recency-boost': { type: 'number', help: "extra weight of each user's latest interaction, halving every --recency-half-life events (0: off)", default: 4 },
   'recency-half-life': { type: 'number', help: 'events after which the recency boost halves', default: 5 },
   dim: { type: 'number', help: 'embedding size', default: 64 },
@@ -91,6 +97,10 @@ export function loadOptions(g: Get): LoadOptions {
     attributes: g.str('attributes'),
     candidates: g.str('candidates'),
     skipMalformed: g.bool('skip-malformed'),
+    columns: g.str('columns'),
+    holdout: g.str('holdout') === 'auto' ? undefined : (g.str('holdout') as LoadOptions['holdout']),
+    repeats: g.str('repeats') as LoadOptions['repeats'],
+    seed: g.num('seed'),
     minRating: g.num('min-rating'),
     dedupe: g.bool('dedupe'),
     minUser: g.num('min-user'),
@@ -121,6 +131,8 @@ export async function trainOptions(g: Get): Promise<PretrainOptions> {
     alsUnobserved: g.num('als-unobserved'),
     alsRegExponent: g.num('als-reg-exponent'),
     alsCgSteps: g.num('als-cg-steps'),
+    threads: threadCount(g.num('threads')),
+    createAlsPool,
     recencyBoost: g.num('recency-boost'),
     recencyHalfLife: g.num('recency-half-life'),
     dim: g.num('dim'),
@@ -146,6 +158,12 @@ export async function trainOptions(g: Get): Promise<PretrainOptions> {
     Object.assign(o, await backendTrainer(backend as 'cpu' | 'wasm'));
   }
   return o;
+}
+
+function threadCount(asked: number | undefined): number {
+  if (asked === undefined || asked === 0) return Math.min(8, availableParallelism());
+  if (!(Number.isInteger(asked) && asked >= 1)) throw new InvalidInputError(`--threads must be a whole number >= 0, got ${asked}`);
+  return asked;
 }
 
 /** A TF.js trainer on the cpu or wasm backend (the kernels module's sparse trainer). */

@@ -54,6 +54,36 @@ export function dedupe(s: InteractionSet): InteractionSet {
 }
 
 /**
+ * One row per (user, item) whose weight is the sum of its repeats (plays, purchases of the same item), at the
+ * latest time (ties and missing times: the last in the file).
+ *
+ * @example
+ * sumRepeats(set).weights; // e.g. 3 for a pair seen three times with weight 1
+ */
+export function sumRepeats(s: InteractionSet): InteractionSet {
+  const last = new Map<number, number>();
+  const sum = new Map<number, number>();
+  const nItems = s.itemIds.length;
+  for (let n = 0; n < s.users.length; n++) {
+    const key = s.users[n] * nItems + s.items[n];
+    const prev = last.get(key);
+    if (prev === undefined || !(s.timestamps[n] < s.timestamps[prev])) last.set(key, n);
+    sum.set(key, (sum.get(key) ?? 0) + s.weights[n]);
+  }
+  const out = selectInteractions(s, Int32Array.from(last.values()).sort());
+  for (let n = 0; n < out.users.length; n++) out.weights[n] = sum.get(out.users[n] * nItems + out.items[n])!;
+  return out;
+}
+
+/** How many rows repeat an earlier (user, item) pair. */
+export function countRepeats(s: InteractionSet): number {
+  const pairs = new Set<number>();
+  const nItems = s.itemIds.length;
+  for (let n = 0; n < s.users.length; n++) pairs.add(s.users[n] * nItems + s.items[n]);
+  return s.users.length - pairs.size;
+}
+
+/**
  * Keeps users with at least `minUser` interactions and items with at least `minItem`; with `kCore` the filter
  * repeats until both hold at once (the k-core). Ids are re-indexed to the survivors.
  *

@@ -38,7 +38,42 @@ export interface LogBuilder {
   build(): InteractionSet;
 }
 
+/** A typed column that doubles its capacity as rows arrive (no per-row JS number boxes). */
+function createColumn<T extends Int32Array | Float64Array | Float32Array | Int16Array>(make: (n: number) => T, fill?: number): {
+  push(v: number): void;
+  setAt(n: number, v: number): void;
+  ensure(n: number): void;
+  take(n: number): T;
+} {
+  let a = make(1024);
+  if (fill !== undefined) a.fill(fill);
+  const grow = (n: number): void => {
+    if (n <= a.length) return;
+    const b = make(Math.max(n, a.length * 2));
+    if (fill !== undefined) b.fill(fill, a.length);
+    b.set(a);
+    a = b;
+  };
+  let size = 0;
+  return {
+    push(v) {
+      grow(size + 1);
+      a[size++] = v;
+    },
+    setAt(n, v) {
+      grow(n + 1);
+      a[n] = v;
+    },
+    ensure: grow,
+    take: (n) => a.slice(0, n) as T,
+  };
+}
+
 /**
+ * Rows into typed columns: 8 bytes per event for a `user,item` log; times, weights and event types take room
+ * only once a row carries one. Ids are interned once, so memory is (distinct users + items) × id length plus
+ * those bytes per event.
+ *
  * @example
  * const b = createLogBuilder();
  * b.add({ user: 'u1', item: 'sku-9', timestamp: 1 });
@@ -48,13 +83,14 @@ export function createLogBuilder(): LogBuilder {
   const userIndex = new Map<string, number>();
   const itemIndex = new Map<string, number>();
   const eventIndex = new Map<string, number>();
-  const users: number[] = [];
-  const items: number[] = [];
-  const times: number[] = [];
-  const weights: number[] = [];
-  const events: number[] = [];
+  const users = createColumn((n) => new Int32Array(n));
+  const items = createColumn((n) => new Int32Array(n));
+  let times: ReturnType<typeof createColumn<Float64Array>> | null = null;
+  let weights: ReturnType<typeof createColumn<Float32Array>> | null = null;
+  let events: ReturnType<typeof createColumn<Int16Array>> | null = null;
   const attrs: (ItemAttributes | undefined)[] = [];
   let anyAttrs = false;
+  let size = 0;
   const idOf = (m: Map<string, number>, k: string): number => {
     let v = m.get(k);
     if (v === undefined) m.set(k, (v = m.size));
@@ -69,20 +105,22 @@ export function createLogBuilder(): LogBuilder {
         attrs[i] = r.itemAttributes;
         anyAttrs = true;
       }
-      times.push(r.timestamp ?? NaN);
-      weights.push(r.weight ?? 1);
-      events.push(r.event === undefined ? -1 : idOf(eventIndex, r.event));
+      if (r.timestamp !== undefined && !Number.isNaN(r.timestamp)) (times ??= createColumn((n) => new Float64Array(n), NaN)).setAt(size, r.timestamp);
+      if (r.weight !== undefined && r.weight !== 1) (weights ??= createColumn((n) => new Float32Array(n), 1)).setAt(size, r.weight);
+      if (r.event !== undefined) (events ??= createColumn((n) => new Int16Array(n), -1)).setAt(size, idOf(eventIndex, r.event));
+      size++;
     },
     get size() {
-      return users.length;
+      return size;
     },
     build() {
+      for (const c of [times, weights, events]) c?.ensure(size);
       const set: InteractionSet = {
-        users: Int32Array.from(users),
-        items: Int32Array.from(items),
-        timestamps: Float64Array.from(times),
-        weights: Float32Array.from(weights),
-        events: Int16Array.from(events),
+        users: users.take(size),
+        items: items.take(size),
+        timestamps: times ? times.take(size) : new Float64Array(size).fill(NaN),
+        weights: weights ? weights.take(size) : new Float32Array(size).fill(1),
+        events: events ? events.take(size) : new Int16Array(size).fill(-1),
         eventTypes: [...eventIndex.keys()],
         userIds: [...userIndex.keys()],
         itemIds: [...itemIndex.keys()],

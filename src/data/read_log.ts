@@ -33,6 +33,8 @@ export interface ReadOptions {
   onRow?: (r: RawInteraction) => boolean | void;
   /** Continue an existing log (e.g. a test file after its train file, sharing one id table). */
   builder?: LogBuilder;
+  /** Called with each line number (progress meters sample it). */
+  onLine?: (lineNo: number) => void;
 }
 
 /**
@@ -51,6 +53,7 @@ export async function readLog(
   const maxMalformed = opts.maxMalformed ?? 1000;
   for await (const line of lines) {
     const lineNo = ++stats.lines;
+    opts.onLine?.(lineNo);
     let rows: RawInteraction[] | null;
     try {
       rows = parse(line, lineNo);
@@ -58,6 +61,8 @@ export async function readLog(
       const long = rows?.find((r) => r.item.length > LIMITS.maxIdLength);
       if (long) throw new Error(`item id of ${long.item.length} characters; item ids are at most ${LIMITS.maxIdLength}`);
     } catch (e) {
+      // a wrong format or column mapping is not a malformed line: skipping would read every line wrongly
+      if (e instanceof InvalidInputError) throw new InvalidInputError(`${where}:${lineNo}: ${e.message}`, { cause: e });
       const msg = `${where}:${lineNo}: ${(e as Error).message}`;
       if (!opts.skipMalformed) throw new InvalidInputError(`${msg} (pass skipMalformed / --skip-malformed to skip such lines)`, { cause: e });
       stats.skippedMalformed++;

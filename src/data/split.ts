@@ -5,6 +5,7 @@
  * Splits keep the id tables, so indices agree across the parts.
  */
 import type { InteractionSet } from './interactions.ts';
+import { createRng } from '../model/rng.ts';
 import { selectInteractions } from './interactions.ts';
 
 /**
@@ -35,10 +36,22 @@ export function orderByUser(s: InteractionSet): Int32Array[] {
   );
 }
 
+function positionsByUser(s: InteractionSet): Int32Array[] {
+  const lists: number[][] = Array.from({ length: s.userIds.length }, () => []);
+  for (let n = 0; n < s.users.length; n++) lists[s.users[n]].push(n);
+  return lists.map((l) => Int32Array.from(l));
+}
+
 export interface Split {
   train: InteractionSet;
   test: InteractionSet;
 }
+
+/**
+ * Which event of a user leave-one-out holds out: the latest by time (ties by item id, missing times by file
+ * position), the last in the file regardless of times, or one drawn at random (seeded) for logs without order.
+ */
+export type HoldoutOrder = 'time' | 'file-order' | 'random';
 
 /**
  * Holds out the latest interaction of every user with at least `minHistory + 1` interactions.
@@ -46,14 +59,16 @@ export interface Split {
  * @example
  * const { train, test } = leaveOneOut(set);
  * const { train: fit, test: validation } = leaveOneOut(train); // tune on this, report on `test`
+ * leaveOneOut(set, { order: 'random', seed: 1 }); // a log without times
  */
-export function leaveOneOut(s: InteractionSet, { minHistory = 1 } = {}): Split {
+export function leaveOneOut(s: InteractionSet, { minHistory = 1, order = 'time' as HoldoutOrder, seed = 1 } = {}): Split {
   const train: number[] = [];
   const test: number[] = [];
-  for (const events of orderByUser(s)) {
+  const rng = createRng(seed);
+  for (const events of order === 'time' ? orderByUser(s) : positionsByUser(s)) {
     if (events.length === 0) continue;
-    const hold = events.length > minHistory;
-    for (let k = 0; k < events.length; k++) (hold && k === events.length - 1 ? test : train).push(events[k]);
+    const hold = events.length > minHistory ? (order === 'random' ? rng.int(events.length) : events.length - 1) : -1;
+    for (let k = 0; k < events.length; k++) (k === hold ? test : train).push(events[k]);
   }
   return { train: selectInteractions(s, train.sort((a, b) => a - b)), test: selectInteractions(s, test.sort((a, b) => a - b)) };
 }

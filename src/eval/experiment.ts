@@ -11,6 +11,7 @@ import type { CfParams } from '../model/cf_model.ts';
 import type { GlobalModel } from '../model/global_model.ts';
 import type { PretrainOptions, PretrainReport } from '../train/pretrain.ts';
 import { pretrain } from '../train/pretrain.ts';
+import { InvalidInputError } from '../errors.ts';
 import { buildUserItemIndex } from '../train/user_index.ts';
 import type { UserItemIndex } from '../train/user_index.ts';
 import { evaluateCandidates, evaluateFullRanking } from './protocols.ts';
@@ -32,7 +33,12 @@ export interface ExperimentOptions {
   /** Early-stop on a leave-one-out validation split of the training part (never on test). */
   validation?: boolean;
   validationProtocol?: 'ncf' | 'full';
-  /** After early stopping, retrain on the whole training part for the best number of epochs. */
+  /** The validation metric early stopping maximises, e.g. 'NDCG@10' (default HR@ the first K). */
+  validationMetric?: string;
+  /**
+   * After early stopping, retrain on the whole training part for the best number of epochs (default true):
+   * the model scored on test then saw each user's latest training item, as the shipped model does.
+   */
   refit?: boolean;
   ncfSeed?: number;
   /** Skip the test evaluation (tuning looks at validation only). */
@@ -62,11 +68,12 @@ export async function runExperiment(input: ExperimentInput, opts: ExperimentOpti
   if (opts.validation) {
     const { train: fit, test: val } = leaveOneOut(input.train);
     fitSet = fit;
-    trainOpts.validate = createValidator(fit, val, opts.validationProtocol ?? 'ncf', opts.ncfSeed ?? 0, ks, opts.train?.validate);
+    const metric = opts.validationMetric ?? `HR@${ks[0]}`;
+    trainOpts.validate = createValidator(fit, val, opts.validationProtocol ?? 'ncf', opts.ncfSeed ?? 0, metric, opts.train?.validate);
   }
   let run = await pretrain(asPretrainData(fitSet), trainOpts);
   const curve: CurvePoint[] = run.report.epochs.map((e) => ({ epoch: e.epoch, loss: e.loss, validation: e.validation }));
-  if (opts.validation && opts.refit) {
+  if (opts.validation && (opts.refit ?? true) && !opts.skipTest) {
     const { validate: _v, patience: _p, ...rest } = trainOpts;
     run = await pretrain(asPretrainData(input.train), { ...rest, epochs: Math.max(1, run.report.bestEpoch) });
     run.report.bestValidation = curve.reduce((m, c) => Math.max(m, c.validation ?? -Infinity), -Infinity);
@@ -123,18 +130,20 @@ function maxPerUser(idx: UserItemIndex): number {
   return m;
 }
 
-/** HR@10 (first K) on the validation split; also calls a caller's own validate hook for logging. */
+/** A metric such as 'NDCG@10' on the validation split; also calls a caller's own validate hook for logging. */
 function createValidator(
   fit: InteractionSet,
   val: InteractionSet,
   protocol: 'ncf' | 'full',
   seed: number,
-  ks: number[],
+  key: string,
   hook?: PretrainOptions['validate'],
 ): NonNullable<PretrainOptions['validate']> {
   const seen = buildUserItemIndex(fit.users, fit.items, fit.userIds.length);
   const candidates = protocol === 'ncf' ? sampledCandidates({ train: fit, test: val }, seed + 1) : [];
-  const key = `HR@${ks[0]}`;
+  const at = /^(HR|NDCG|Recall|MRR)@(\d+)$/.exec(key);
+  if (!at) throw new InvalidInputError(`validation metric "${key}" is not HR@K, NDCG@K, Recall@K or MRR@K`);
+  const ks = [Number(at[2])];
   return async (params, epoch) => {
     const s = createParamsScorer(params);
     const r = protocol === 'ncf' ? evaluateCandidates(s, candidates, { ks }) : evaluateFullRanking(s, seen, val, { ks });

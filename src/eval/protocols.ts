@@ -3,7 +3,10 @@
  * - full ranking: rank every item the user has not interacted with in training; the held-out items are
  *   the relevant ones (HR, NDCG, Recall, MRR at K);
  * - NCF: rank the held-out item among its fixed or sampled candidates (99 negatives).
- * Ties go to the smaller item index, as in the top-k scan, so results are deterministic.
+ * Ties count against the held-out items: an item that scores exactly as high as a held-out one ranks before
+ * it (a constant scorer must not look good; Krichene & Rendle's caution on sampled metrics applies doubly to
+ * ties). Among equal non-held-out items the smaller index wins, as in the top-k scan, so results are
+ * deterministic. A NaN score is never ranked, so a held-out item scored NaN is a miss.
  */
 import { createTopKHeap } from '../model/top_k.ts';
 import type { UserItemIndex } from '../train/user_index.ts';
@@ -47,10 +50,11 @@ export function evaluateFullRanking(
     const own = seen.itemsOf(u);
     for (let i = 0, o = 0; i < scores.length; i++) {
       while (o < own.length && own[o] < i) o++;
-      if (o < own.length && own[o] === i && !rel.has(i)) continue;
-      heap.push(scores[i], i);
+      const held = rel.has(i);
+      if (o < own.length && own[o] === i && !held) continue;
+      heap.push(scores[i], tieKey(i, held, scores.length));
     }
-    acc.add(heap.result().indices, rel);
+    acc.add(fromTieKeys(heap.result().indices, scores.length), rel);
   }
   return { protocol: 'full', scorer: scorer.name, users: acc.count, metrics: acc.result(), seconds: (Date.now() - t0) / 1000 };
 }
@@ -66,14 +70,20 @@ export function evaluateCandidates(scorer: Scorer, sets: CandidateSet[], { ks = 
   const scores = new Float32Array(scorer.numItems);
   for (const { user, items } of sets) {
     const heap = createTopKHeap(kMax);
-    if (scorer.scoreItems) {
-      scorer.scoreItems(user, items, scores);
-      for (let c = 0; c < items.length; c++) heap.push(scores[c], items[c]);
-    } else {
-      scorer.scoreAll(user, scores);
-      for (let c = 0; c < items.length; c++) heap.push(scores[items[c]], items[c]);
-    }
-    acc.add(heap.result().indices, new Set([items[0]]));
+    const n = scorer.numItems;
+    if (scorer.scoreItems) scorer.scoreItems(user, items, scores);
+    else scorer.scoreAll(user, scores);
+    for (let c = 0; c < items.length; c++) heap.push(scorer.scoreItems ? scores[c] : scores[items[c]], tieKey(items[c], c === 0, n));
+    acc.add(fromTieKeys(heap.result().indices, n), new Set([items[0]]));
   }
   return { protocol: 'ncf', scorer: scorer.name, users: acc.count, metrics: acc.result(), seconds: (Date.now() - t0) / 1000 };
+}
+
+/** The heap breaks ties toward the smaller key: held-out items get keys past every other item, so they lose. */
+function tieKey(item: number, heldOut: boolean, numItems: number): number {
+  return heldOut ? item + numItems : item;
+}
+
+function fromTieKeys(keys: Int32Array, numItems: number): Int32Array {
+  return keys.map((k) => (k >= numItems ? k - numItems : k));
 }

@@ -68,6 +68,7 @@ function alsFoldIn(model: GlobalModel, data: Parameters<typeof foldInUsers>[1], 
     reg: Number(hp.l2 ?? 0.005),
     regExponent: Number(hp.alsRegExponent ?? 1),
     cgSteps: params.dim,
+    regObservedOnly: hp.alsRegObservedOnly === true,
   };
   alsHalfStep(params.userEmb, params.itemEmb, weightedRows(data.users, data.items, weights, params.numUsers), params.numItems, cfg, params.dim);
 }

@@ -14,7 +14,7 @@ import type { CreateSparseTrainer } from '../kernels/types.ts';
 import { InvalidInputError } from '../errors.ts';
 import { FORMAT_VERSION } from '../artefact/format.ts';
 import { createAprStep } from './apr.ts';
-import type { AlsConfig } from './als.ts';
+import type { AlsConfig, AlsPool } from './als.ts';
 import { alsHalfStep, alsLoss, initAlsParams, weightedRows } from './als.ts';
 import { recencyWeights } from './recency.ts';
 import { createBatchBuilder } from './batches.ts';
@@ -67,6 +67,10 @@ export interface PretrainOptions {
   /** ALS: λ scales with (|I_u| + w0·|I|)^alsRegExponent. */
   alsRegExponent?: number;
   alsCgSteps?: number;
+  /** ALS: worker threads (default 1); used from 50,000 pairs up (a negative count forces them, for tests). */
+  threads?: number;
+  /** ALS: makes the thread pool (Node: `createAlsPool` of src/cli/als_pool.ts); without it one thread. */
+  createAlsPool?: (threads: number) => AlsPool;
   /** Extra weight of each user's latest interaction, halving every `recencyHalfLife` events (0: off). */
   recencyBoost?: number;
   recencyHalfLife?: number;
@@ -130,8 +134,8 @@ export interface PretrainResult {
   report: PretrainReport;
 }
 
-type Resolved = Required<Omit<PretrainOptions, 'validate' | 'onEpoch' | 'onProgress' | 'modelVersion' | 'createTrainer'>> &
-  Pick<PretrainOptions, 'validate' | 'onEpoch' | 'onProgress' | 'modelVersion' | 'createTrainer'>;
+type Resolved = Required<Omit<PretrainOptions, 'validate' | 'onEpoch' | 'onProgress' | 'modelVersion' | 'createTrainer' | 'createAlsPool'>> &
+  Pick<PretrainOptions, 'validate' | 'onEpoch' | 'onProgress' | 'modelVersion' | 'createTrainer' | 'createAlsPool'>;
 
 function resolve(o: PretrainOptions): Resolved {
   const lr = o.lr ?? 0.05;
@@ -141,6 +145,7 @@ function resolve(o: PretrainOptions): Resolved {
     alsUnobserved: 0.3,
     alsRegExponent: 1,
     alsCgSteps: 3,
+    threads: 1,
     recencyBoost: 0,
     recencyHalfLife: 5,
     dim: 32,
@@ -273,24 +278,43 @@ async function createLoop(params: CfParams, data: PretrainData, counts: Float32A
   };
 }
 
-/** One epoch = one ALS iteration: every user row, then every item row, re-solved exactly (a few CG steps). */
+/**
+ * One epoch = one ALS iteration: every user row, then every item row, re-solved exactly (a few CG steps) —
+ * across `threads` worker threads when the log is big enough to repay starting them.
+ */
 function createAlsLoop(params: CfParams, data: PretrainData, o: Resolved): Loop {
-  const byUser = weightedRows(data.users, data.items, data.weights, params.numUsers);
-  const byItem = weightedRows(data.items, data.users, data.weights, params.numItems);
+  let byUser = weightedRows(data.users, data.items, data.weights, params.numUsers);
+  let byItem = weightedRows(data.items, data.users, data.weights, params.numItems);
   const cfg: AlsConfig = { alpha: o.alsAlpha, unobservedWeight: o.alsUnobserved, reg: o.l2, regExponent: o.alsRegExponent, cgSteps: o.alsCgSteps };
+  const threads = data.users.length >= PARALLEL_MIN_PAIRS || o.threads < 0 ? Math.abs(o.threads) : 1;
+  const pool = threads > 1 && o.createAlsPool ? o.createAlsPool(threads) : null;
+  if (pool) {
+    params.userEmb = pool.share(params.userEmb);
+    params.itemEmb = pool.share(params.itemEmb);
+    byUser = { offsets: pool.share(byUser.offsets), cols: pool.share(byUser.cols), weights: pool.share(byUser.weights) };
+    byItem = { offsets: pool.share(byItem.offsets), cols: pool.share(byItem.cols), weights: pool.share(byItem.weights) };
+  }
   return {
     best: null,
     async epoch(_epoch, onBatch) {
-      alsHalfStep(params.userEmb, params.itemEmb, byUser, params.numItems, cfg, params.dim);
-      alsHalfStep(params.itemEmb, params.userEmb, byItem, params.numUsers, cfg, params.dim);
-      const loss = alsLoss(params, byUser, cfg);
+      if (pool) {
+        await pool.halfStep(params.userEmb, params.itemEmb, byUser, params.numItems, cfg, params.dim);
+        await pool.halfStep(params.itemEmb, params.userEmb, byItem, params.numUsers, cfg, params.dim);
+      } else {
+        alsHalfStep(params.userEmb, params.itemEmb, byUser, params.numItems, cfg, params.dim);
+        alsHalfStep(params.itemEmb, params.userEmb, byItem, params.numUsers, cfg, params.dim);
+      }
+      const loss = pool ? await pool.loss(params, byUser, cfg) : alsLoss(params, byUser, cfg);
       onBatch(data.users.length, loss);
       return { loss, samples: data.users.length };
     },
     read: async () => params,
-    dispose: () => undefined,
+    dispose: () => void pool?.close(),
   };
 }
+
+/** Below this many pairs one thread is faster than starting workers. */
+const PARALLEL_MIN_PAIRS = 50_000;
 
 async function runEpochs(loop: Loop, total: number, o: Resolved): Promise<PretrainReport> {
   const epochs: EpochReport[] = [];

@@ -30,10 +30,11 @@ describe('generic CSV/TSV', () => {
     expect(stats).toMatchObject({ lines: 5, rows: 3, skippedEmpty: 2, skippedMalformed: 0 });
   });
 
-  it('uses positional columns without a header (TSV)', async () => {
-    const { set } = await readLog(['u1\ti1\t5\tview\t2.5'], createDelimitedParser({ delimiter: '\t' }));
+  it('uses positional columns without a header (TSV), a third column only when it looks like a time', async () => {
+    const { set } = await readLog(['u1\ti1\t978300760\tview\t2.5'], createDelimitedParser({ delimiter: '\t' }));
     expect(set.weights[0]).toBe(2.5);
-    expect(set.timestamps[0]).toBe(5);
+    expect(set.timestamps[0]).toBe(978300760);
+    await expect(readLog(['u1\ti1\t5'], createDelimitedParser({ delimiter: '\t' }), { skipMalformed: true })).rejects.toThrow(/:1: column 3 has no header.*"5".*--columns/);
   });
 
   it('reports the line number of a malformed row, or skips and counts it', async () => {

@@ -51,11 +51,30 @@ describe('protocols', () => {
     expect(r.metrics['HR@1']).toBe(1);
     expect(r.metrics['MRR@2']).toBe(1);
   });
-  it('full ranking breaks ties toward the smaller index', () => {
+  it('full ranking counts ties against the held-out item', () => {
+    // every item scores 1: the held-out item 1 ranks after both others, whatever its index
     const seen = buildUserItemIndex(Int32Array.of(), Int32Array.of(), 1);
-    const r = evaluateFullRanking(tableScorer([[1, 1, 1]]), seen, { users: Int32Array.of(0), items: Int32Array.of(1) }, { ks: [1, 2] });
+    const r = evaluateFullRanking(tableScorer([[1, 1, 1]]), seen, { users: Int32Array.of(0), items: Int32Array.of(0) }, { ks: [1, 2, 3] });
     expect(r.metrics['HR@1']).toBe(0);
-    expect(r.metrics['NDCG@2']).toBeCloseTo(1 / Math.log2(3), 12);
+    expect(r.metrics['HR@2']).toBe(0);
+    expect(r.metrics['HR@3']).toBe(1);
+    expect(r.metrics['NDCG@3']).toBeCloseTo(0.5, 12);
+  });
+  it('a constant scorer scores no better than its rank among ties allows', () => {
+    // 20 items, all equal: the held-out item is last, so HR@10 is 0 for every user (index order used to give 0.5)
+    const users = 20;
+    const table = Array.from({ length: users }, () => new Array(20).fill(0.5));
+    const seen = buildUserItemIndex(Int32Array.of(), Int32Array.of(), users);
+    const test = { users: Int32Array.from({ length: users }, (_, u) => u), items: Int32Array.from({ length: users }, (_, u) => u) };
+    expect(evaluateFullRanking(tableScorer(table), seen, test, { ks: [10] }).metrics['HR@10']).toBe(0);
+  });
+  it('NCF ties count against the positive, with or without scoreItems', () => {
+    const sets = [{ user: 0, items: Int32Array.of(0, 3, 4) }];
+    const plain = evaluateCandidates(tableScorer([[5, 9, 9, 5, 1]]), sets, { ks: [1, 2] });
+    expect(plain.metrics['HR@1']).toBe(0);
+    expect(plain.metrics['HR@2']).toBe(1);
+    const pop = evaluateCandidates(createPopularityScorer(Float32Array.of(5, 9, 9, 5, 1)), sets, { ks: [1, 2] });
+    expect(pop.metrics).toEqual(plain.metrics);
   });
   it('NCF protocol ranks the positive among its candidates only', () => {
     // the positive (item 2) has score 5; among candidates [2, 0, 4] only item 0 (6) is higher; item 1 (9) is not a candidate

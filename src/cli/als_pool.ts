@@ -1,0 +1,73 @@
+/**
+ * ALS across worker_threads: the factor tables and the CSR rows live in SharedArrayBuffers, each thread
+ * re-solves a contiguous range of rows (ranges balanced by work: dim + pairs per row), and the main thread
+ * only computes the d×d Gramian between half-steps. Rows are independent, so the factors are the same bit for
+ * bit whatever the thread count; only the loss is summed in another order.
+ */
+import { Worker } from 'node:worker_threads';
+import { gramian } from '../engine/fold_in.ts';
+import type { AlsPool, WeightedRows } from '../train/als.ts';
+import { alsLoss, rowJob } from '../train/als.ts';
+
+/** A typed array's contents in a SharedArrayBuffer (the same array when it already is one). */
+export function shared<T extends Float32Array | Int32Array>(a: T): T {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
+  const out = new (a.constructor as new (b: SharedArrayBuffer) => T)(new SharedArrayBuffer(a.byteLength));
+  out.set(a);
+  return out;
+}
+
+
+/** Cut points splitting rows into `parts` ranges of about equal work (dim + pairs per row). */
+export function balancedRanges(offsets: Int32Array, parts: number, dim: number): number[] {
+  const rows = offsets.length - 1;
+  const total = offsets[rows] + rows * dim;
+  const cuts = [0];
+  for (let row = 0, part = 1; row < rows && part < parts; row++) {
+    if (offsets[row + 1] + (row + 1) * dim >= (total * part) / parts) {
+      cuts.push(row + 1);
+      part++;
+    }
+  }
+  while (cuts.length <= parts) cuts.push(rows);
+  return cuts;
+}
+
+/**
+ * @example
+ * await pretrain(data, { solver: 'als', threads: 2, createAlsPool }); // pretrain shares the arrays and closes it
+ */
+export function createAlsPool(threads: number): AlsPool {
+  const workers = Array.from({ length: threads }, () => new Worker(new URL('./als_worker.mjs', import.meta.url)));
+  const run = (w: Worker, job: object): Promise<{ loss?: number }> =>
+    new Promise((resolve, reject) => {
+      const onMessage = (m: { ok: boolean; loss?: number; error?: string }): void => {
+        w.off('error', reject);
+        if (m.ok) resolve(m);
+        else reject(new Error(`ALS worker: ${m.error}`));
+      };
+      w.once('message', onMessage);
+      w.once('error', reject);
+      w.postMessage(job);
+    });
+  const spread = async (rows: WeightedRows, dim: number, make: (from: number, to: number) => object): Promise<{ loss?: number }[]> => {
+    const cuts = balancedRanges(rows.offsets, threads, dim);
+    return Promise.all(workers.map((w, t) => run(w, make(cuts[t], cuts[t + 1]))));
+  };
+  return {
+    threads,
+    share: shared,
+    async halfStep(target, other, rows, numOther, cfg, dim) {
+      const gram = gramian(other, dim);
+      await spread(rows, dim, (from, to) => rowJob(target, other, gram, rows, numOther, cfg, dim, from, to));
+    },
+    async loss(p, byUser, cfg) {
+      const gram = gramian(p.itemEmb, p.dim);
+      const parts = await spread(byUser, p.dim, (from, to) => ({ kind: 'loss', ...rowJob(p.userEmb, p.itemEmb, gram, byUser, p.numItems, cfg, p.dim, from, to) }));
+      return alsLoss(p, byUser, cfg, parts.reduce((s, r) => s + (r.loss ?? 0), 0));
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
+}
