@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createProgressBar, createReadProgress, formatDuration } from '../../src/cli/progress.ts';
+import { createProgressBar, formatDuration } from '../../src/cli/progress.ts';
+import { createReadProgress } from '../../src/cli/read_progress.ts';
 import { loadDataset } from '../../src/cli/datasets.ts';
 
 function fakeStream(isTTY: boolean): { stream: NodeJS.WriteStream; text: () => string } {
@@ -42,12 +43,12 @@ describe('reading progress', () => {
     for (let k = 0; k < 60_000; k++) rows.push(`user-${k % 997},item-${k % 503},${k}`);
     writeFileSync(path, rows.join('\n'));
     const { stream, text } = fakeStream(false);
-    await loadDataset({ data: path, format: 'csv', onBytes: createReadProgress(stream, Date.now, 256 * 1024) });
+    await loadDataset({ data: path, format: 'csv' }, { onRead: createReadProgress(stream, Date.now, 256 * 1024) });
     const lines = text().trim().split('\n');
     expect(lines.length).toBeGreaterThanOrEqual(3);
-    expect(lines.at(-1)).toMatch(/reading .*big\.csv: 100% \(\d+ of \d+ MiB/);
+    expect(lines.at(-1)).toMatch(/reading .*big\.csv: 100%  [\d,]+ lines  [\d,]+ lines\/s  ETA/);
     const small = fakeStream(false);
-    await loadDataset({ data: path, format: 'csv', onBytes: createReadProgress(small.stream) }); // under 16 MiB: quiet
+    await loadDataset({ data: path, format: 'csv' }, { onRead: createReadProgress(small.stream) }); // under 16 MiB: quiet
     expect(small.text()).toBe('');
   });
 });
