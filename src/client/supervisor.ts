@@ -181,7 +181,10 @@ export class Supervisor {
     this.#live = null;
     live.give(new WorkerLostError(`The tastebud worker ${why}; it was restarted and the shopper's state restored from storage. Call again.`));
     live.conn.dispose();
-    if (!this.#closed) this.#current().catch((e: unknown) => console.warn('tastebud: restarting the worker failed; the next call tries again', e));
+    if (this.#closed) return;
+    this.#current().catch((e: unknown) => {
+      if (!(e instanceof ClosedError)) console.warn('tastebud: restarting the worker failed; the next call tries again', e);
+    });
   }
 
   #began(): void {

@@ -82,6 +82,10 @@ export function createResilientScanner(first: BackendScanner, o: ResilientOption
         next = { backend: 'plain', scanner: null };
         lostLog.push({ backend: 'fallback', reason: String(e) });
       }
+      if (next.backend !== 'plain' && lostLog.some((l) => l.backend === next.backend)) {
+        next.scanner?.dispose(); // never back to a backend that was lost once: that could loop for ever
+        next = { backend: 'plain', scanner: null };
+      }
       cur = adopt(next);
       o.onSwitch({ backend: from.backend, reason }, cur.backend);
     })().finally(() => (switching = null));
