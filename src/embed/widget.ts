@@ -53,7 +53,9 @@ export class TastebudRecs extends HTMLElement {
       const recs = await this.query(entry);
       if (seq !== this.seq) return;
       const items = recs.map((r) => ({ info: entry.describe(r.itemId), score: r.score }));
-      renderRecommendations(this, items, {
+      // Nothing to show (no model, nothing left after filters): no empty heading, just nothing.
+      if (items.length === 0) this.querySelector(':scope > .tb-recs')?.remove();
+      else renderRecommendations(this, items, {
         heading: this.getAttribute('heading') ?? (this.kind === 'similar' ? 'Similar items' : 'Recommended for you'),
         currency: this.getAttribute('currency') ?? 'EUR',
         explain: async (id) => explanationText(await entry.recommender.explain(id), (x) => String(entry.describe(x).title ?? x)),
@@ -62,6 +64,7 @@ export class TastebudRecs extends HTMLElement {
       if (!performance.getEntriesByName('tastebud:first-render').length) performance.mark('tastebud:first-render');
       this.dispatchEvent(new CustomEvent('tastebud:render', { bubbles: true, detail: { items: recs.map((r) => r.itemId) } }));
     } catch (e) {
+      if (seq === this.seq) this.setAttribute('aria-busy', 'false'); // failed is not busy: assistive tech stops waiting
       warn(e);
     }
   }
