@@ -123,7 +123,15 @@ export class RecommenderHost implements HostApi {
   }
 
   async forget(): Promise<void> {
-    await this.#ready().engine.forget();
+    const run = this.#ready();
+    // A follower has the leader erase: its forget then resolves only once the erase happened, and the leader's
+    // queue orders it against every event acknowledged before or after.
+    if (run.link && !run.leadership?.isLeader && (await run.link.forwardForget())) {
+      run.store.skipNextClear();
+      await run.engine.forget(); // this tab's memory only; the leader erased the store
+      return;
+    }
+    await run.engine.forget();
     this.#announce('forgot');
   }
 
@@ -236,6 +244,10 @@ export class RecommenderHost implements HostApi {
       channelName: name,
       isLeader: () => run.leadership?.isLeader ?? false,
       applyTrack: (events) => this.#apply(events),
+      applyForget: async () => {
+        await run.engine.forget();
+        this.#announce('forgot');
+      },
       onAnnouncement: (kind) => void this.#heard(kind),
     });
     // A new leader first learns whatever the previous one stored but this tab has not replayed yet.

@@ -18,7 +18,7 @@ import { fakeLocalStorage } from './harness.ts';
 
 const OPTIONS: EmbedOptions = { model: '/m.json', namespace: 'shop', runtime: 'http://x/rt.js', consent: 'pending' };
 
-function flakyRecommender(failFirst: number): EmbedRecommender & { stored: Map<string, number>; setConsent: ReturnType<typeof vi.fn> } {
+function flakyRecommender(failFirst: number): EmbedRecommender & { stored: Map<string, number> } {
   const stored = new Map<string, number>();
   let calls = 0;
   return {
@@ -36,7 +36,7 @@ function flakyRecommender(failFirst: number): EmbedRecommender & { stored: Map<s
     forget: async () => undefined,
     close: async () => undefined,
     subscribe: () => () => undefined,
-    setConsent: vi.fn(),
+    setConsent: () => undefined,
   };
 }
 const runtimeOf = (rec: EmbedRecommender) => async () => ({ start: async () => rec });
