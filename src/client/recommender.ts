@@ -74,7 +74,7 @@ export function createClient(sup: Supervisor, options: ClientOptions): Recommend
     for (const { listener } of listeners.values()) Promise.resolve().then(listener).catch(() => undefined);
   };
   const ids = createEventStamper();
-  return {
+  const client: Recommender = {
     ready: sup.report!,
     track: (events: TrackEvent | TrackEvent[]) => sup.call('track', (h) => h.track(ids.stamp(events)), true),
     recommend: (o?: RecommendOptions): Promise<Recommendation[]> => sup.call('recommend', (h) => h.recommend(o), true),
@@ -120,7 +120,13 @@ export function createClient(sup: Supervisor, options: ClientOptions): Recommend
       await sup.close();
     },
   };
+  // The fault suite's handle (not public API): recs[Symbol.for('tastebud.faults')]('crash').
+  Object.defineProperty(client, FAULTS, { value: (kind: 'lose-device' | 'stall' | 'crash', ms?: number) => sup.call('simulateFault', (h) => h.simulateFault(kind, ms), false) });
+  return client;
 }
+
+/** Key of the fault suite's hook on a Recommender. */
+export const FAULTS = Symbol.for('tastebud.faults');
 
 /**
  * Gives each event an id and a timestamp once: the same event object passed again (a retry) gets the same

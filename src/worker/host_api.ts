@@ -58,4 +58,6 @@ export interface HostApi extends RecommenderApi {
   refreshModel(): Promise<ModelRefresh>;
   /** The supervisor's heartbeat: answers at once unless the worker is stuck or gone. */
   ping(): Promise<true>;
+  /** Fault-suite hook: lose the GPU device, stall the thread for `ms`, or end the worker. */
+  simulateFault(kind: 'lose-device' | 'stall' | 'crash', ms?: number): Promise<boolean>;
 }

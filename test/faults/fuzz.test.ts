@@ -32,6 +32,7 @@ it(`fuzz: ${CALLS} seeded public API calls — no hang, no raw error, invariants
   const counts = { ok: 0, named: 0, raw: 0, hangs: 0, broken: 0 };
   const byName = new Map<string, number>();
   const seen = new Set<string>(); // items tracked while consenting, since the last forget
+  const usedIds = new Set<string>(); // an event whose id is already stored is skipped, so its item is not seen
   let consent = true;
   const failures: string[] = [];
   const fail = (what: string, call: FuzzCall): void => {
@@ -58,13 +59,22 @@ it(`fuzz: ${CALLS} seeded public API calls — no hang, no raw error, invariants
     counts.ok++;
     const v = outcome.value;
     if (call.verb === 'setConsent') consent = call.args[0] as boolean;
-    if (call.verb === 'forget') seen.clear();
-    if (call.verb === 'track' && consent) for (const e of [call.args[0]].flat() as { itemId: string }[]) seen.add(e.itemId);
+    if (call.verb === 'forget') {
+      seen.clear();
+      usedIds.clear();
+    }
+    if (call.verb === 'track' && consent) {
+      for (const e of [call.args[0]].flat() as { itemId: string; eventId?: string }[]) {
+        if (e.eventId === undefined || !usedIds.has(e.eventId)) seen.add(e.itemId);
+        if (e.eventId !== undefined) usedIds.add(e.eventId);
+      }
+    }
     if (call.verb === 'recommend' || call.verb === 'similarItems') {
       const o = (call.args[call.verb === 'recommend' ? 0 : 1] ?? {}) as { k?: number; excludeSeen?: boolean; exclude?: string[] };
       const problem = checkList(v as Recommendation[], o.k ?? 10, known, o.exclude ?? []);
       if (problem) fail(problem, call);
-      if (call.verb === 'recommend' && consent && o.excludeSeen !== false && (v as Recommendation[]).some((x) => seen.has(x.itemId))) fail('a tracked item came back with excludeSeen', call);
+      const back = (v as Recommendation[]).find((x) => seen.has(x.itemId));
+      if (call.verb === 'recommend' && consent && o.excludeSeen !== false && back) fail(`tracked ${back.itemId} came back with excludeSeen`, call);
       if (call.verb === 'recommend' && !consent && call.args.length === 0 && (v as Recommendation[]).map((x) => x.itemId).join() !== nonPersonal.join()) fail('personal list without consent', call);
     }
   }
