@@ -112,7 +112,7 @@ describe('fault: kill loop', () => {
   it('through repeated kills mid-track, acknowledged events are stored once: 0 lost, 0 doubled', async () => {
     const hosts = killableHosts(init);
     const r = await supervised(hosts);
-    const KILLS = 12;
+    const KILLS = process.env.TASTEBUD_FAULTS_FULL === '1' ? 60 : 12;
     const PER_ROUND = 8;
     const acked = new Set<string>();
     let retries = 0;
