@@ -4,7 +4,7 @@
  * refuses (Node, a sandboxed frame, storage disabled) nothing is remembered and the caller's default applies.
  */
 
-const key = (namespace: string): string => `tastebud/${namespace}/consent`;
+const keyOf = (namespace: string): string => `tastebud/${namespace}/consent`;
 
 function storage(): Storage | undefined {
   try {
@@ -20,7 +20,7 @@ function storage(): Storage | undefined {
  */
 export function rememberedConsent(namespace: string): boolean | undefined {
   try {
-    const v = storage()?.getItem(key(namespace));
+    const v = storage()?.getItem(keyOf(namespace));
     return v === 'granted' ? true : v === 'denied' ? false : undefined;
   } catch {
     return undefined;
@@ -33,8 +33,24 @@ export function rememberedConsent(namespace: string): boolean | undefined {
  */
 export function rememberConsent(namespace: string, granted: boolean): void {
   try {
-    storage()?.setItem(key(namespace), granted ? 'granted' : 'denied');
+    storage()?.setItem(keyOf(namespace), granted ? 'granted' : 'denied');
   } catch {
     // not remembered; the shop's default applies on the next visit
   }
+}
+
+/**
+ * Calls `onChange` when another tab of this origin records a choice for `namespace` (the `storage` event), so a
+ * withdrawal in one tab stops personalisation in every open tab at once. Returns the function that stops watching.
+ * @example const stop = watchConsent('acme', (granted) => void recs.setConsent(granted));
+ */
+export function watchConsent(namespace: string, onChange: (granted: boolean) => void): () => void {
+  const target = globalThis as { addEventListener?: typeof addEventListener; removeEventListener?: typeof removeEventListener };
+  if (typeof target.addEventListener !== 'function' || !storage()) return () => undefined;
+  const listener = (e: Event): void => {
+    const { key, newValue } = e as StorageEvent;
+    if (key === keyOf(namespace) && (newValue === 'granted' || newValue === 'denied')) onChange(newValue === 'granted');
+  };
+  target.addEventListener('storage', listener);
+  return () => target.removeEventListener?.('storage', listener);
 }

@@ -9,7 +9,7 @@ import { BACKEND_ORDER, type BackendName } from '../kernels/types.ts';
 import type { GlobalModel } from '../model/global_model.ts';
 import type { HostApi, HostInitOptions, InitReport } from '../worker/host_api.ts';
 import { createPersistence, type Persistence } from './persistence.ts';
-import { rememberConsent, rememberedConsent } from './consent_memory.ts';
+import { rememberConsent, rememberedConsent, watchConsent } from './consent_memory.ts';
 import { createClient, type Recommender } from './recommender.ts';
 import { DEFAULT_TIMEOUTS, Supervisor, type Connection, type Timeouts } from './supervisor.ts';
 import { resolveLearnerConfig, type LearnerConfig } from '../engine/learner_config.ts';
@@ -78,6 +78,12 @@ export async function createRecommender(options: RecommenderOptions = {}): Promi
   // A restarted worker gets the options in force then (the consent given since included).
   const connect = useWorker ? () => connectWorker(init) : () => connectInline(init);
   const sup = await Supervisor.start(connect, timeouts);
+  // Another tab's choice applies here at once too (its worker is told; nothing is remembered twice).
+  const stopWatching = watchConsent(init.namespace, (granted) => {
+    init.consent = granted;
+    void sup.call('setConsent', (h) => h.setConsent(granted), true).catch(() => undefined);
+  });
+  sup.onClose = stopWatching;
   return createClient(sup, {
     persistence: persistenceFor(persist, init, sup.report!),
     onConsent: (granted) => {

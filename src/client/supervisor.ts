@@ -64,6 +64,8 @@ export class Supervisor {
 
   /** Runs on each new worker before calls reach it (the client re-subscribes its listeners there). */
   onRestart: (host: HostApi, report: InitReport) => Promise<void> = async () => undefined;
+  /** Runs once on close (the client stops watching page events there). */
+  onClose: () => void = () => undefined;
 
   private constructor(
     private readonly connect: () => Promise<Connection>,
@@ -121,6 +123,7 @@ export class Supervisor {
     if (this.#closed) return;
     this.#closed = true;
     this.#stopBeat();
+    this.onClose();
     const live = this.#live ?? (await this.#restarting?.catch(() => null)) ?? null;
     this.#live = null;
     if (!live) return;

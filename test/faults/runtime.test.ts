@@ -5,7 +5,7 @@
  */
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createRecommender } from '../../src/client/create_recommender.ts';
 import type { Recommender } from '../../src/client/recommender.ts';
 import { createPlainScanner } from '../../src/engine/plain_scanner.ts';
@@ -62,6 +62,24 @@ describe('fault: consent', () => {
     await again.close();
     const third = await make({ consent: false }); // a granted choice is remembered over a "required" default
     expect((await third.stats()).consent).toBe(true);
+  });
+
+  it('a withdrawal in another tab (the storage event) applies here at once', async () => {
+    const page = new EventTarget();
+    vi.stubGlobal('addEventListener', page.addEventListener.bind(page));
+    vi.stubGlobal('removeEventListener', page.removeEventListener.bind(page));
+    try {
+      const r = await make();
+      const cold = ids(await r.recommend({ k: 10 }));
+      for (const itemId of ['item-3', 'item-7', 'item-11', 'item-15']) await r.track({ itemId });
+      await r.exportData();
+      expect(ids(await r.recommend({ k: 10 }))).not.toEqual(cold);
+      page.dispatchEvent(Object.assign(new Event('storage'), { key: 'tastebud/shop/consent', newValue: 'denied' }));
+      await vi.waitFor(async () => expect((await r.stats()).consent).toBe(false));
+      expect(ids(await r.recommend({ k: 10 }))).toEqual(cold);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it("invalid consent values are named errors ('maybe' is not a no)", async () => {
