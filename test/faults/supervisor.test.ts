@@ -74,6 +74,18 @@ describe('fault: worker killed', () => {
   });
 });
 
+describe('fault: start-up that never finishes', () => {
+  it('a model download that never answers rejects createRecommender with TimeoutError at initMs, and ends the worker', async () => {
+    let disposed = 0;
+    const connect = async () => ({ host: {} as HostApi, started: new Promise<never>(() => undefined), dispose: () => void disposed++ });
+    const t0 = performance.now();
+    const err = await Supervisor.start(connect, { ...FAST, initMs: 300 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(disposed).toBe(1);
+  });
+});
+
 describe('fault: worker stuck', () => {
   it('a host that stops answering entirely (ping too) is replaced; the call rejects or is answered by the new one', async () => {
     let stuck = false;
