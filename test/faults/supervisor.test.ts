@@ -15,7 +15,8 @@ import { killableHosts, sleep } from './harness.ts';
 
 const model = createTinyModel({ numItems: 120 });
 const init = (): HostInitOptions => ({ namespace: 'faults', modelData: model, backend: ['cpu'], consent: true, maxEvents: 100_000, multiTab: false });
-const FAST: Timeouts = { initMs: 5_000, callMs: 2_000, heartbeatMs: 150 };
+// Every host shares this process's event loop: a heartbeat much shorter than this mistakes load for death.
+const FAST: Timeouts = { initMs: 5_000, callMs: 3_000, heartbeatMs: 500 };
 
 async function supervised(hosts: ReturnType<typeof killableHosts>, t: Timeouts = FAST): Promise<Recommender> {
   return createClient(await Supervisor.start(() => hosts.connect(), t), {});
