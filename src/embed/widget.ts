@@ -1,17 +1,19 @@
 /**
  * `<tastebud-recs k="8" kind="for-you|similar" item="sku" namespace="shop" heading="…" currency="EUR">`:
  * renders recommendations (default template or the shop's `<template>`), re-renders when they change, and fires
- * `tastebud:render` with the item ids shown. Failures render nothing and warn once; they never throw.
+ * `tastebud:render` with the item ids shown. Failures render nothing (and clear `aria-busy`) and warn once per distinct problem; they never throw.
  */
 import { explanationText } from './explain_text.ts';
 import { whenRecommender, type RegistryEntry } from './registry.ts';
 import { renderRecommendations } from './render.ts';
 
-let warned = false;
+const warned = new Set<string>();
+/** Each distinct problem once (a broken `k` on one widget must not hide an unknown item on another). */
 function warn(e: unknown): void {
-  if (warned) return;
-  warned = true;
-  console.warn(`tastebud: <tastebud-recs> could not render (${e instanceof Error ? e.message : String(e)})`);
+  const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  if (warned.has(text) || warned.size >= 20) return;
+  warned.add(text);
+  console.warn(`tastebud: <tastebud-recs> could not render (${text})`);
 }
 
 export class TastebudRecs extends HTMLElement {
