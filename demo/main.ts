@@ -3,6 +3,7 @@
  * because the page runs under a CSP without inline scripts), then renders the catalogue and the inspector.
  * `?backend=wasm` (or webgpu, webgl, cpu) forces a backend; `?consent=required` shows the consent flow.
  */
+import { startConsentBar } from './consent_bar.ts';
 import { startInspector } from './inspector.ts';
 import { startShop } from './shop.ts';
 import type { Catalogue } from './data/catalogue.ts';
@@ -44,6 +45,8 @@ async function main(): Promise<void> {
   const catalogue = (await (await fetch(CATALOGUE)).json()) as Catalogue;
   startShop(catalogue);
   startInspector(catalogue, params);
+  const forYou = document.getElementById('for-you') as (HTMLElement & { refresh?: () => Promise<void> }) | null;
+  void startConsentBar(document.querySelector('header.topbar')!, () => void forYou?.refresh?.());
 }
 
 void main();

@@ -98,7 +98,7 @@ test('Global Privacy Control on: no learning without explicit consent', async ({
   expect(await storedEvents(page)).toEqual([]);
 });
 
-test('never throws into the page: a broken model URL warns once and every call resolves', async ({ page }) => {
+test('never throws into the page: a broken model URL is warned about once, clicks are kept, widgets are not left busy', async ({ page }) => {
   const errors: string[] = [];
   const warnings: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -116,13 +116,24 @@ test('never throws into the page: a broken model URL warns once and every call r
       w.tastebud('similar', 'sku-00001'),
     ]);
   });
-  expect(results.every((r) => r === undefined)).toBe(true);
+  expect(results.every((r) => r === undefined)).toBe(true); // queued by the snippet's stub
   expect(errors).toEqual([]);
-  await expect.poll(() => warnings.length).toBe(1);
+  // each distinct problem once: the model that cannot load, the mistaken command
+  await expect.poll(() => warnings.length).toBe(2);
+  expect(warnings.some((w) => w.startsWith('tastebud: ModelLoadError:'))).toBe(true);
+  expect(warnings.some((w) => w.includes('unknown command "no-such-command"'))).toBe(true);
   await page.evaluate(() => (window as unknown as Win).tastebud('recommend'));
+  await page.evaluate(() => (window as unknown as Win).tastebud('no-such-command'));
   await page.waitForTimeout(300);
-  expect(warnings, 'warned once, then quiet').toHaveLength(1);
+  expect(warnings, 'the same problems again: quiet').toHaveLength(2);
   await expect(page.locator('#plain .tb-item')).toHaveCount(0);
+  await expect(page.locator('#plain')).toHaveAttribute('aria-busy', 'false');
+  // degraded, not gone: clicks (the queued one and this) are kept on the device, recommendations are empty
+  const later = await page.evaluate(() => {
+    const w = window as unknown as Win;
+    return Promise.all([w.tastebud('track', 'select_item', { item_id: 'sku-00002' }), w.tastebud('recommend', { k: 3 }), w.tastebud('stats')]);
+  });
+  expect(later).toMatchObject([{ stored: 1, ignored: 0 }, [], { eventsStored: 2, backend: 'none' }]);
 });
 
 test('loaded twice: one instance per namespace, commands can target one', async ({ page }) => {

@@ -2,6 +2,7 @@
  * The browser-test harness page: `window.tb` drives one recommender (real Worker, real IndexedDB) and reports
  * results and errors as plain data Playwright can read, including whether each error kept its class.
  */
+import { FAULTS } from '../src/client/recommender.ts';
 import { createRecommender, ERROR_CLASSES, type Recommender, type RecommenderOptions } from '../src/index.ts';
 import { createTinyModel, type TinyModelOptions } from './engine_model.ts';
 
@@ -51,6 +52,40 @@ const tb = {
     });
   },
   updates: () => updates,
+  /** Fault suite: 'crash' ends the worker, 'stall' blocks it for `ms`, 'lose-device' loses its GPU device. */
+  fault(kind: 'lose-device' | 'stall' | 'crash', ms?: number): Promise<Outcome> {
+    return outcome(async () => (recs as unknown as Record<symbol, (k: string, ms?: number) => Promise<boolean>>)[FAULTS](kind, ms));
+  },
+  /**
+   * Fault suite: `rounds` times, tracks `perRound` events at once and crashes the worker while they are in
+   * flight; a call that fails is retried with the same event object (as a shop would). Returns the ids acknowledged.
+   */
+  async crashLoop(rounds: number, perRound: number): Promise<{ acked: string[]; retries: number; errors: string[] }> {
+    if (!recs) throw new Error('call tb.create first');
+    const r = recs;
+    const acked: string[] = [];
+    const errors = new Set<string>();
+    let retries = 0;
+    for (let round = 0; round < rounds; round++) {
+      const calls = Array.from({ length: perRound }, async (_, i) => {
+        const e = { itemId: `item-${(round * perRound + i) % 50}`, eventId: `k${round}-${i}` };
+        for (let attempt = 0; attempt < 6; attempt++) {
+          try {
+            await r.track(e);
+            acked.push(e.eventId);
+            return;
+          } catch (err) {
+            retries++;
+            errors.add((err as Error).name);
+          }
+        }
+      });
+      await new Promise((res) => setTimeout(res, round % 4));
+      await (r as unknown as Record<symbol, (k: string) => Promise<boolean>>)[FAULTS]('crash').catch(() => undefined);
+      await Promise.all(calls);
+    }
+    return { acked, retries, errors: [...errors] };
+  },
   /** Every IndexedDB database of this origin (name and version). */
   databases: () => indexedDB.databases(),
   /** The raw event records of a namespace, read past tastebud's own code. */

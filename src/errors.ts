@@ -40,6 +40,22 @@ export class ClosedError extends TastebudError {
   override name = 'ClosedError';
 }
 
+/**
+ * A call passed its deadline (`timeouts` option of createRecommender): the worker did not answer in time. The
+ * call's effect is unknown; retrying it is safe (events carry ids, so a retried `track` is stored once).
+ */
+export class TimeoutError extends TastebudError {
+  override name = 'TimeoutError';
+}
+
+/**
+ * The worker died or stopped answering (crash, out of memory, killed) while the call was pending. tastebud
+ * restarts it and restores the shopper's state from storage; the next call goes to the new worker.
+ */
+export class WorkerLostError extends TastebudError {
+  override name = 'WorkerLostError';
+}
+
 export const ERROR_CLASSES = {
   TastebudError,
   InvalidInputError,
@@ -48,6 +64,8 @@ export const ERROR_CLASSES = {
   StorageError,
   BackendError,
   ClosedError,
+  TimeoutError,
+  WorkerLostError,
 } as const;
 
 /** Rebuilds a named tastebud error from a plain `{name, message, stack}` that crossed a worker boundary. */

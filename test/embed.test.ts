@@ -106,7 +106,7 @@ describe('instance', () => {
     expect(rec.tracked).toHaveLength(1);
   });
 
-  it('never rejects: a failing runtime or command resolves undefined and warns once', async () => {
+  it('never rejects: a failing runtime or command resolves undefined and warns once per distinct mistake', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const inst = createInstance(OPTIONS, async () => {
       throw new Error('offline');
@@ -114,7 +114,10 @@ describe('instance', () => {
     await expect(inst.run('recommend', [])).resolves.toBeUndefined();
     await expect(inst.run('nope', [])).resolves.toBeUndefined();
     await expect(inst.run('explain', ['x'])).resolves.toBeUndefined();
-    expect(warn.mock.calls.length).toBeLessThanOrEqual(1);
+    await expect(inst.run('nope', [])).resolves.toBeUndefined();
+    await expect(inst.run('explain', ['y'])).resolves.toBeUndefined();
+    // the broken runtime once (not on every call), the unknown command once
+    expect(warn.mock.calls.map((c) => String(c[0]))).toEqual(['tastebud: Error: offline', 'tastebud: TypeError: unknown command "nope"']);
   });
 });
 

@@ -4,12 +4,14 @@
  * and IndexedDB code load in the worker (or, with `worker: false`, through a dynamic import).
  */
 import { releaseProxy, wrap } from 'comlink';
-import { InvalidInputError, TastebudError, reviveError } from '../errors.ts';
+import { InvalidInputError, TastebudError } from '../errors.ts';
 import { BACKEND_ORDER, type BackendName } from '../kernels/types.ts';
 import type { GlobalModel } from '../model/global_model.ts';
 import type { HostApi, HostInitOptions, InitReport } from '../worker/host_api.ts';
 import { createPersistence, type Persistence } from './persistence.ts';
-import { wrapHost, type Recommender } from './recommender.ts';
+import { rememberConsent, rememberedConsent, watchConsent } from './consent_memory.ts';
+import { createClient, type Recommender } from './recommender.ts';
+import { DEFAULT_TIMEOUTS, Supervisor, type Connection, type Timeouts } from './supervisor.ts';
 import { resolveLearnerConfig, type LearnerConfig } from '../engine/learner_config.ts';
 
 export interface RecommenderOptions {
@@ -23,8 +25,18 @@ export interface RecommenderOptions {
   backend?: 'auto' | BackendName | BackendName[];
   /** Run in a Web Worker (default where `Worker` exists) or inline (Node, tests). */
   worker?: boolean;
-  /** Default true. false: nothing is stored or learned until `setConsent(true)`. */
+  /**
+   * Default true. false: nothing is stored or learned, and recommendations are the non-personal ones, until
+   * `setConsent(true)`. A choice the shopper made with `setConsent` is remembered on this device and wins over
+   * this default on the next visit.
+   */
   consent?: boolean;
+  /**
+   * Deadlines in ms: `initMs` (createRecommender and each worker restart, default 120,000), `callMs` (any other
+   * call, default 30,000), `heartbeatMs` (how long a worker may stay silent while calls are pending before it is
+   * restarted, default 10,000). A call past its deadline rejects with TimeoutError.
+   */
+  timeouts?: Partial<Timeouts>;
   /** Refuse model downloads above this many bytes (default 256 MiB). */
   maxModelBytes?: number;
   /** Keep at most this many events in the log (default 10,000; older ones are compacted away). */
@@ -45,7 +57,7 @@ export interface RecommenderOptions {
   learner?: Partial<LearnerConfig>;
 }
 
-const KNOWN = new Set(['model', 'modelData', 'namespace', 'backend', 'worker', 'consent', 'maxModelBytes', 'maxEvents', 'multiTab', 'persist', 'learner']);
+const KNOWN = new Set(['model', 'modelData', 'namespace', 'backend', 'worker', 'consent', 'maxModelBytes', 'maxEvents', 'multiTab', 'persist', 'learner', 'timeouts']);
 
 /**
  * Creates a ready recommender.
@@ -57,35 +69,47 @@ const KNOWN = new Set(['model', 'modelData', 'namespace', 'backend', 'worker', '
  */
 export async function createRecommender(options: RecommenderOptions = {}): Promise<Recommender> {
   const init = normalizeOptions(options);
+  const timeouts = normalizeTimeouts(options.timeouts);
+  const remembered = rememberedConsent(init.namespace);
+  if (remembered !== undefined) init.consent = remembered; // the shopper's own choice wins over the default
   const useWorker = options.worker ?? typeof Worker !== 'undefined';
   const persist = options.persist ?? true;
-  if (!useWorker) return createInline(init, persist);
-  if (typeof Worker === 'undefined') throw new InvalidInputError('worker: true needs Web Workers, which this runtime lacks; pass worker: false');
-  const worker = new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module', name: `tastebud/${init.namespace}` });
-  const remote = wrap<HostApi>(worker);
-  const dispose = (): void => {
-    remote[releaseProxy]();
-    worker.terminate();
-  };
-  try {
-    const report = await Promise.race([remote.init(init), workerFailure(worker)]);
-    return wrapHost(remote as unknown as HostApi, report, dispose, persistenceFor(persist, init, report));
-  } catch (e) {
-    dispose();
-    throw reviveError(e);
-  }
+  if (useWorker && typeof Worker === 'undefined') throw new InvalidInputError('worker: true needs Web Workers, which this runtime lacks; pass worker: false');
+  // A restarted worker gets the options in force then (the consent given since included).
+  const connect = useWorker ? () => connectWorker(init) : () => connectInline(init);
+  const sup = await Supervisor.start(connect, timeouts);
+  // Another tab's choice applies here at once too (its worker is told; nothing is remembered twice).
+  const stopWatching = watchConsent(init.namespace, (granted) => {
+    init.consent = granted;
+    void sup.call('setConsent', (h) => h.setConsent(granted), true).catch(() => undefined);
+  });
+  sup.onClose = stopWatching;
+  return createClient(sup, {
+    persistence: persistenceFor(persist, init, sup.report!),
+    onConsent: (granted) => {
+      init.consent = granted;
+      rememberConsent(init.namespace, granted);
+    },
+  });
 }
 
-async function createInline(init: HostInitOptions, persist: boolean): Promise<Recommender> {
+async function connectWorker(init: HostInitOptions): Promise<Connection> {
+  const worker = new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module', name: `tastebud/${init.namespace}` });
+  const remote = wrap<HostApi>(worker);
+  return {
+    host: remote as unknown as HostApi,
+    started: Promise.race([remote.init(init), workerFailure(worker)]),
+    dispose: () => {
+      remote[releaseProxy]();
+      worker.terminate();
+    },
+  };
+}
+
+async function connectInline(init: HostInitOptions): Promise<Connection> {
   const { RecommenderHost } = await import('../worker/host.ts');
   const host = new RecommenderHost();
-  try {
-    const report = await host.init(init);
-    return wrapHost(host, report, () => undefined, persistenceFor(persist, init, report));
-  } catch (e) {
-    await host.close().catch(() => undefined);
-    throw e;
-  }
+  return { host, started: host.init(init), dispose: () => void host.close().catch(() => undefined) };
 }
 
 /** Persistence is asked for only where there is stored data to keep: IndexedDB, with consent (now or later). */
@@ -111,6 +135,7 @@ function normalizeOptions(o: RecommenderOptions): HostInitOptions {
   const backend = normalizeBackend(o.backend ?? 'auto');
   const maxEvents = o.maxEvents ?? 10_000;
   if (!Number.isInteger(maxEvents) || maxEvents < 1) throw new InvalidInputError(`maxEvents must be a positive integer, got ${String(maxEvents)}`);
+  if (o.consent !== undefined && typeof o.consent !== 'boolean') throw new InvalidInputError(`consent must be true or false, got ${JSON.stringify(o.consent)}`);
   if (o.persist !== undefined && typeof o.persist !== 'boolean') throw new InvalidInputError('persist must be true or false');
   if (o.maxModelBytes !== undefined && !(Number.isFinite(o.maxModelBytes) && o.maxModelBytes > 0)) throw new InvalidInputError('maxModelBytes must be a positive number');
   const learner = normalizeLearner(o.learner);
@@ -137,6 +162,18 @@ function normalizeLearner(l: unknown): Partial<LearnerConfig> | undefined {
   }
   resolveLearnerConfig(l as Partial<LearnerConfig>); // unknown settings, wrong types, ranges, typeWeights
   return { ...(l as Partial<LearnerConfig>) };
+}
+
+function normalizeTimeouts(t: unknown): Timeouts {
+  if (t === undefined) return { ...DEFAULT_TIMEOUTS };
+  if (!t || typeof t !== 'object' || Array.isArray(t)) throw new InvalidInputError('timeouts must be an object like { callMs: 30000 }');
+  const out = { ...DEFAULT_TIMEOUTS };
+  for (const [k, v] of Object.entries(t)) {
+    if (!(k in DEFAULT_TIMEOUTS)) throw new InvalidInputError(`timeouts: unknown key "${k}" (known: ${Object.keys(DEFAULT_TIMEOUTS).join(', ')})`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 1 || v > 2 ** 31 - 1) throw new InvalidInputError(`timeouts.${k} must be a number of ms between 1 and 2^31-1, got ${String(v)}`);
+    out[k as keyof Timeouts] = v;
+  }
+  return out;
 }
 
 function normalizeBackend(b: unknown): 'auto' | BackendName[] {

@@ -1,8 +1,11 @@
 /**
- * One embed instance: its options, consent state, and the commands it forwards to the recommender once the
- * runtime (client, worker, TF.js) has loaded. Commands before that wait; nothing ever throws to the page.
+ * One embed instance: its options, consent state (remembered on the device per namespace), and the commands it
+ * forwards to the recommender once the runtime (client, worker, TF.js) has loaded. Commands before that wait;
+ * events get their ids here, when the shop sends them, so a retry is stored once; nothing throws to the page.
  */
 import type { TrackEvent } from '../engine/api.ts';
+import { rememberConsent, rememberedConsent } from '../client/consent_memory.ts';
+import { InvalidInputError } from '../errors.ts';
 import { toTrackEvents } from './events.ts';
 import type { ConsentState, EmbedOptions } from './options.ts';
 import type { EmbedRecommender, RuntimeModule } from './runtime_types.ts';
@@ -16,18 +19,48 @@ export interface EmbedInstance {
   load(): Promise<EmbedRecommender | undefined>;
 }
 
-let warned = false;
+const warned = new Set<string>();
+/** Distinct warnings per page before the console is spared. */
+const MAX_WARNINGS = 20;
 
 /**
- * Logs the first failure only: a broken model URL would otherwise flood the shop's console on every click.
+ * Logs each distinct failure once: every different mistake is shown (a typo in one call must not hide a typo in
+ * another), while the same one repeated on every click (a broken model URL) is shown once.
  *
  * @example
- * warnOnce(new Error('model.json: 404')); // "tastebud: model.json: 404 (further warnings suppressed)"
+ * warnOnce(new Error('model.json: 404')); // "tastebud: Error: model.json: 404"
  */
 export function warnOnce(e: unknown): void {
-  if (warned) return;
-  warned = true;
-  console.warn(`tastebud: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)} (further warnings suppressed)`);
+  const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  if (warned.has(text) || warned.size > MAX_WARNINGS) return;
+  warned.add(text);
+  console.warn(`tastebud: ${text}${warned.size > MAX_WARNINGS ? ' (further warnings suppressed)' : ''}`);
+}
+
+/** Calls that met a lost or stuck worker are repeated with the same event ids (the store keeps each id once). */
+const RETRIES = 2;
+const RETRYABLE = new Set(['TimeoutError', 'WorkerLostError']);
+
+/** Gives each event an id and a timestamp at the moment the shop sent it, so any retry is the same event. */
+function stamped(events: TrackEvent[]): TrackEvent[] {
+  const now = Date.now();
+  return events.map((e) => ({ ...e, eventId: e.eventId ?? newEventId(), timestamp: e.timestamp ?? now }));
+}
+
+function newEventId(): string {
+  const c = globalThis.crypto;
+  if (typeof c?.randomUUID === 'function') return c.randomUUID();
+  return Array.from(c.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * `tastebud('consent', value)`: true / 'granted' give, false / 'denied' withdraw; anything else is a mistake.
+ * @example parseConsent('granted') // 'granted'; parseConsent('maybe') throws InvalidInputError
+ */
+export function parseConsent(v: unknown): 'granted' | 'denied' {
+  if (v === true || v === 'granted') return 'granted';
+  if (v === false || v === 'denied') return 'denied';
+  throw new InvalidInputError(`tastebud('consent', …) takes true, false, 'granted' or 'denied', got ${JSON.stringify(v) ?? String(v)}; consent is unchanged`);
 }
 
 /** A User Timing mark (shown in DevTools' performance panel, read by bench/size/run.ts); returns `value`. */
@@ -59,7 +92,9 @@ const CALLS: Record<string, Call> = {
  * await inst.run('track', ['select_item', { item_id: 'sku-1' }]);
  */
 export function createInstance(options: EmbedOptions, importRuntime: (url: string) => Promise<RuntimeModule>): EmbedInstance {
-  let consent = options.consent;
+  // The shopper's remembered choice wins over the tag's default, except a shop that never learns ('denied').
+  const remembered = options.consent === 'denied' ? undefined : rememberedConsent(options.namespace);
+  let consent: ConsentState = remembered === undefined ? options.consent : remembered ? 'granted' : 'denied';
   let loading: Promise<EmbedRecommender | undefined> | undefined;
   const load = (): Promise<EmbedRecommender | undefined> =>
     (loading ??= mark('tastebud:load', importRuntime(options.runtime))
@@ -70,8 +105,15 @@ export function createInstance(options: EmbedOptions, importRuntime: (url: strin
   const track = async (events: TrackEvent[]): Promise<unknown> => {
     // No learning without consent: events are dropped, not buffered, so nothing is kept about this shopper.
     if (consent !== 'granted' || events.length === 0) return { stored: 0, ignored: events.length };
-    const rec = await load();
-    return rec?.track(events);
+    const once = stamped(events);
+    for (let attempt = 0; ; attempt++) {
+      const rec = await load();
+      try {
+        return await rec?.track(once);
+      } catch (e) {
+        if (attempt >= RETRIES || !RETRYABLE.has((e as Error)?.name)) throw e;
+      }
+    }
   };
 
   const run = async (command: string, args: unknown[]): Promise<unknown> => {
@@ -79,7 +121,8 @@ export function createInstance(options: EmbedOptions, importRuntime: (url: strin
       if (command === 'consent') {
         // tastebud('consent') asks; tastebud('consent', true | false) gives or withdraws.
         if (args.length === 0) return consent;
-        consent = args[0] === true || args[0] === 'granted' ? 'granted' : 'denied';
+        consent = parseConsent(args[0]);
+        rememberConsent(options.namespace, consent === 'granted');
         if (loading) (await loading)?.setConsent?.(consent === 'granted');
         return consent;
       }

@@ -25,7 +25,11 @@ interface TastebudGlobal {
 const BROADCAST = new Set(['track', 'consent', 'forget']);
 
 function dispatch(instances: EmbedInstance[], args: unknown[]): Promise<unknown> {
-  const [name, namespace] = String(args[0]).split('@');
+  // `command@namespace`: everything after the first '@' names the instance (namespaces cannot contain '@').
+  const head = String(args[0]);
+  const at = head.indexOf('@');
+  const name = at < 0 ? head : head.slice(0, at);
+  const namespace = at < 0 ? '' : head.slice(at + 1);
   const last = args[args.length - 1];
   const callback = name !== 'on' && typeof last === 'function' ? (last as (r: unknown) => void) : undefined;
   const rest = args.slice(1, callback ? -1 : undefined);
@@ -59,6 +63,7 @@ function scheduleLoad(inst: EmbedInstance): void {
 
 function boot(): void {
   const options = readOptions(document.currentScript);
+  if (options.namespace.includes('@')) return warnOnce(`InvalidInputError: data-namespace "${options.namespace}" contains '@', which tastebud('command@namespace') reserves; this tag is ignored`);
   const inst = createInstance(options, (url) => import(/* @vite-ignore */ url) as Promise<RuntimeModule>);
   const win = window as unknown as { tastebud?: TastebudGlobal };
   const prev = win.tastebud;

@@ -3,7 +3,8 @@
  * backend), loads the shop catalogue, defines `<tastebud-recs>` and registers the instance for widgets.
  * The loader imports it with a dynamic `import()` once the page is idle.
  */
-import { createRecommender, type BackendName, type Recommender } from '../index.ts';
+import { createRecommender, InvalidInputError, type BackendName, type Recommender } from '../index.ts';
+import { createDegradedRecommender } from './degraded.ts';
 import { loadCatalogue } from './catalogue.ts';
 import { parseLearnerOption } from './learner_option.ts';
 import type { EmbedOptions } from './options.ts';
@@ -43,8 +44,17 @@ export async function start(options: EmbedOptions): Promise<EmbedRecommender> {
     return (id: string) => ({ id });
   });
   const learner = parseLearnerOption(options.learner);
-  const inner = await createRecommender({ model: options.model, namespace: options.namespace, backend, consent: options.consent === 'granted', ...(learner && { learner }) });
-  const recommender = asEmbed(inner);
+  let recommender: EmbedRecommender;
+  try {
+    const inner = await createRecommender({ model: options.model, namespace: options.namespace, backend, consent: options.consent === 'granted', ...(learner && { learner }) });
+    recommender = asEmbed(inner);
+  } catch (e) {
+    if (e instanceof InvalidInputError) throw e; // a mistake in the tag: warned by name, nothing starts
+    // Degrade, don't disappear: clicks are kept for later, widgets show nothing rather than stay busy.
+    const reason = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    console.warn(`tastebud: ${reason}; clicks are still kept on this device, recommendations are off until the model loads`);
+    recommender = createDegradedRecommender(options.namespace, reason);
+  }
   registerRecommender({ namespace: options.namespace, recommender, describe: await catalogue });
   return recommender;
 }

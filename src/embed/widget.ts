@@ -1,17 +1,19 @@
 /**
  * `<tastebud-recs k="8" kind="for-you|similar" item="sku" namespace="shop" heading="…" currency="EUR">`:
  * renders recommendations (default template or the shop's `<template>`), re-renders when they change, and fires
- * `tastebud:render` with the item ids shown. Failures render nothing and warn once; they never throw.
+ * `tastebud:render` with the item ids shown. Failures render nothing (and clear `aria-busy`) and warn once per distinct problem; they never throw.
  */
 import { explanationText } from './explain_text.ts';
 import { whenRecommender, type RegistryEntry } from './registry.ts';
 import { renderRecommendations } from './render.ts';
 
-let warned = false;
+const warned = new Set<string>();
+/** Each distinct problem once (a broken `k` on one widget must not hide an unknown item on another). */
 function warn(e: unknown): void {
-  if (warned) return;
-  warned = true;
-  console.warn(`tastebud: <tastebud-recs> could not render (${e instanceof Error ? e.message : String(e)})`);
+  const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  if (warned.has(text) || warned.size >= 20) return;
+  warned.add(text);
+  console.warn(`tastebud: <tastebud-recs> could not render (${text})`);
 }
 
 export class TastebudRecs extends HTMLElement {
@@ -53,7 +55,9 @@ export class TastebudRecs extends HTMLElement {
       const recs = await this.query(entry);
       if (seq !== this.seq) return;
       const items = recs.map((r) => ({ info: entry.describe(r.itemId), score: r.score }));
-      renderRecommendations(this, items, {
+      // Nothing to show (no model, nothing left after filters): no empty heading, just nothing.
+      if (items.length === 0) this.querySelector(':scope > .tb-recs')?.remove();
+      else renderRecommendations(this, items, {
         heading: this.getAttribute('heading') ?? (this.kind === 'similar' ? 'Similar items' : 'Recommended for you'),
         currency: this.getAttribute('currency') ?? 'EUR',
         explain: async (id) => explanationText(await entry.recommender.explain(id), (x) => String(entry.describe(x).title ?? x)),
@@ -62,6 +66,7 @@ export class TastebudRecs extends HTMLElement {
       if (!performance.getEntriesByName('tastebud:first-render').length) performance.mark('tastebud:first-render');
       this.dispatchEvent(new CustomEvent('tastebud:render', { bubbles: true, detail: { items: recs.map((r) => r.itemId) } }));
     } catch (e) {
+      if (seq === this.seq) this.setAttribute('aria-busy', 'false'); // failed is not busy: assistive tech stops waiting
       warn(e);
     }
   }

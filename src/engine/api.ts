@@ -69,6 +69,14 @@ export interface Stats {
   persistent: boolean | null;
   /** True when this instance leads learning for its namespace (multi-tab). */
   leader: boolean;
+  /** Backends given up while running (device lost, context lost), with the reason; newest last. */
+  backendLost?: { backend: string; reason: string }[];
+  /** False after consent was withdrawn (or never given): recommendations are the non-personal ones. */
+  consent?: boolean;
+  /** The last storage failure (full disk / quota, a broken database), with its message; absent when none. */
+  storageError?: string;
+  /** How many times the client replaced a worker that died or stopped answering. */
+  workerRestarts?: number;
 }
 
 export interface StoredEvent {

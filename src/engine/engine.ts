@@ -76,6 +76,10 @@ export class Engine implements RecommenderApi {
   private lossHistory: number[] = [];
   private lastUpdateMs: number | null = null;
   private lastRecommendMs: number | null = null;
+  /** false: consent withdrawn — rank and explain as for a shopper with no history (the non-personal list). */
+  private personal = true;
+  /** Items stored but not learned yet: excludeSeen covers them from the moment `track` resolves. */
+  private unlearned = new Map<string, number>();
 
   /** Use `createEngine`, which also restores the stored state. */
   constructor(private readonly opts: EngineOptions) {
@@ -111,12 +115,14 @@ export class Engine implements RecommenderApi {
       this.assertOpen();
       const stored = await this.store.appendEvents(batch);
       const ignored = stored.filter((e) => !this.ctx.index.has(e.itemId)).length;
+      for (const e of stored) this.unlearned.set(e.itemId, (this.unlearned.get(e.itemId) ?? 0) + 1);
       const resolvedAt = performance.now();
       this.queued++;
       this.learning = this.learning
         .then(async () => {
           await nextTask(); // let track's caller (and the worker's reply) go first
           this.learnLive(stored, resolvedAt);
+          this.markLearned(stored);
           if (--this.queued === 0) await this.checkpoint();
         })
         // the events are stored; a failed checkpoint is retried by the next one, and must not stall the queue
@@ -128,8 +134,9 @@ export class Engine implements RecommenderApi {
   async recommend(options?: Parameters<RecommenderApi['recommend']>[0]): Promise<Recommendation[]> {
     this.assertOpen();
     const o = normalizeRecommendOptions(options ?? {});
+    if (o.excludeSeen && this.personal && this.unlearned.size) o.exclude = [...o.exclude, ...this.unlearned.keys()];
     const t0 = performance.now();
-    const out = await recommendFor(this.ctx, this.state, this.scanner, o, this.cfg);
+    const out = await recommendFor(this.ctx, this.shown(), this.scanner, o, this.cfg);
     this.lastRecommendMs = performance.now() - t0;
     return out;
   }
@@ -144,7 +151,7 @@ export class Engine implements RecommenderApi {
 
   async explain(itemId: string): Promise<Explanation> {
     this.assertOpen();
-    return explainFor(this.ctx, this.state, this.cfg, this.rowOf(itemId));
+    return explainFor(this.ctx, this.shown(), this.cfg, this.rowOf(itemId));
   }
 
   async stats(): Promise<Stats & { learner: { learned: number; denoised: number; unknown: number; projectedItems: number } }> {
@@ -185,6 +192,7 @@ export class Engine implements RecommenderApi {
       await this.whenIdle();
       await this.store.clear();
       this.state = createLocalState(this.ctx);
+      this.unlearned.clear();
       this.lossHistory = [];
     });
     this.emit();
@@ -233,6 +241,16 @@ export class Engine implements RecommenderApi {
     this.emit();
   }
 
+  /**
+   * Consent: false makes `recommend` and `explain` answer as for a shopper with no history (the stored events
+   * stay until `forget()`, unused); true uses the learned state again. Listeners are told.
+   */
+  setPersonal(on: boolean): void {
+    if (this.personal === on) return;
+    this.personal = on;
+    this.emit();
+  }
+
   /** Calls `listener` whenever recommendations may have changed; returns the unsubscribe function. */
   onUpdate(listener: () => void): () => void {
     this.listeners.add(listener);
@@ -259,6 +277,19 @@ export class Engine implements RecommenderApi {
     }
     this.lastUpdateMs = performance.now() - resolvedAt;
     this.emit();
+  }
+
+  /** The state ranking uses: the shopper's, or the prior one while consent is withdrawn. */
+  private shown(): LocalState {
+    return this.personal ? this.state : createLocalState(this.ctx);
+  }
+
+  private markLearned(events: StoredEvent[]): void {
+    for (const e of events) {
+      const left = (this.unlearned.get(e.itemId) ?? 1) - 1;
+      if (left > 0) this.unlearned.set(e.itemId, left);
+      else this.unlearned.delete(e.itemId);
+    }
   }
 
   private learnReplay(events: StoredEvent[]): void {

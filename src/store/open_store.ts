@@ -14,7 +14,8 @@ export interface OpenStoreOptions {
   blockedTimeoutMs?: number;
 }
 
-const NAMESPACE_RE = /^[\w.\-:@]{1,100}$/;
+/** No `@`: the embed reads `command@namespace`, so a namespace with one could be reached by another's commands. */
+const NAMESPACE_RE = /^[\w.\-:]{1,100}$/;
 let warned = false;
 
 /**
@@ -43,12 +44,12 @@ export async function openStore(namespace: string, options: OpenStoreOptions = {
 }
 
 /**
- * Throws InvalidInputError unless `namespace` is 1-100 characters of letters, digits and `_ . - : @`.
+ * Throws InvalidInputError unless `namespace` is 1-100 characters of letters, digits and `_ . - :`.
  * @example assertNamespace('acme-shoes') // ok; assertNamespace('') throws
  */
 export function assertNamespace(namespace: unknown): asserts namespace is string {
   if (typeof namespace !== 'string' || !NAMESPACE_RE.test(namespace)) {
-    throw new InvalidInputError(`namespace must be 1-100 characters of letters, digits and "_.-:@", got ${JSON.stringify(String(namespace)).slice(0, 120)}`);
+    throw new InvalidInputError(`namespace must be 1-100 characters of letters, digits and "_.-:" (no "@": the embed uses it in command@namespace), got ${JSON.stringify(String(namespace)).slice(0, 120)}`);
   }
 }
 

@@ -16,6 +16,8 @@ export interface EventIdStore extends Store {
    * database again, which by then may hold events tracked after that forget.
    */
   skipNextClear(): void;
+  /** The last write failure (quota, a broken database) with its message; cleared by the next successful write. */
+  readonly lastError: string | undefined;
 }
 
 const keyOf = (e: { itemId: string; type?: string; timestamp?: number }): string => `${e.itemId}\u0000${e.type ?? 'select'}\u0000${e.timestamp}`;
@@ -31,6 +33,17 @@ const keyOf = (e: { itemId: string; type?: string; timestamp?: number }): string
 export function withEventIds(store: Store, onCheckpoint: () => void = () => undefined): EventIdStore {
   const pending = new Map<string, string[]>();
   let skipClears = 0;
+  let lastError: string | undefined;
+  const noted = async <T>(write: Promise<T>): Promise<T> => {
+    try {
+      const out = await write;
+      lastError = undefined;
+      return out;
+    } catch (e) {
+      lastError = storageErrorText(e);
+      throw e;
+    }
+  };
   const take = (e: NewEvent): NewEvent => {
     if (e.eventId !== undefined) return e;
     const ids = pending.get(keyOf(e));
@@ -38,16 +51,19 @@ export function withEventIds(store: Store, onCheckpoint: () => void = () => unde
     return eventId === undefined ? e : { ...e, eventId };
   };
   return {
+    get lastError() {
+      return lastError;
+    },
     kind: store.kind,
     ...(store.fallbackReason !== undefined && { fallbackReason: store.fallbackReason }),
-    appendEvents: (events) => store.appendEvents(events.map(take)),
+    appendEvents: (events) => noted(store.appendEvents(events.map(take))),
     readEvents: (afterSeq) => store.readEvents(afterSeq),
     countEvents: () => store.countEvents(),
     compactEvents: (keep) => store.compactEvents(keep),
     loadUserState: () => store.loadUserState(),
     // Other tabs refresh from this checkpoint, so they are told only once it is committed.
     saveUserState: async (state) => {
-      await store.saveUserState(state);
+      await noted(store.saveUserState(state));
       onCheckpoint();
     },
     loadModel: (version) => store.loadModel(version),
@@ -75,4 +91,18 @@ export function withEventIds(store: Store, onCheckpoint: () => void = () => unde
       };
     },
   };
+}
+
+/**
+ * A storage failure as one non-empty line: browsers often give a quota error an empty message.
+ * @example storageErrorText(new DOMException('', 'QuotaExceededError')) // 'QuotaExceededError: the browser's storage …'
+ */
+export function storageErrorText(e: unknown): string {
+  const err = e as { name?: string; message?: string; cause?: unknown } | null;
+  const chain = [err, err?.cause as typeof err].filter((x): x is NonNullable<typeof err> => !!x && typeof x === 'object');
+  if (chain.some((x) => x.name === 'QuotaExceededError' || /quota/i.test(x.message ?? ''))) {
+    return "QuotaExceededError: the browser's storage for this site is full; new clicks are not kept until space is freed";
+  }
+  const text = e instanceof Error ? `${e.name}: ${e.message}`.trim() : String(e);
+  return text.endsWith(':') || text === '' ? `${err?.name ?? 'Error'}: storage failed without a message` : text;
 }

@@ -11,11 +11,10 @@
 import { releaseProxy } from 'comlink';
 import type { ExportedData, Explanation, Recommendation, RecommendOptions, SimilarOptions, Stats, TrackEvent } from '../engine/api.ts';
 import { createEngine, type Engine } from '../engine/engine.ts';
-import { createModelContext } from '../engine/model_context.ts';
 import { normalizeEvents } from '../engine/validate.ts';
 import { ClosedError, InvalidInputError, TastebudError } from '../errors.ts';
-import { chooseBackend, createCatalogueScanner } from '../kernels/index.ts';
-import type { BackendChoice, CatalogueScanner } from '../kernels/types.ts';
+import { chooseBackend } from '../kernels/index.ts';
+import type { BackendChoice } from '../kernels/types.ts';
 import type { GlobalModel } from '../model/global_model.ts';
 import { assertNamespace, openStore } from '../store/open_store.ts';
 import { withEventIds, type EventIdStore } from './event_ids.ts';
@@ -23,12 +22,13 @@ import type { HostApi, HostInitOptions, InitReport, ModelRefresh, UpdateListener
 import { defaultLocks, requestLeadership, type Leadership } from './leadership.ts';
 import { loadGlobalModel, loadModelIfChanged } from './model_source.ts';
 import { TabLink, type Announcement, type TrackResult } from './tab_link.ts';
-import { warmScanner } from './warm_up.ts';
+import { createDeviceScanner, loseDevice } from './device_scanner.ts';
+import type { ResilientScanner } from './resilient_scanner.ts';
 
 interface Running {
   engine: Engine;
   store: EventIdStore;
-  scanner: CatalogueScanner | null;
+  scanner: ResilientScanner;
   report: InitReport;
   choice: BackendChoice;
   leadership: Leadership | null;
@@ -59,12 +59,13 @@ export class RecommenderHost implements HostApi {
     this.#options = o;
     const choice = await chooseBackend(o.backend);
     const store = withEventIds(await openStore(o.namespace), () => this.#announce('updated'));
-    let scanner: CatalogueScanner | null = null;
+    let scanner: ResilientScanner | null = null;
     try {
       const { model, source } = o.modelData ? { model: o.modelData, source: 'memory' } : await loadGlobalModel({ url: o.model ?? '', store, maxBytes: o.maxModelBytes });
-      scanner = await warmScanner(backendScanner(model, choice));
+      scanner = await this.#scanner(model, choice.backend);
       const learner = { ...o.learner, maxEvents: o.maxEvents, keepEvents: Math.ceil(o.maxEvents / 2) };
-      const engine = await createEngine({ model, store, namespace: o.namespace, backend: choice, learner, ...(scanner && { scanner }) });
+      const engine = await createEngine({ model, store, namespace: o.namespace, backend: choice, learner, scanner });
+      engine.setPersonal(o.consent);
       const report: InitReport = { backend: choice.backend, storage: store.kind, modelVersion: model.modelVersion, modelSource: source };
       this.#run = { engine, store, scanner, report, choice, leadership: null, link: null };
       engine.onUpdate(() => this.#notify());
@@ -103,7 +104,18 @@ export class RecommenderHost implements HostApi {
     const run = this.#ready();
     const s = await run.engine.stats();
     const fallback = run.store.fallbackReason;
-    return { ...s, storage: run.store.kind, ...(fallback && { storageFallbackReason: fallback }), leader: run.leadership?.isLeader ?? true, persistent: await persisted() };
+    const lost = run.scanner.lost;
+    return {
+      ...s,
+      backend: run.scanner.backend,
+      ...(lost.length > 0 && { backendLost: lost.map((x) => ({ ...x })) }),
+      consent: this.#consent,
+      ...(run.store.lastError && { storageError: run.store.lastError }),
+      storage: run.store.kind,
+      ...(fallback && { storageFallbackReason: fallback }),
+      leader: run.leadership?.isLeader ?? true,
+      persistent: await persisted(),
+    };
   }
 
   exportData(): Promise<ExportedData> {
@@ -111,15 +123,47 @@ export class RecommenderHost implements HostApi {
   }
 
   async forget(): Promise<void> {
-    await this.#ready().engine.forget();
+    const run = this.#ready();
+    // A follower has the leader erase: its forget then resolves only once the erase happened, and the leader's
+    // queue orders it against every event acknowledged before or after.
+    if (run.link && !run.leadership?.isLeader && (await run.link.forwardForget())) {
+      run.store.skipNextClear();
+      await run.engine.forget(); // this tab's memory only; the leader erased the store
+      return;
+    }
+    await run.engine.forget();
     this.#announce('forgot');
   }
 
   async setConsent(granted: boolean): Promise<void> {
     if (typeof granted !== 'boolean') throw new InvalidInputError('setConsent(granted) takes true or false');
-    this.#ready();
+    const run = this.#ready();
     this.#consent = granted;
+    run.engine.setPersonal(granted); // at once: the next recommend is the non-personal list
     this.#notify();
+  }
+
+  async ping(): Promise<true> {
+    return true;
+  }
+
+  /**
+   * Test hook of the fault suite (never called by tastebud itself): 'lose-device' loses the GPU device of the
+   * backend in use, 'stall' blocks this thread for `ms`, 'crash' ends the worker (`close()` on its global).
+   */
+  async simulateFault(kind: 'lose-device' | 'stall' | 'crash', ms = 0): Promise<boolean> {
+    const run = this.#ready();
+    if (kind === 'lose-device') return loseDevice(run.scanner.backend);
+    if (kind === 'stall') {
+      for (const end = Date.now() + ms; Date.now() < end; ) {
+        // busy: a stuck kernel or an endless loop, as the heartbeat sees it
+      }
+      return true;
+    }
+    const scope = globalThis as { close?: () => void; WorkerGlobalScope?: unknown };
+    if (!scope.WorkerGlobalScope || !scope.close) return false;
+    setTimeout(() => scope.close!(), 0);
+    return true;
   }
 
   async subscribe(listener: UpdateListener): Promise<number> {
@@ -152,7 +196,7 @@ export class RecommenderHost implements HostApi {
     run.leadership?.release();
     run.link?.close();
     await run.engine.close(); // finishes pending learning, checkpoints, closes the store
-    run.scanner?.dispose();
+    run.scanner.dispose();
     for (const id of [...this.#listeners.keys()]) await this.unsubscribe(id);
   }
 
@@ -179,14 +223,14 @@ export class RecommenderHost implements HostApi {
     if (!url) return { updated: false, modelVersion: previousVersion, previousVersion }; // modelData: nothing to re-check
     const next = await loadModelIfChanged({ url, store: run.store, maxBytes: this.#options?.maxModelBytes }, previousVersion);
     if (!next) return { updated: false, modelVersion: previousVersion, previousVersion };
-    const scanner = await warmScanner(backendScanner(next.model, run.choice));
+    const scanner = await this.#scanner(next.model, run.scanner.backend);
     try {
-      await run.engine.setModel(next.model, scanner ?? undefined); // re-fits the shopper's state from the events
+      await run.engine.setModel(next.model, scanner); // re-fits the shopper's state from the events
     } catch (e) {
-      scanner?.dispose();
+      scanner.dispose();
       throw e;
     }
-    run.scanner?.dispose(); // the engine no longer holds it
+    run.scanner.dispose(); // the engine no longer holds it
     run.scanner = scanner;
     run.report = { ...run.report, modelVersion: next.model.modelVersion, modelSource: next.source };
     this.#announce('model');
@@ -200,6 +244,10 @@ export class RecommenderHost implements HostApi {
       channelName: name,
       isLeader: () => run.leadership?.isLeader ?? false,
       applyTrack: (events) => this.#apply(events),
+      applyForget: async () => {
+        await run.engine.forget();
+        this.#announce('forgot');
+      },
       onAnnouncement: (kind) => void this.#heard(kind),
     });
     // A new leader first learns whatever the previous one stored but this tab has not replayed yet.
@@ -223,6 +271,18 @@ export class RecommenderHost implements HostApi {
     } catch (e) {
       if (!(e instanceof ClosedError)) console.warn(`tastebud: could not apply another tab's ${kind}:`, e);
     }
+  }
+
+  /** A scanner on `backend` that falls back along the caller's list when the device is lost. */
+  #scanner(model: GlobalModel, backend: string): Promise<ResilientScanner> {
+    return createDeviceScanner(model, {
+      backend,
+      preference: this.#options?.backend ?? 'auto',
+      onSwitch: (lost, now) => {
+        console.warn(`tastebud: BackendError: ${lost.reason}; recommendations now run on ${now}`);
+        this.#notify();
+      },
+    });
   }
 
   #announce(kind: Announcement): void {
@@ -256,20 +316,6 @@ function withoutId(e: TrackEvent): TrackEvent {
   if (!e || typeof e !== 'object' || !('eventId' in e)) return e;
   const { eventId: _id, ...rest } = e;
   return rest;
-}
-
-/**
- * A scanner on the chosen backend over the rows the engine ranks (cold items filled from attributes when the
- * model has a projection); null keeps the engine's plain-TypeScript scan when the backend cannot hold the table.
- */
-function backendScanner(model: GlobalModel, choice: BackendChoice): CatalogueScanner | null {
-  const rows = model.attributeProjection && model.itemAttributes ? createModelContext(model, 'uniform') : model;
-  try {
-    return createCatalogueScanner(rows.itemEmb, rows.itemBias, model.dim);
-  } catch (e) {
-    console.warn(`tastebud: no ${choice.backend} catalogue scanner (${String(e)}); using the plain scan`);
-    return null;
-  }
 }
 
 async function persisted(): Promise<boolean | null> {

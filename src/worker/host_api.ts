@@ -56,4 +56,8 @@ export interface HostApi extends RecommenderApi {
   setConsent(granted: boolean): Promise<void>;
   /** Re-checks model.json; on a new version, loads it and transfers the shopper's state (`engine.setModel`). */
   refreshModel(): Promise<ModelRefresh>;
+  /** The supervisor's heartbeat: answers at once unless the worker is stuck or gone. */
+  ping(): Promise<true>;
+  /** Fault-suite hook: lose the GPU device, stall the thread for `ms`, or end the worker. */
+  simulateFault(kind: 'lose-device' | 'stall' | 'crash', ms?: number): Promise<boolean>;
 }

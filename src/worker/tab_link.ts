@@ -15,6 +15,7 @@ export interface TrackResult {
 
 type Message =
   | { kind: 'track'; id: string; events: TrackEvent[] }
+  | { kind: 'forget'; id: string }
   | { kind: 'ack'; id: string; result: TrackResult }
   | { kind: 'nack'; id: string; error: { name: string; message: string } }
   | { kind: Announcement };
@@ -30,6 +31,8 @@ export interface TabLinkOptions {
   isLeader(): boolean;
   /** Leader side: store and learn (the engine's track). */
   applyTrack(events: TrackEvent[]): Promise<TrackResult>;
+  /** Leader side: erase the namespace and tell the other tabs (a follower's forget()). */
+  applyForget?(): Promise<void>;
   /** Another tab changed the stored state: refresh from the store, or reset after a forget. */
   onAnnouncement(kind: Announcement): void;
   /** Wait for an ack before resending (ms). */
@@ -60,15 +63,33 @@ export class TabLink {
   async forward(events: TrackEvent[]): Promise<TrackResult> {
     const now = Date.now();
     const stamped = events.map((e) => ({ ...e, eventId: e.eventId ?? crypto.randomUUID(), timestamp: e.timestamp ?? now }));
-    const id = crypto.randomUUID();
+    const result = await this.#untilAcked(crypto.randomUUID(), { events: stamped });
+    if (result) return result;
+    throw new StorageError('No tab answered for this shop namespace in time (is another tab frozen?); the event was not confirmed — track it again (the same event object keeps its id, so it is stored once).');
+  }
+
+  /**
+   * Has the leader erase the namespace; resolves once it did (so nothing acknowledged afterwards is erased by
+   * this forget). Resolves false where this tab became the leader meanwhile: the caller erases itself.
+   * @example if (!(await link.forwardForget())) await engine.forget();
+   */
+  async forwardForget(): Promise<boolean> {
+    const done = await this.#untilAcked(crypto.randomUUID(), { forget: true });
+    if (done === null) return false;
+    if (done) return true;
+    throw new StorageError('No tab answered for this shop namespace in time (is another tab frozen?); nothing was erased yet — call forget() again.');
+  }
+
+  /** Sends a request until acked, with growing waits; null when this tab leads now, undefined on giving up. */
+  async #untilAcked(id: string, body: { events: TrackEvent[] } | { forget: true }): Promise<TrackResult | null | undefined> {
     const deadline = Date.now() + (this.opts.giveUpMs ?? 30_000);
     for (let wait = this.opts.ackTimeoutMs ?? 1000; Date.now() < deadline; wait = Math.min(wait * 1.5, 5000)) {
       if (this.#closed) break;
-      if (this.opts.isLeader()) return this.#answer(id, stamped);
-      const result = await this.#send(id, stamped, wait);
+      if (this.opts.isLeader()) return 'events' in body ? this.#answer(id, () => this.opts.applyTrack(body.events)) : null;
+      const result = await this.#send(id, body, wait);
       if (result) return result;
     }
-    throw new StorageError('No tab answered for this shop namespace in time (is another tab frozen?); the event was not confirmed — track it again.');
+    return undefined;
   }
 
   /** Tells the other tabs that the stored state changed. */
@@ -84,7 +105,7 @@ export class TabLink {
   }
 
   /** Posts once and waits up to `wait` ms; undefined on timeout. */
-  #send(id: string, events: TrackEvent[], wait: number): Promise<TrackResult | undefined> {
+  #send(id: string, body: { events: TrackEvent[] } | { forget: true }, wait: number): Promise<TrackResult | undefined> {
     return new Promise<TrackResult | undefined>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#waiting.delete(id);
@@ -96,14 +117,17 @@ export class TabLink {
         f(v);
       };
       this.#waiting.set(id, { resolve: settle(resolve), reject: settle(reject) });
-      this.#channel.postMessage({ kind: 'track', id, events } satisfies Message);
+      this.#channel.postMessage(('events' in body ? { kind: 'track', id, events: body.events } : { kind: 'forget', id }) satisfies Message);
     });
   }
 
   #receive(msg: Message): void {
     if (this.#closed || !msg || typeof msg !== 'object') return;
     if (msg.kind === 'track') {
-      if (this.opts.isLeader()) void this.#reply(msg.id, msg.events);
+      if (this.opts.isLeader()) void this.#reply(msg.id, () => this.opts.applyTrack(msg.events));
+    } else if (msg.kind === 'forget') {
+      const forget = this.opts.applyForget;
+      if (this.opts.isLeader() && forget) void this.#reply(msg.id, async () => (await forget(), { stored: 0, ignored: 0 }));
     } else if (msg.kind === 'ack') {
       this.#waiting.get(msg.id)?.resolve(msg.result);
     } else if (msg.kind === 'nack') {
@@ -113,10 +137,10 @@ export class TabLink {
     }
   }
 
-  async #reply(id: string, events: TrackEvent[]): Promise<void> {
+  async #reply(id: string, apply: () => Promise<TrackResult>): Promise<void> {
     let reply: Message;
     try {
-      reply = { kind: 'ack', id, result: await this.#answer(id, events) };
+      reply = { kind: 'ack', id, result: await this.#answer(id, apply) };
     } catch (e) {
       const { name = 'TastebudError', message = String(e) } = (e ?? {}) as { name?: string; message?: string };
       reply = { kind: 'nack', id, error: { name, message } };
@@ -125,10 +149,10 @@ export class TabLink {
   }
 
   /** Applies a request id once; a retry of the same id gets the same promise. */
-  #answer(id: string, events: TrackEvent[]): Promise<TrackResult> {
+  #answer(id: string, apply: () => Promise<TrackResult>): Promise<TrackResult> {
     let answer = this.#answers.get(id);
     if (!answer) {
-      answer = this.opts.applyTrack(events);
+      answer = apply();
       this.#answers.set(id, answer);
       if (this.#answers.size > ANSWERS_KEPT) this.#answers.delete(this.#answers.keys().next().value!);
     }
