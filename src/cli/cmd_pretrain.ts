@@ -7,6 +7,7 @@ import { leaveOneOut } from '../data/split.ts';
 import { asPretrainData, runExperiment } from '../eval/experiment.ts';
 import { learningCurveSvg } from '../eval/report.ts';
 import { pretrain } from '../train/pretrain.ts';
+import { buildPlacements, toModelRows } from '../train/placements.ts';
 import type { Specs } from './args.ts';
 import { getters, parseArgs } from './args.ts';
 import { writeArtefactDir } from './artefact_dir.ts';
@@ -46,8 +47,13 @@ export async function cmdPretrain(argv: string[], io: Io): Promise<void> {
   const { model, report } = await pretrain(asPretrainData(all), { ...opts, epochs, modelVersion, onEpoch: bar.onEpoch, onProgress: bar.onProgress });
   bar.done();
   if (curve.length) model.trainingReport = { ...model.trainingReport, validationCurve: curve };
+  model.placements = toModelRows(buildPlacements(all), all.itemIds, model.itemIds);
   const enc = encodeArtefact(model, { dtype: g.str('dtype') as WeightDtype });
   const written = await writeArtefactDir(out, enc);
+  // the cold-start shelf the embed paints before the model loads: a few ids, fetched in one small request
+  const trending = model.placements.trending.slice(0, 24).map((r) => model.itemIds[r]);
+  await writeFile(join(out, 'trending.json'), JSON.stringify({ modelVersion: model.modelVersion, items: trending }));
+  written.files.push('trending.json');
   if (curve.length || report.epochs.length > 1) await writeFile(join(out, 'learning_curve.svg'), learningCurveSvg(curve.length ? curve : report.epochs, { metric: 'validation HR@10', title: `tastebud pretrain ${model.modelVersion}` }));
   io.out(`wrote ${out}/ (${written.files.join(', ')}; ${(written.bytes / 1024).toFixed(0)} KiB), model version ${model.modelVersion}, ${report.trainSeconds.toFixed(1)}s, ${Math.round(report.samplesPerSecond).toLocaleString('en')} samples/s`);
 }
