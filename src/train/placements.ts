@@ -51,7 +51,10 @@ function orderKeys(set: InteractionSet): Float64Array {
 function trending(set: InteractionSet, time: Float64Array, size: number, halfLifeShare: number): number[] {
   let lo = Infinity;
   let hi = -Infinity;
-  for (const t of time) (lo = Math.min(lo, t)), (hi = Math.max(hi, t));
+  for (const t of time) {
+    lo = Math.min(lo, t);
+    hi = Math.max(hi, t);
+  }
   const halfLife = Math.max((hi - lo) * halfLifeShare, Number.MIN_VALUE);
   const score = new Float64Array(set.itemIds.length);
   for (let k = 0; k < time.length; k++) score[set.items[k]] += (set.weights[k] || 1) * 2 ** ((time[k] - hi) / halfLife);
