@@ -7,7 +7,7 @@ import { createRecommender, type BackendName, type Recommender } from '../index.
 import { loadCatalogue } from './catalogue.ts';
 import { parseLearnerOption } from './learner_option.ts';
 import type { EmbedOptions } from './options.ts';
-import { registerRecommender } from './registry.ts';
+import { registerRecommender } from './shelf_live.ts';
 import type { EmbedRecommender } from './runtime_types.ts';
 import { defineTastebudRecs } from './widget.ts';
 
@@ -40,11 +40,12 @@ export async function start(options: EmbedOptions): Promise<EmbedRecommender> {
   const backend = options.backend ? (options.backend.split(',').map((b) => b.trim()) as BackendName[]) : 'auto';
   const catalogue = loadCatalogue(options.catalogue, options.itemUrl).catch((e: unknown) => {
     console.warn(`tastebud: ${e instanceof Error ? e.message : String(e)}; widgets show item ids`);
-    return (id: string) => ({ id });
+    return Object.assign((id: string) => ({ id }), { items: [] });
   });
   const learner = parseLearnerOption(options.learner);
   const inner = await createRecommender({ model: options.model, namespace: options.namespace, backend, consent: options.consent === 'granted', ...(learner && { learner }) });
   const recommender = asEmbed(inner);
-  registerRecommender({ namespace: options.namespace, recommender, describe: await catalogue });
+  const describe = await catalogue;
+  registerRecommender({ namespace: options.namespace, recommender, describe, catalogue: describe.items });
   return recommender;
 }
