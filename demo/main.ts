@@ -37,9 +37,32 @@ function installSnippet(params: URLSearchParams): void {
   document.head.append(s);
 }
 
+/**
+ * The shop's own consent banner (`?consent=required`): tastebud learns nothing until the shopper allows it. It
+ * floats over the page (position: fixed), so showing or hiding it moves nothing.
+ */
+function consentBanner(): void {
+  const banner = Object.assign(document.createElement('div'), { className: 'consent-banner', role: 'dialog' });
+  banner.setAttribute('aria-label', 'Personalised recommendations');
+  banner.dataset.testid = 'consent-banner';
+  const text = Object.assign(document.createElement('p'), {
+    textContent: 'May this shop learn what you like, here in your browser? Your clicks stay on this device and are never sent anywhere.',
+  });
+  const button = (label: string, grant: boolean, primary: boolean): HTMLButtonElement => {
+    const b = Object.assign(document.createElement('button'), { type: 'button', textContent: label, className: primary ? 'primary' : '' });
+    b.dataset.testid = grant ? 'banner-allow' : 'banner-deny';
+    b.addEventListener('click', () => void Promise.resolve(window.tastebud('consent', grant)).then(() => document.dispatchEvent(new CustomEvent('demo:consent'))));
+    return b;
+  };
+  banner.append(text, button('Allow', true, true), button('No thanks', false, false));
+  document.addEventListener('demo:consent', () => banner.remove());
+  document.body.append(banner);
+}
+
 async function main(): Promise<void> {
   const params = new URLSearchParams(location.search);
   installSnippet(params);
+  if (params.get('consent') === 'required') consentBanner();
   window.dataLayer = window.dataLayer || [];
   const catalogue = (await (await fetch(CATALOGUE)).json()) as Catalogue;
   startShop(catalogue);
