@@ -55,14 +55,19 @@ function layout(root: HTMLElement, params: URLSearchParams): Panel {
     section('Engine', h('p', {}, 'Backend: ', panel.backend), panel.engine, h('p', { className: 'muted', textContent: 'Force a backend:' }), switcher),
     section('Latency', panel.latency),
     section('Learning (loss)', panel.loss),
-    section('Why these?', panel.why),
     section('Your data', panel.privacy, panel.data),
+    // last: the one list whose length varies, so its growth moves nothing below it
+    section('Why these?', panel.why),
   );
+  // every row present (as "–") before the engine answers: filling them in moves nothing (no layout shift)
+  facts(panel.engine, [['Model', '–'], ['Storage', '–'], ['Skipped', '–'], ['Leader tab', '–']]);
+  facts(panel.latency, [['Update (track → ready)', '–'], ['Recommend', '–'], ['Click → shelf redrawn', '–']]);
+  panel.loss.replaceChildren(lossChart([]));
   return panel;
 }
 
 function facts(dl: HTMLElement, rows: [string, string][]): void {
-  dl.replaceChildren(...rows.flatMap(([k, v]) => [h('dt', { textContent: k }), h('dd', { textContent: v })]));
+  dl.replaceChildren(...rows.flatMap(([k, v]) => [h('dt', { textContent: k }), h('dd', { textContent: v, title: v })]));
 }
 
 function download(data: ExportedData): void {

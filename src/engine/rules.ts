@@ -79,8 +79,21 @@ function attributeLookup(ctx: ModelContext, o: NormalizedRecommendOptions): (ite
   };
 }
 
+/**
+ * An item's value of `field`: its own field, or a `field=value` token of its `tags` (the CLI's --attributes
+ * files write "category=shoes|brand=acme" there, see attribute_projection.ts).
+ */
+export function attributeValue(a: ItemAttributes | undefined, field: string): string | number | undefined {
+  if (!a) return undefined;
+  if (a[field] !== undefined) return a[field];
+  const tags = a.tags;
+  if (typeof tags !== 'string') return undefined;
+  const token = tags.split('|').find((t) => t.startsWith(`${field}=`));
+  return token === undefined ? undefined : token.slice(field.length + 1);
+}
+
 function matches(a: ItemAttributes | undefined, want: Record<string, string | number> | null | undefined): boolean {
-  return !!want && !!a && Object.entries(want).every(([f, v]) => a[f] === v);
+  return !!want && !!a && Object.entries(want).every(([f, v]) => String(attributeValue(a, f)) === String(v) && attributeValue(a, f) !== undefined);
 }
 
 function diversify(list: Recommendation[], caps: Record<string, number>, attrsOf: (id: string) => ItemAttributes | undefined): Recommendation[] {
@@ -88,7 +101,7 @@ function diversify(list: Recommendation[], caps: Record<string, number>, attrsOf
   const fields = Object.keys(caps);
   return list.filter((r) => {
     const a = attrsOf(r.itemId);
-    const keys = fields.filter((f) => a?.[f] !== undefined).map((f) => [f, `${f}=${String(a![f])}`] as const);
+    const keys = fields.filter((f) => attributeValue(a, f) !== undefined).map((f) => [f, `${f}=${String(attributeValue(a, f))}`] as const);
     if (keys.some(([f, key]) => (counts.get(key) ?? 0) >= caps[f])) return false;
     for (const [, key] of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
     return true;

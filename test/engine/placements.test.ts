@@ -114,3 +114,14 @@ describe('rules', () => {
     await expect(setup(makeModel()).then((x) => x.recommend({ price: { max: 3 } }))).rejects.toThrow(/price/);
   });
 });
+
+describe('rules on tag-style attributes', () => {
+  it('reads "category=x|brand=y" tags the way the CLI writes --attributes', async () => {
+    const m = makeModel();
+    m.itemAttributes = m.itemIds.map((id, i) => ({ tags: `category=${id.split('-')[0]}|brand=b${i % 4}` }));
+    const e = await setup(m);
+    const top = await ids(e, { placement: 'trending', k: 4, boost: { category: 'red' }, diversity: { brand: 1 } });
+    expect(top.every((id) => id.startsWith('red'))).toBe(true);
+    expect(new Set(top.map((id) => m.itemAttributes![m.itemIds.indexOf(id)].tags!.toString().split('|')[1])).size).toBe(4);
+  });
+});
