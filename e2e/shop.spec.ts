@@ -105,7 +105,10 @@ test('rules: boost, bury, pin, diversity, price range and sold-out items, from a
   expect(plain).not.toContain(soldOut);
   expect(plain[0]).toBe(trending[0]);
   const boosted = (await shelf(page, 'boost')).ids;
-  expect(boosted.map((id) => catalogue.get(id)!.category)).toEqual([cat, cat, cat, cat]);
+  // boosted items first (data-rules' one-per-brand may leave fewer than k of them)
+  const bc = boosted.map((id) => catalogue.get(id)!.category);
+  expect(bc.slice(0, 2)).toEqual([cat, cat]);
+  expect(bc.slice(bc.findIndex((c) => c !== cat) + 1 || bc.length).every((c) => c !== cat)).toBe(true);
   const buried = (await shelf(page, 'bury')).ids.map((id) => catalogue.get(id)!.category);
   expect(buried.indexOf(cat)).toBeGreaterThan(-1);
   expect(buried.slice(buried.indexOf(cat)).every((c) => c === cat), 'every buried item comes after the rest').toBe(true);

@@ -28,6 +28,19 @@ const HEADINGS: Record<string, string> = {
   cart: 'Goes well with your cart',
 };
 
+const shipped = new Map<EmbedContext, Promise<{ ids: unknown; describe: (id: string) => ItemInfo }>>();
+
+/** trending.json and the catalogue, fetched once per instance however many shelves paint from them. */
+function shippedList(c: EmbedContext): Promise<{ ids: unknown; describe: (id: string) => ItemInfo }> {
+  let p = shipped.get(c);
+  if (!p) {
+    const list = fetch(new URL('trending.json', new URL(c.model, location.href))).then((r) => (r.ok ? r.json() : {}) as Promise<{ items?: unknown }>);
+    p = Promise.all([list, loadCatalogue(c.catalogue, c.itemUrl)]).then(([l, describe]) => ({ ids: l.items, describe }));
+    shipped.set(c, p);
+  }
+  return p;
+}
+
 function firstPaintMark(): void {
   if (!performance.getEntriesByName('tastebud:first-paint').length) performance.mark('tastebud:first-paint');
 }
@@ -77,9 +90,8 @@ export class TastebudRecs extends HTMLElement {
   /** Cold start: the non-personal list the CLI wrote next to the model (trending.json). */
   private async paintShipped(c: EmbedContext): Promise<void> {
     try {
-      const [res, describe] = await Promise.all([fetch(new URL('trending.json', new URL(c.model, location.href))), loadCatalogue(c.catalogue, c.itemUrl)]);
-      const ids = ((await res.json()) as { items?: unknown }).items;
-      if (this.painted || !res.ok || !Array.isArray(ids)) return;
+      const { ids, describe } = await shippedList(c);
+      if (this.painted || !Array.isArray(ids)) return;
       const k = Number(this.getAttribute('k')) || 8;
       const items = ids.filter((id): id is string => typeof id === 'string' && id !== this.getAttribute('item')).map(describe);
       this.paint(items.filter((it) => it.available !== false).slice(0, k).map((info) => ({ info, score: 0, source: 'trending' })), async () => 'Trending in this shop right now.');
