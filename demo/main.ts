@@ -4,7 +4,7 @@
  * `?backend=wasm` (or webgpu, webgl, cpu) forces a backend; `?consent=required` shows the consent flow.
  */
 import { startInspector } from './inspector.ts';
-import { startShop } from './shop.ts';
+import { showEarlyShelf, startShop } from './shop.ts';
 import type { Catalogue } from './data/catalogue.ts';
 
 type Tastebud = ((...args: unknown[]) => unknown) & { q?: unknown[] };
@@ -43,6 +43,7 @@ async function main(): Promise<void> {
   const params = new URLSearchParams(location.search);
   if (params.get('consent') === 'required') consentBanner();
   window.dataLayer = window.dataLayer || [];
+  showEarlyShelf();
   const catalogue = (await (await fetch(CATALOGUE)).json()) as Catalogue;
   startShop(catalogue);
   startInspector(catalogue, params);

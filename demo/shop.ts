@@ -50,12 +50,27 @@ function card(p: Product): HTMLElement {
   return li;
 }
 
+const forYouShelf = (item?: string): HTMLElement =>
+  shelf('for-you', { kind: 'for-you', k: '10', heading: 'For you — learned in this browser', 'max-per': 'category=4', ...(item && { item }) });
+
+/**
+ * Before the catalogue arrives: a listing page's for-you shelf alone, where the full view will put it, so the shelf
+ * kept on this device paints at once (the full view then takes its place without moving it).
+ *
+ * @example
+ * showEarlyShelf(); // before `await fetch('/generated/catalogue.json')`
+ */
+export function showEarlyShelf(): void {
+  const [, kind] = location.hash.split('/');
+  if (kind !== 'p') document.getElementById('view')?.replaceChildren(h('section', { className: 'catalogue' }, forYouShelf()));
+}
+
 function catalogueView(catalogue: Catalogue, category: string | null, shown: number): HTMLElement {
   const items = category ? catalogue.items.filter((p) => p.category === category) : catalogue.items;
   const label = category ? catalogue.categories.find((c) => c.id === category)?.label ?? category : 'All products';
   const grid = h('ul', { className: 'grid' }, ...items.slice(0, shown).map(card));
   grid.dataset.testid = 'catalogue';
-  const forYou = shelf('for-you', { kind: 'for-you', k: '10', heading: 'For you — learned in this browser', 'max-per': 'category=4' });
+  const forYou = forYouShelf();
   const section = h('section', { className: 'catalogue' }, forYou, h('h1', { textContent: label }),
     h('p', { className: 'muted', textContent: `${items.length} products` }), grid);
   if (shown < items.length) {
@@ -95,7 +110,7 @@ function productView(catalogue: Catalogue, id: string): HTMLElement {
     shelf('fbt', { kind: 'frequently-bought-together', item: p.id, k: '6' }),
     shelf('similar', { kind: 'similar', item: p.id, k: '6' }),
     inCart,
-    shelf('for-you', { kind: 'for-you', item: p.id, k: '10', heading: 'For you — learned in this browser', 'max-per': 'category=4' }),
+    forYouShelf(p.id),
     shelf('recently-viewed', { kind: 'recently-viewed', item: p.id, k: '8' }));
 }
 
