@@ -10,7 +10,8 @@ export default defineConfig({
   configFile: false,
   publicDir: false,
   build: {
-    target: 'es2020',
+    // es2022: class fields as written (every browser with custom elements v1 and dynamic import has them)
+    target: 'es2022',
     emptyOutDir: false,
     outDir: 'dist-loader',
     minify: true,

@@ -1,6 +1,6 @@
 /**
- * The shopper's consent, shown in the shop itself (not only in the inspector): a status line under the top bar
- * with a switch, and a banner while the shop waits for an answer. Both go through `tastebud('consent', …)`, which
+ * The shopper's consent, shown in the shop itself (not only in the inspector): a floating status line with a
+ * switch, and a banner while the shop waits for an answer (it floats, so it never moves the page). Both go through `tastebud('consent', …)`, which
  * remembers the choice on this device, so a reload shows the same state.
  */
 

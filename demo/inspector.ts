@@ -55,14 +55,19 @@ function layout(root: HTMLElement, params: URLSearchParams): Panel {
     section('Engine', h('p', {}, 'Backend: ', panel.backend), panel.engine, h('p', { className: 'muted', textContent: 'Force a backend:' }), switcher),
     section('Latency', panel.latency),
     section('Learning (loss)', panel.loss),
-    section('Why these?', panel.why),
     section('Your data', panel.privacy, panel.data),
+    // last: the one list whose length varies, so its growth moves nothing below it
+    section('Why these?', panel.why),
   );
+  // every row present (as "–") before the engine answers: filling them in moves nothing (no layout shift)
+  facts(panel.engine, [['Model', '–'], ['Storage', '–'], ['Skipped', '–'], ['Leader tab', '–']]);
+  facts(panel.latency, [['Update (track → ready)', '–'], ['Recommend', '–'], ['Click → shelf redrawn', '–']]);
+  panel.loss.replaceChildren(lossChart([]));
   return panel;
 }
 
 function facts(dl: HTMLElement, rows: [string, string][]): void {
-  dl.replaceChildren(...rows.flatMap(([k, v]) => [h('dt', { textContent: k }), h('dd', { textContent: v })]));
+  dl.replaceChildren(...rows.flatMap(([k, v]) => [h('dt', { textContent: k }), h('dd', { textContent: v, title: v })]));
 }
 
 function download(data: ExportedData): void {
@@ -96,7 +101,9 @@ export function startInspector(catalogue: Catalogue, params: URLSearchParams): v
       renderStats(panel, stats, shelfMs);
       await renderData(panel, rec, title);
     };
-    document.getElementById('for-you')?.addEventListener('tastebud:render', (e) => {
+    // the for-you shelf of whichever page is shown (each view makes its own)
+    document.addEventListener('tastebud:render', (e) => {
+      if ((e.target as HTMLElement).dataset?.testid !== 'for-you') return;
       if (clickedAt !== null) {
         shelfMs = performance.now() - clickedAt;
         clickedAt = null;
@@ -105,11 +112,13 @@ export function startInspector(catalogue: Catalogue, params: URLSearchParams): v
       void renderWhy(panel, rec, (e as CustomEvent<{ items: string[] }>).detail.items, title);
     });
     void refresh();
-    void renderPrivacy(panel, refresh);
+    void renderPrivacy(panel);
+    // the shop's consent banner answered (main.ts)
+    document.addEventListener('demo:consent', () => void renderPrivacy(panel).then(refresh));
   });
 }
 
-async function renderPrivacy(panel: Panel, refresh: () => Promise<void>): Promise<void> {
+async function renderPrivacy(panel: Panel): Promise<void> {
   const state = String(await window.tastebud('consent'));
   const gpc = (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
   const status = testid(h('span', { textContent: state === 'granted' ? 'learning on this device' : state === 'pending' ? 'waiting for your consent' : 'learning off' }), 'consent');
@@ -117,7 +126,7 @@ async function renderPrivacy(panel: Panel, refresh: () => Promise<void>): Promis
   const row = h('p', {}, 'Status: ', status, reason);
   if (state !== 'granted') {
     const allow = testid(h('button', { type: 'button', className: 'primary', textContent: 'Allow learning on this device' }), 'allow');
-    allow.addEventListener('click', () => void Promise.resolve(window.tastebud('consent', true)).then(() => renderPrivacy(panel, refresh)).then(refresh));
+    allow.addEventListener('click', () => void Promise.resolve(window.tastebud('consent', true)).then(() => document.dispatchEvent(new CustomEvent('demo:consent'))));
     panel.privacy.replaceChildren(row, allow);
   } else panel.privacy.replaceChildren(row);
 }
@@ -136,7 +145,7 @@ function renderStats(panel: Panel, s: Stats, shelfMs: number | null): void {
     ['Recommend', ms(s.lastRecommendMs)],
     ['Click → shelf redrawn', ms(shelfMs)],
   ]);
-  panel.loss.replaceChildren(lossChart(s.lossHistory));
+  panel.loss.replaceChildren(lossChart(s.lossHistory, { leader: s.leader }));
 }
 
 async function renderWhy(panel: Panel, rec: EmbedRecommender, ids: string[], title: (id: string) => string): Promise<void> {

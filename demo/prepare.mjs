@@ -19,7 +19,7 @@ function sourcesHash() {
   const h = createHash('sha256');
   const dir = join(root, 'demo', 'data');
   for (const f of readdirSync(dir).sort()) h.update(f).update(readFileSync(join(dir, f)));
-  for (const f of ['src/artefact/format.ts', 'src/artefact/manifest.ts', 'demo/prepare.mjs']) if (existsSync(join(root, f))) h.update(readFileSync(join(root, f)));
+  for (const f of ['src/artefact/format.ts', 'src/artefact/manifest.ts', 'src/train/placements.ts', 'src/cli/cmd_pretrain.ts', 'demo/prepare.mjs']) if (existsSync(join(root, f))) h.update(readFileSync(join(root, f)));
   return h.digest('hex').slice(0, 12);
 }
 

@@ -19,6 +19,8 @@ export async function forYouIds(page: Page): Promise<string[]> {
 export async function openDemo(page: Page, path = '/'): Promise<void> {
   await page.goto(path);
   await expect(page.locator('[data-testid=for-you] .tb-item').first()).toBeVisible({ timeout: 90_000 });
+  // the runtime's shelf, not the one painted from the device or the shipped list before it
+  await expect(page.getByTestId('for-you')).toHaveAttribute('aria-busy', 'false', { timeout: 90_000 });
   await expect(page.getByTestId('events-count')).toBeVisible();
 }
 

@@ -165,6 +165,7 @@ test('the widget renders hostile item data as text, in the default template and 
   await page.goto('/embed-test.html');
   await inject(page, { model: MODEL, namespace: 'embed-xss', catalogue: '/hostile-catalogue.json' });
   await expect(page.locator('#plain .tb-item')).toHaveCount(4, { timeout: 60_000 });
+  await expect(page.locator('#plain')).toHaveAttribute('aria-busy', 'false', { timeout: 60_000 }); // the runtime's answer, not the cold paint
   await expect(page.locator('#custom article.mine')).toHaveCount(3);
   for (const t of await page.locator('.tb-title, #custom h3').allTextContents()) expect(t).toBe(hostile);
   await expect(page.locator('#custom [data-field=price]').first()).toHaveText('<b>9</b>');

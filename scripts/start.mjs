@@ -4,10 +4,13 @@
  * pretrains the model on first start (cached under public/generated/ by a hash of the generator sources),
  * builds the production bundle and serves it on http://localhost (WebGPU needs a secure context; localhost is one).
  * Plain Node, no imports outside node:, so it runs before `npm ci`.
+ * Skips the build when nothing it reads changed since the last one; says so plainly when the port is taken.
  * Env: PORT (default 4173), TASTEBUD_START_DIST (default dist-start).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
@@ -29,9 +32,41 @@ function step(title, cmd, args) {
 if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
   step('installing dependencies (npm ci)', npm, ['ci', '--no-audit', '--no-fund']);
 }
+/** Resolves when `port` is free on localhost; a taken port is said plainly, with the way round it. */
+function checkPort(p) {
+  return new Promise((ok) => {
+    const probe = createServer();
+    probe.once('error', (e) => {
+      const why = e.code === 'EADDRINUSE' ? `port ${p} is already in use (another server, or an earlier npm start?)` : `port ${p} cannot be used (${e.code ?? e.message})`;
+      console.error(`✗ ${why}.\n  Start the demo on another port:  PORT=${p + 1} npm start`);
+      process.exit(1);
+    });
+    probe.listen(p, 'localhost', () => probe.close(ok));
+  });
+}
+
+/** A hash of everything the bundle is built from: an unchanged tree serves the last build as it is. */
+function sourcesHash() {
+  const h = createHash('sha256');
+  const walk = (path) => {
+    if (!existsSync(path)) return;
+    if (statSync(path).isDirectory()) for (const f of readdirSync(path).sort()) walk(join(path, f));
+    else h.update(path).update(readFileSync(path));
+  };
+  for (const p of ['src', 'demo', 'public', 'index.html', 'lab.html', 'vite.config.ts', 'vite.loader.config.ts', 'package-lock.json']) walk(join(root, p));
+  return h.digest('hex');
+}
+
+await checkPort(port);
 step('demo data and model (first start pretrains, later starts reuse the cache)', process.execPath, ['demo/prepare.mjs']);
 const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
-step('building the demo shop', process.execPath, [vite, 'build', '--outDir', outDir, '--logLevel', 'warn']);
+const stamp = join(root, outDir, '.tastebud-sources');
+const hash = sourcesHash();
+if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) console.log(`\n✓ the demo shop in ${outDir}/ is up to date (nothing changed since its build)`);
+else {
+  step('building the demo shop', process.execPath, [vite, 'build', '--outDir', outDir, '--logLevel', 'warn']);
+  writeFileSync(stamp, hash);
+}
 
 console.log(`\n▸ serving the demo shop`);
 const server = spawn(process.execPath, [vite, 'preview', '--outDir', outDir, '--port', String(port), '--strictPort'], {

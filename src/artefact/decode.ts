@@ -70,6 +70,11 @@ function assemble(m: ValidatedManifest, bytes: Uint8Array): GlobalModel {
   if (meta.items.attributes) model.itemAttributes = meta.items.attributes;
   else if (meta.items.attributeColumns || meta.items.attributeCodes) model.itemAttributes = fromColumns(meta.items, meta.numItems);
   if (meta.items.meta) model.itemMeta = meta.items.meta;
+  if (meta.placements) {
+    const together: number[][] = Array.from({ length: meta.numItems }, () => []);
+    for (const [row, rows] of Object.entries(meta.placements.together)) together[Number(row)] = rows;
+    model.placements = { trending: meta.placements.trending, together };
+  }
   if (meta.attributeVocab) model.attributeProjection = { vocab: meta.attributeVocab, weights: t.attr_proj_weights, bias: t.attr_proj_bias };
   return model;
 }

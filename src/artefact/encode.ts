@@ -82,7 +82,14 @@ function metadata(model: GlobalModel): TastebudMetadata {
   if (model.itemAttributes) Object.assign(meta.items, toColumns(model.itemAttributes));
   if (model.itemMeta) meta.items.meta = model.itemMeta;
   if (model.attributeProjection) meta.attributeVocab = model.attributeProjection.vocab;
+  if (model.placements) meta.placements = sparsePlacements(model.placements);
   return meta;
+}
+
+function sparsePlacements(p: NonNullable<GlobalModel['placements']>): NonNullable<TastebudMetadata['placements']> {
+  const together: Record<string, number[]> = {};
+  p.together.forEach((rows, i) => rows.length && (together[i] = rows));
+  return { trending: p.trending, together };
 }
 
 /** Counts are integers; stored as uint16 (min 0, scale 1) they stay exact at half the bytes. */

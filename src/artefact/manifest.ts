@@ -43,6 +43,8 @@ export interface TastebudMetadata {
     meta?: Record<string, unknown>[];
   };
   attributeVocab?: string[];
+  /** Placement lists (row indices): `together` only lists items that have one, keyed by row. */
+  placements?: { trending: number[]; together: Record<string, number[]> };
   /** Content hashes (integrity.ts); absent in artefacts written before them. */
   integrity?: IntegrityBlock;
 }
@@ -205,10 +207,21 @@ function checkMeta(m: unknown, limits: ArtefactLimits): TastebudMetadata {
       if (!values.every((v) => v === null || typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)))) fail(`attribute column "${field}" holds a value that is not a string, number or null`);
     }
   }
+  checkPlacements(m.placements, ids.length);
   const vocab = m.attributeVocab;
   if (vocab !== undefined && (!Array.isArray(vocab) || vocab.length > limits.maxVocab || !vocab.every((t) => typeof t === 'string')))
     fail(`"tastebud.attributeVocab" must be an array of at most ${limits.maxVocab} strings`);
   return m as unknown as TastebudMetadata;
+}
+
+function checkPlacements(p: unknown, n: number): void {
+  if (p === undefined) return;
+  const isRows = (v: unknown): boolean => Array.isArray(v) && v.every((r) => Number.isInteger(r) && r >= 0 && r < n);
+  if (!isObj(p) || !isRows(p.trending) || !isObj(p.together)) fail('"tastebud.placements" must be { trending: [rows], together: { row: [rows] } }');
+  for (const [key, rows] of Object.entries(p.together as Record<string, unknown>)) {
+    const at = Number(key);
+    if (!(Number.isInteger(at) && at >= 0 && at < n) || !isRows(rows)) fail(`"tastebud.placements.together.${key}" must list rows 0..${n - 1} for a row key`);
+  }
 }
 
 function checkAttributeCodes(codes: unknown, n: number): void {

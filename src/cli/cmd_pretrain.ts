@@ -6,6 +6,7 @@ import { asPretrainData, runExperiment } from '../eval/experiment.ts';
 import { autoTune } from '../eval/auto.ts';
 import { learningCurveSvg } from '../eval/report.ts';
 import { pretrain } from '../train/pretrain.ts';
+import { buildPlacements, toModelRows } from '../train/placements.ts';
 import type { Specs } from './args.ts';
 import { getters, parseArgs } from './args.ts';
 import { writeArtefactDir } from './artefact_dir.ts';
@@ -62,12 +63,15 @@ export async function cmdPretrain(argv: string[], io: Io): Promise<void> {
   const { model, report } = await pretrain(asPretrainData(all), { ...opts, epochs, modelVersion, onEpoch: bar.onEpoch, onProgress: bar.onProgress });
   bar.done();
   if (curve.length) model.trainingReport = { ...model.trainingReport, validationCurve: curve };
+  model.placements = toModelRows(buildPlacements(all), all.itemIds, model.itemIds);
   assertFiniteModel(model);
   if (autoReport) model.trainingReport = { ...model.trainingReport, autoTune: autoReport };
   // the version is the content hash (ids, attributes and metadata included) unless --model-version names it
   const enc = await encodeSealedArtefact(model, { dtype: g.str('dtype') as WeightDtype, keepVersion: modelVersion !== undefined });
   const version = enc.modelJson.tastebud.modelVersion;
   const svg = curve.length || report.epochs.length > 1 ? [{ name: 'learning_curve.svg', data: learningCurveSvg(curve.length ? curve : report.epochs, { metric: 'validation HR@10', title: `tastebud pretrain ${version}` }) }] : [];
-  const written = await writeArtefactDir(out, enc, { extras: svg });
+  // the cold-start shelf the embed paints before the model loads: a few ids, fetched in one small request
+  const trending = { name: 'trending.json', data: JSON.stringify({ modelVersion: version, items: model.placements.trending.slice(0, 24).map((r) => model.itemIds[r]) }) };
+  const written = await writeArtefactDir(out, enc, { extras: [...svg, trending] });
   io.out(`wrote ${out}/ (${written.files.join(', ')}; ${(written.bytes / 1024).toFixed(0)} KiB), model version ${version}, ${report.trainSeconds.toFixed(1)}s, ${Math.round(report.samplesPerSecond).toLocaleString('en')} samples/s`);
 }

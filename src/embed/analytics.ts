@@ -8,9 +8,12 @@ type Emit = (name: unknown, payload: unknown) => void;
 type AnyFn = (...args: unknown[]) => unknown;
 
 const HOOKED = '__tastebud';
+/** Objects the widget pushed itself (list_events.ts): not the shop's events, and its clicks are tracked already. */
+const OWN = Symbol.for('tastebud.own');
+const isOwn = (x: unknown): boolean => !!x && typeof x === 'object' && OWN in x;
 
 function fromDataLayerEntry(entry: unknown, emit: Emit): void {
-  if (!entry || typeof entry !== 'object') return;
+  if (!entry || typeof entry !== 'object' || isOwn(entry)) return;
   const e = entry as Record<string | number, unknown> & { length?: number };
   // gtag('event', name, params) pushes its `arguments` object.
   if (typeof e.length === 'number' && e[0] === 'event') emit(e[1], e[2]);
@@ -50,7 +53,7 @@ function wrapTrack(analytics: Record<string, unknown>, emit: Emit): void {
   if (typeof track !== 'function' || (track as unknown as Record<string, unknown>)[HOOKED]) return;
   const wrapped = function (this: unknown, ...args: unknown[]) {
     try {
-      emit(args[0], args[1]);
+      if (!isOwn(args[1])) emit(args[0], args[1]);
     } catch {
       // never break the shop's analytics
     }

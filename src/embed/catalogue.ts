@@ -11,7 +11,9 @@ import type { ItemInfo } from './registry.ts';
  * const describe = await loadCatalogue('/catalogue.json', '#/p/{id}');
  * describe('sku-00001'); // { id: 'sku-00001', title: '…', url: '#/p/sku-00001', … }
  */
-export async function loadCatalogue(url: string | undefined, itemUrl?: string): Promise<(id: string) => ItemInfo> {
+export type Describe = ((id: string) => ItemInfo) & { items: ItemInfo[] };
+
+export async function loadCatalogue(url: string | undefined, itemUrl?: string): Promise<Describe> {
   const byId = new Map<string, ItemInfo>();
   if (url) {
     const res = await fetch(url);
@@ -22,9 +24,10 @@ export async function loadCatalogue(url: string | undefined, itemUrl?: string): 
       for (const it of items) if (it && typeof it === 'object' && 'id' in it) byId.set(String(it.id), it as ItemInfo);
     }
   }
-  return (id) => {
+  const describe = (id: string): ItemInfo => {
     const info = byId.get(id) ?? { id };
     if (info.url || !itemUrl) return info;
     return { ...info, url: itemUrl.replace('{id}', encodeURIComponent(id)) };
   };
+  return Object.assign(describe, { items: [...byId.values()] });
 }

@@ -35,3 +35,19 @@ function sameAs(shared: string[] | undefined): string {
   const fields = [...new Set((shared ?? []).map((token) => token.slice(0, token.indexOf('='))))].filter(Boolean).slice(0, 2);
   return fields.length ? ` (same ${fields.join(' and ')})` : '';
 }
+
+/**
+ * The sentence for an item that came from a shipped, non-personal list (Recommendation.source), naming the item the
+ * shelf is about where there is one; undefined for the shopper's own ranking (ask `explain` then).
+ *
+ * @example
+ * sourceText('together', '“Tent”'); // 'Often bought together with “Tent”.'
+ */
+export function sourceText(source: string | undefined, about: string | undefined): string | undefined {
+  if (source === 'trending') return 'Trending in this shop right now.';
+  if (source === 'together') return about ? `Often bought together with ${about}.` : 'Often bought with what is in your cart.';
+  if (source === 'similar') return about ? `Similar to ${about}.` : 'Similar to what you are looking at.';
+  if (source === 'recent') return 'You looked at this recently.';
+  if (source === 'pinned') return 'Featured by the shop.';
+  return undefined;
+}

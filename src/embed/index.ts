@@ -9,7 +9,8 @@
  * registerRecommender({ namespace: 'shop', recommender: await createRecommender({ model: '/model.json' }), describe: (id) => ({ id }) });
  */
 export { defineTastebudRecs, TastebudRecs } from './widget.ts';
-export { registerRecommender, whenRecommender } from './registry.ts';
+export { whenRecommender } from './registry.ts';
+export { registerRecommender } from './shelf_live.ts';
 export type { ItemInfo, RegistryEntry } from './registry.ts';
 export { toTrackEvents, eventTypeOf } from './events.ts';
 export { explanationText } from './explain_text.ts';

@@ -9,6 +9,7 @@ import { InvalidInputError } from '../errors.ts';
 import { toTrackEvents } from './events.ts';
 import type { ConsentState, EmbedOptions } from './options.ts';
 import type { EmbedRecommender, RuntimeModule } from './runtime_types.ts';
+import { clearShelves } from './shelf_cache.ts';
 
 export interface EmbedInstance {
   readonly options: EmbedOptions;
@@ -127,6 +128,7 @@ export function createInstance(options: EmbedOptions, importRuntime: (url: strin
         return consent;
       }
       if (command === 'track') return await track(toTrackEvents(args[0], args[1]));
+      if (command === 'forget') clearShelves(options.namespace); // the shelves kept for a warm start too
       const call = CALLS[command];
       if (!call) throw new TypeError(`unknown command "${command}"`);
       const rec = await load();

@@ -12,6 +12,8 @@ import { hookDataLayer, hookSegment } from './analytics.ts';
 import { createInstance, warnOnce, type EmbedInstance } from './instance.ts';
 import { readOptions } from './options.ts';
 import type { RuntimeModule } from './runtime_types.ts';
+import { registerContext } from './registry.ts';
+import { defineTastebudRecs } from './widget.ts';
 
 interface TastebudGlobal {
   (...args: unknown[]): Promise<unknown> | undefined;
@@ -61,6 +63,12 @@ function scheduleLoad(inst: EmbedInstance): void {
   else window.addEventListener('load', idle, { once: true });
 }
 
+/** What the widgets need before the runtime is up (registry.ts EmbedContext): they paint from it at once. */
+function shareContext(inst: EmbedInstance): void {
+  const { namespace, model, catalogue, itemUrl, holdout = 0, rules } = inst.options;
+  registerContext({ namespace, model, catalogue, itemUrl, holdout, rules, consent: inst.consent, run: inst.run });
+}
+
 function boot(): void {
   const options = readOptions(document.currentScript);
   if (options.namespace.includes('@')) return warnOnce(`InvalidInputError: data-namespace "${options.namespace}" contains '@', which tastebud('command@namespace') reserves; this tag is ignored`);
@@ -89,6 +97,8 @@ function boot(): void {
     hookDataLayer(window, emit);
     hookSegment(window, emit);
   }
+  shareContext(inst);
+  defineTastebudRecs();
   scheduleLoad(inst);
 }
 

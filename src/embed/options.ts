@@ -20,6 +20,10 @@ export interface EmbedOptions {
   consent: ConsentState;
   /** Learner settings as JSON (`data-learner`), parsed and checked by the runtime. */
   learner?: string;
+  /** Share of shoppers in the holdout arm (`data-holdout="0.1"`), who get the non-personal lists; default 0. */
+  holdout?: number;
+  /** Rules for every widget as JSON (`data-rules='{"diversity":{"category":2}}'`); checked by the engine. */
+  rules?: string;
 }
 
 /**
@@ -44,5 +48,7 @@ export function readOptions(el: HTMLOrSVGScriptElement | null, nav: Navigator = 
     runtime: new URL(d.runtime || 'tastebud-runtime.js', src).href,
     consent,
     learner: d.learner || undefined,
+    holdout: Number(d.holdout) || 0,
+    rules: d.rules || undefined,
   };
 }

@@ -3,6 +3,7 @@
  * `namespace` attribute uses the first one. Lives in the runtime module, which the browser loads once per URL, so
  * both instances of a twice-loaded script share it.
  */
+import type { Recommendation } from '../engine/api.ts';
 import type { EmbedRecommender } from './runtime_types.ts';
 
 /** Display data of one item, as the shop's catalogue gives it; every value is rendered as text. */
@@ -19,17 +20,65 @@ export interface RegistryEntry {
   namespace: string;
   recommender: EmbedRecommender;
   describe(itemId: string): ItemInfo;
+  /** The shop catalogue's items, when loaded: sold-out flags and today's prices (widget_query.ts withCatalogue). */
+  catalogue?: ItemInfo[];
+  /** The widget's runtime half (shelf_live.ts); attached by registerRecommender. */
+  live?: ShelfLive;
 }
 
-const entries = new Map<string, RegistryEntry>();
-const waiting: { namespace: string | undefined; resolve: (e: RegistryEntry) => void }[] = [];
+/** GA4 `item_list_id` / `item_list_name` of a shelf: placement and A/B arm. */
+export interface ListInfo {
+  id: string;
+  name: string;
+}
 
-/**
- * Makes a recommender available to widgets.
- *
- * @example
- * registerRecommender({ namespace: 'shop', recommender: rec, describe: (id) => ({ id, title: titles[id] }) });
- */
+export interface ShelfLive {
+  query(el: Element, c: EmbedContext | undefined): Promise<Recommendation[]>;
+  list(el: Element, c: EmbedContext | undefined): ListInfo;
+  explain(itemId: string, source: string | undefined, about: string | undefined): Promise<string>;
+  viewed(items: ItemInfo[], list: ListInfo): void;
+  selected(info: ItemInfo, index: number, list: ListInfo, c: EmbedContext | undefined): void;
+}
+
+/** What the loader knows about an instance before its runtime is up: enough to paint a shelf at once. */
+export interface EmbedContext {
+  namespace: string;
+  /** URL of model.json; the cold-start list (trending.json) lies next to it. */
+  model: string;
+  catalogue?: string;
+  itemUrl?: string;
+  consent(): 'granted' | 'pending' | 'denied';
+  /** Share of shoppers in the holdout arm (data-holdout), decided in holdout.ts. */
+  holdout: number;
+  /** Rules every widget of this instance applies (data-rules JSON, parsed by the runtime). */
+  rules?: string;
+  /** Sends a command through the instance (so consent applies), e.g. ['track', 'select_item', payload]. */
+  run(command: string, args: unknown[]): Promise<unknown>;
+}
+
+interface Shared {
+  entries: Map<string, RegistryEntry>;
+  waiting: { namespace: string | undefined; resolve: (e: RegistryEntry) => void }[];
+  contexts: Map<string, EmbedContext>;
+}
+
+// The loader (tastebud.js) and the runtime are separate bundles, each with its own copy of this module: the
+// state lives on the page's global so both see the same registry.
+const KEY = Symbol.for('tastebud.registry');
+const shared: Shared = ((globalThis as unknown as Record<symbol, Shared>)[KEY] ??= { entries: new Map(), waiting: [], contexts: new Map() });
+const { entries, waiting } = shared;
+
+/** The loader's context for a namespace (or the first one). */
+export function contextOf(namespace?: string): EmbedContext | undefined {
+  return namespace ? shared.contexts.get(namespace) : shared.contexts.values().next().value;
+}
+
+/** Called by the loader for each instance. */
+export function registerContext(c: EmbedContext): void {
+  shared.contexts.set(c.namespace, c);
+}
+
+/** Makes an entry available to widgets; use shelf_live.ts's registerRecommender, which adds the entry's `live`. */
 export function registerRecommender(entry: RegistryEntry): void {
   entries.set(entry.namespace, entry);
   for (let i = waiting.length - 1; i >= 0; i--) {

@@ -8,13 +8,17 @@ import type { ItemInfo } from './registry.ts';
 export interface RenderItem {
   info: ItemInfo;
   score: number;
+  /** Which list the item came from (Recommendation.source). */
+  source?: string;
 }
 
 export interface RenderOptions {
   heading: string;
   currency: string;
   /** Builds the "why this?" text for an item. */
-  explain(itemId: string): Promise<string>;
+  explain(itemId: string, source?: string): Promise<string>;
+  /** The shopper followed the link of the item at `index` (0-based). */
+  onSelect?(info: ItemInfo, index: number): void;
 }
 
 /**
@@ -51,7 +55,7 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, te
 
 let nextId = 0;
 
-function wireWhy(button: HTMLElement, target: HTMLElement, itemId: string, title: string, opts: RenderOptions): void {
+function wireWhy(button: HTMLElement, target: HTMLElement, item: RenderItem, title: string, opts: RenderOptions): void {
   const id = `tb-why-${++nextId}`;
   target.id ||= id;
   // Every item has a "Why this?" button; the label says which item, for screen readers.
@@ -63,7 +67,7 @@ function wireWhy(button: HTMLElement, target: HTMLElement, itemId: string, title
     const open = button.getAttribute('aria-expanded') !== 'true';
     button.setAttribute('aria-expanded', String(open));
     target.hidden = !open;
-    if (open && !target.textContent) target.textContent = await opts.explain(itemId).catch(() => 'No explanation available.');
+    if (open && !target.textContent) target.textContent = await opts.explain(item.info.id, item.source).catch(() => 'No explanation available.');
   });
 }
 
@@ -90,7 +94,7 @@ function defaultItem(item: RenderItem, opts: RenderOptions): HTMLLIElement {
   const why = el('button', 'tb-why', 'Why this?');
   why.type = 'button';
   const explain = el('p', 'tb-explain');
-  wireWhy(why, explain, info.id, title, opts);
+  wireWhy(why, explain, item, title, opts);
   li.append(why, explain);
   return li;
 }
@@ -112,7 +116,7 @@ function fillTemplate(template: HTMLTemplateElement, item: RenderItem, opts: Ren
   }
   const why = frag.querySelector<HTMLElement>('[data-why]');
   const target = frag.querySelector<HTMLElement>('[data-explain]');
-  if (why && target) wireWhy(why, target, item.info.id, String(values.title ?? values.id), opts);
+  if (why && target) wireWhy(why, target, item, String(values.title ?? values.id), opts);
   return frag;
 }
 
@@ -126,14 +130,17 @@ export function renderRecommendations(host: HTMLElement, items: RenderItem[], op
   const template = host.querySelector<HTMLTemplateElement>(':scope > template');
   const section = el('section', 'tb-recs');
   const list = el('ol', 'tb-list');
-  for (const item of items) {
+  items.forEach((item, index) => {
+    let li: HTMLLIElement;
     if (template) {
-      const li = el('li', 'tb-item');
+      li = el('li', 'tb-item');
       li.dataset.itemId = item.info.id;
       li.append(fillTemplate(template, item, opts));
-      list.append(li);
-    } else list.append(defaultItem(item, opts));
-  }
+    } else li = defaultItem(item, opts);
+    if (item.source) li.dataset.source = item.source;
+    li.querySelector('a')?.addEventListener('click', () => opts.onSelect?.(item.info, index));
+    list.append(li);
+  });
   if (opts.heading) {
     const h = el('h2', 'tb-heading', opts.heading);
     h.id = `tb-h-${++nextId}`;

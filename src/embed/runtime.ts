@@ -8,7 +8,7 @@ import { createDegradedRecommender } from './degraded.ts';
 import { loadCatalogue } from './catalogue.ts';
 import { parseLearnerOption } from './learner_option.ts';
 import type { EmbedOptions } from './options.ts';
-import { registerRecommender } from './registry.ts';
+import { registerRecommender } from './shelf_live.ts';
 import type { EmbedRecommender } from './runtime_types.ts';
 import { defineTastebudRecs } from './widget.ts';
 
@@ -41,7 +41,7 @@ export async function start(options: EmbedOptions): Promise<EmbedRecommender> {
   const backend = options.backend ? (options.backend.split(',').map((b) => b.trim()) as BackendName[]) : 'auto';
   const catalogue = loadCatalogue(options.catalogue, options.itemUrl).catch((e: unknown) => {
     console.warn(`tastebud: ${e instanceof Error ? e.message : String(e)}; widgets show item ids`);
-    return (id: string) => ({ id });
+    return Object.assign((id: string) => ({ id }), { items: [] });
   });
   const learner = parseLearnerOption(options.learner);
   let recommender: EmbedRecommender;
@@ -55,6 +55,7 @@ export async function start(options: EmbedOptions): Promise<EmbedRecommender> {
     console.warn(`tastebud: ${reason}; clicks are still kept on this device, recommendations are off until the model loads`);
     recommender = createDegradedRecommender(options.namespace, reason);
   }
-  registerRecommender({ namespace: options.namespace, recommender, describe: await catalogue });
+  const describe = await catalogue;
+  registerRecommender({ namespace: options.namespace, recommender, describe, catalogue: describe.items });
   return recommender;
 }

@@ -1,11 +1,16 @@
 /**
- * `<tastebud-recs k="8" kind="for-you|similar" item="sku" namespace="shop" heading="…" currency="EUR">`:
- * renders recommendations (default template or the shop's `<template>`), re-renders when they change, and fires
- * `tastebud:render` with the item ids shown. Failures render nothing (and clear `aria-busy`) and warn once per distinct problem; they never throw.
+ * `<tastebud-recs kind="for-you|similar|recently-viewed|trending|frequently-bought-together|cart" k="8" item="sku"
+ * cart="sku-1,sku-2" boost="brand=acme" bury="…" pin="sku-9@1" max-per="category=2" price-min price-max
+ * namespace heading currency>`: a shelf. Defined by the loader, so it paints at once: the last shelf of this
+ * placement kept on the device (warm), else the trending list shipped with the model (cold), in the space the
+ * last shelf took; the runtime's answer then replaces it in place. Each answer is reported to the shop's own
+ * analytics (list_events.ts) and fires `tastebud:render`. Failures render nothing (and clear `aria-busy`) and warn once per distinct problem; never throw.
  */
-import { explanationText } from './explain_text.ts';
-import { whenRecommender, type RegistryEntry } from './registry.ts';
-import { renderRecommendations } from './render.ts';
+import { loadCatalogue } from './catalogue.ts';
+import { contextOf, whenRecommender, type EmbedContext, type ItemInfo } from './registry.ts';
+import { renderRecommendations, type RenderItem } from './render.ts';
+import { readShelf, shelfKey, writeShelf } from './shelf_cache.ts';
+import { placementOf } from './widget_query.ts';
 
 const warned = new Set<string>();
 /** Each distinct problem once (a broken `k` on one widget must not hide an unknown item on another). */
@@ -16,13 +21,43 @@ function warn(e: unknown): void {
   console.warn(`tastebud: <tastebud-recs> could not render (${text})`);
 }
 
+const HEADINGS: Record<string, string> = {
+  'for-you': 'Recommended for you',
+  similar: 'Similar items',
+  'recently-viewed': 'Recently viewed',
+  trending: 'Trending now',
+  'frequently-bought-together': 'Frequently bought together',
+  cart: 'Goes well with your cart',
+};
+
+const shipped = new Map<EmbedContext, Promise<{ ids: unknown; describe: (id: string) => ItemInfo }>>();
+
+/** trending.json and the catalogue, fetched once per instance however many shelves paint from them. */
+function shippedList(c: EmbedContext): Promise<{ ids: unknown; describe: (id: string) => ItemInfo }> {
+  let p = shipped.get(c);
+  if (!p) {
+    const list = fetch(new URL('trending.json', new URL(c.model, location.href))).then((r) => (r.ok ? r.json() : {}) as Promise<{ items?: unknown }>);
+    p = Promise.all([list, loadCatalogue(c.catalogue, c.itemUrl)]).then(([l, describe]) => ({ ids: l.items, describe }));
+    shipped.set(c, p);
+  }
+  return p;
+}
+
+function firstPaintMark(): void {
+  if (!performance.getEntriesByName('tastebud:first-paint').length) performance.mark('tastebud:first-paint');
+}
+
 export class TastebudRecs extends HTMLElement {
-  static observedAttributes = ['k', 'kind', 'item', 'namespace'];
+  static observedAttributes = ['k', 'kind', 'item', 'cart', 'namespace', 'boost', 'bury', 'pin', 'max-per', 'price-min', 'price-max'];
   private seq = 0;
+  private painted = false;
+  private reported = '';
   private unsubscribe: (() => void) | undefined;
 
   connectedCallback(): void {
     if (!this.querySelector(':scope > .tb-recs')) this.setAttribute('aria-busy', 'true');
+    this.style.display ||= 'block';
+    this.paintStored();
     void this.attach();
   }
 
@@ -33,11 +68,51 @@ export class TastebudRecs extends HTMLElement {
   }
 
   attributeChangedCallback(): void {
-    if (this.isConnected) void this.refresh();
+    if (this.isConnected && this.unsubscribe) void this.refresh();
+  }
+
+  private get ns(): string | undefined {
+    return this.getAttribute('namespace') ?? undefined;
+  }
+
+  private get key(): string | undefined {
+    const c = contextOf(this.ns);
+    return c && shelfKey(c.namespace, placementOf(this), this.getAttribute('item') ?? this.getAttribute('cart') ?? '');
+  }
+
+  /** Warm start: the last shelf of this placement, from localStorage, before anything else loads. */
+  private paintStored(): void {
+    const key = this.key;
+    const shelf = key ? readShelf(key) : undefined;
+    if (!shelf) return;
+    this.style.minHeight = `${shelf.height}px`;
+    this.paint(shelf.items.map((info) => ({ info, score: 0 })), async () => 'Updating…');
+  }
+
+  /** Cold start: the non-personal list the CLI wrote next to the model (trending.json). */
+  private async paintShipped(c: EmbedContext): Promise<void> {
+    try {
+      const { ids, describe } = await shippedList(c);
+      if (this.painted || !Array.isArray(ids)) return;
+      const k = Number(this.getAttribute('k')) || 8;
+      const items = ids.filter((id): id is string => typeof id === 'string' && id !== this.getAttribute('item')).map(describe);
+      this.paint(items.filter((it) => it.available !== false).slice(0, k).map((info) => ({ info, score: 0, source: 'trending' })), async () => 'Trending in this shop right now.');
+    } catch {
+      // the runtime's answer paints instead
+    }
+  }
+
+  private paint(items: RenderItem[], explain: (id: string, source?: string) => Promise<string>, onSelect?: (info: ItemInfo, n: number) => void): void {
+    const kind = placementOf(this);
+    renderRecommendations(this, items, { heading: this.getAttribute('heading') ?? HEADINGS[kind], currency: this.getAttribute('currency') ?? 'EUR', explain, onSelect });
+    this.painted = true;
+    firstPaintMark();
   }
 
   private async attach(): Promise<void> {
-    const entry = await whenRecommender(this.getAttribute('namespace') ?? undefined);
+    const c = contextOf(this.ns);
+    if (c && !this.painted) void this.paintShipped(c);
+    const entry = await whenRecommender(this.ns);
     if (!this.isConnected || this.unsubscribe) return;
     try {
       this.unsubscribe = entry.recommender.subscribe(() => void this.refresh());
@@ -47,44 +122,39 @@ export class TastebudRecs extends HTMLElement {
     await this.refresh();
   }
 
-  /** Re-queries and re-renders; a newer call supersedes an older one still in flight. */
+  /** Re-queries and re-renders in place; a newer call supersedes an older one still in flight. */
   async refresh(): Promise<void> {
     const seq = ++this.seq;
     try {
-      const entry = await whenRecommender(this.getAttribute('namespace') ?? undefined);
-      const recs = await this.query(entry);
+      const entry = await whenRecommender(this.ns);
+      const c = contextOf(this.ns);
+      const live = entry.live!;
+      const recs = await live.query(this, c);
       if (seq !== this.seq) return;
-      const items = recs.map((r) => ({ info: entry.describe(r.itemId), score: r.score }));
+      const list = live.list(this, c);
+      const items = recs.map((r) => ({ info: entry.describe(r.itemId), score: r.score, source: r.source }));
+      const about = this.getAttribute('item') ?? undefined;
       // Nothing to show (no model, nothing left after filters): no empty heading, just nothing.
       if (items.length === 0) this.querySelector(':scope > .tb-recs')?.remove();
-      else renderRecommendations(this, items, {
-        heading: this.getAttribute('heading') ?? (this.kind === 'similar' ? 'Similar items' : 'Recommended for you'),
-        currency: this.getAttribute('currency') ?? 'EUR',
-        explain: async (id) => explanationText(await entry.recommender.explain(id), (x) => String(entry.describe(x).title ?? x)),
-      });
+      else this.paint(items, (id, source) => live.explain(id, source, about), (info, n) => live.selected(info, n, list, c));
       this.setAttribute('aria-busy', 'false');
+      this.style.minHeight = '';
+      const key = this.key;
+      if (key && c?.consent() === 'granted') writeShelf(key, items.map((x) => x.info), this.getBoundingClientRect().height);
+      const shown = recs.map((r) => r.itemId).join();
+      if (shown !== this.reported) live.viewed(items.map((x) => x.info), list);
+      this.reported = shown;
       if (!performance.getEntriesByName('tastebud:first-render').length) performance.mark('tastebud:first-render');
-      this.dispatchEvent(new CustomEvent('tastebud:render', { bubbles: true, detail: { items: recs.map((r) => r.itemId) } }));
+      this.dispatchEvent(new CustomEvent('tastebud:render', { bubbles: true, detail: { items: recs.map((r) => r.itemId), list: list.id } }));
     } catch (e) {
       if (seq === this.seq) this.setAttribute('aria-busy', 'false'); // failed is not busy: assistive tech stops waiting
       warn(e);
     }
   }
-
-  private get kind(): 'for-you' | 'similar' {
-    return this.getAttribute('kind') === 'similar' ? 'similar' : 'for-you';
-  }
-
-  private query(entry: RegistryEntry) {
-    const k = Math.max(1, Math.min(100, Number(this.getAttribute('k')) || 8));
-    const item = this.getAttribute('item');
-    if (this.kind === 'similar') return item ? entry.recommender.similarItems(item, { k }) : Promise.resolve([]);
-    return entry.recommender.recommend({ k, exclude: item ? [item] : undefined });
-  }
 }
 
 /**
- * Defines `<tastebud-recs>` once (the embed may load twice).
+ * Defines `<tastebud-recs>` once (the loader and the runtime both call it; the first wins).
  *
  * @example
  * defineTastebudRecs();

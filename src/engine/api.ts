@@ -18,7 +18,20 @@ export interface TrackEvent {
   eventId?: string;
 }
 
+/** Where a shelf sits; each has a non-personal fallback (see docs/shop.md). */
+export type Placement = 'for-you' | 'similar' | 'recently-viewed' | 'trending' | 'frequently-bought-together' | 'cart';
+
+export const PLACEMENTS: readonly Placement[] = ['for-you', 'similar', 'recently-viewed', 'trending', 'frequently-bought-together', 'cart'];
+
 export interface RecommendOptions {
+  /** Which shelf, default 'for-you'. `similar` and `frequently-bought-together` need `item`, `cart` needs `cart`. */
+  placement?: Placement;
+  /** The item the shelf is about (product page). With for-you and trending it is only left out. */
+  item?: string;
+  /** The items in the shopper's cart (placement 'cart'). */
+  cart?: string[];
+  /** false: the non-personal list (the holdout arm of an A/B test); default true. */
+  personal?: boolean;
   /** How many items, default 10, at most 1000. */
   k?: number;
   /** Skip items the shopper already interacted with (default true). */
@@ -29,12 +42,30 @@ export interface RecommendOptions {
   candidates?: string[];
   /** Keep only items whose attributes match every given field, e.g. `{ category: 'shoes' }`. */
   filter?: Record<string, string | number>;
+  /** Items whose attributes match move ahead of the rest (order kept within each group), e.g. `{ brand: 'acme' }`. */
+  boost?: Record<string, string | number>;
+  /** Items whose attributes match move behind the rest, e.g. `{ category: 'clearance' }`. */
+  bury?: Record<string, string | number>;
+  /** Items placed at fixed 1-based positions, e.g. `[{ itemId: 'sku-1', position: 1 }]`. */
+  pin?: { itemId: string; position: number }[];
+  /** At most n items per value of an attribute, e.g. `{ category: 2, brand: 3 }`. */
+  diversity?: Record<string, number>;
+  /** Keep items whose numeric `price` attribute lies in [min, max]. */
+  price?: { min?: number; max?: number };
+  /** Items not to show now (sold out, say); unlike `exclude`, never in conflict with `candidates` or `pin`. Items
+   * with the attribute `available: false` are left out automatically. */
+  unavailable?: string[];
 }
+
+/** Where an item of a shelf came from: the shopper's own model, a shipped list, or a rule. */
+export type RecommendationSource = 'personal' | 'trending' | 'together' | 'similar' | 'recent' | 'pinned';
 
 export interface Recommendation {
   itemId: string;
-  /** The model's logit; higher is better. */
+  /** The model's logit for personal items; for shipped lists a rank score in (0, 1]; higher is better. */
   score: number;
+  /** Which list the item came from (absent on older engines). */
+  source?: RecommendationSource;
 }
 
 export interface SimilarOptions {

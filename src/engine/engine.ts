@@ -15,7 +15,8 @@ import { createLocalState, fromRecord, isFiniteState, toRecord, type LocalState 
 import { assertItemId, assertK, normalizeEvents, normalizeRecommendOptions } from './validate.ts';
 import { eventsForTransfer, replayEvents } from './transfer.ts';
 import { learnEvent } from './learner.ts';
-import { explainFor, recommendFor, similarTo } from './ranker.ts';
+import { explainFor, similarTo } from './ranker.ts';
+import { recommendPlacement } from './placements.ts';
 import { createPlainScanner } from './plain_scanner.ts';
 import { ClosedError, InvalidInputError, UnknownItemError } from '../errors.ts';
 import { createSerialQueue, nextTask } from './schedule.ts';
@@ -136,7 +137,7 @@ export class Engine implements RecommenderApi {
     const o = normalizeRecommendOptions(options ?? {});
     if (o.excludeSeen && this.personal && this.unlearned.size) o.exclude = [...o.exclude, ...this.unlearned.keys()];
     const t0 = performance.now();
-    const out = await recommendFor(this.ctx, this.shown(), this.scanner, o, this.cfg);
+    const out = await recommendPlacement(this.ctx, this.shown(), this.scanner, o, this.cfg);
     this.lastRecommendMs = performance.now() - t0;
     return out;
   }

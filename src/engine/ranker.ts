@@ -15,6 +15,7 @@ import { cholSolve } from './fold_in.ts';
 import { InvalidInputError } from '../errors.ts';
 import { attributeBoosts, attributeReasons } from './attribute_affinity.ts';
 import { hedges, newestIsolated } from './isolation.ts';
+import { ruleMask } from './rules.ts';
 
 /**
  * Top-k for the shopper. The query vector and the touched rows' scores are taken synchronously, so the answer
@@ -58,7 +59,7 @@ function prepareRanking(ctx: ModelContext, s: LocalState, o: NormalizedRecommend
       const top = await scanner.topK(z, o.k, mask);
       top.indices.forEach((row, n) => heap.push(top.scores[n], row));
       const { indices, scores } = heap.result();
-      return Array.from(indices, (row, n) => ({ itemId: ctx.model.itemIds[row], score: scores[n] + ctx.model.bias }));
+      return Array.from(indices, (row, n) => ({ itemId: ctx.model.itemIds[row], score: scores[n] + ctx.model.bias, source: 'personal' as const }));
     },
   };
 }
@@ -92,7 +93,8 @@ function interleave(a: Recommendation[], b: Recommendation[], share: number, k: 
     .map((x) => x.rec);
 }
 
-function buildMask(ctx: ModelContext, s: LocalState, o: NormalizedRecommendOptions): Uint8Array {
+/** 1 for every row the options leave out: non-candidates, seen (when asked), excluded, filtered, the rules' masks. */
+export function buildMask(ctx: ModelContext, s: LocalState, o: NormalizedRecommendOptions): Uint8Array {
   const n = ctx.numItems;
   const mask = new Uint8Array(n);
   if (o.candidates) {
@@ -103,7 +105,7 @@ function buildMask(ctx: ModelContext, s: LocalState, o: NormalizedRecommendOptio
     }
   }
   if (o.excludeSeen) for (const i of s.seen) mask[i] = 1;
-  for (const id of o.exclude) {
+  for (const id of [...o.exclude, ...(o.item ? [o.item] : []), ...(o.cart ?? [])]) {
     const i = ctx.index.get(id);
     if (i !== undefined) mask[i] = 1;
   }
@@ -116,6 +118,7 @@ function buildMask(ctx: ModelContext, s: LocalState, o: NormalizedRecommendOptio
       if (fields.some(([key, v]) => a[key] !== v)) mask[i] = 1;
     }
   }
+  ruleMask(ctx, o, mask);
   return mask;
 }
 

@@ -6,6 +6,7 @@ import type { EventType, RecommendOptions, TrackEvent } from './api.ts';
 import type { NewEvent } from '../store/types.ts';
 import { InvalidInputError } from '../errors.ts';
 import { LIMITS } from '../limits.ts';
+import { normalizeRules, type NormalizedRules } from './validate_rules.ts';
 
 export const EVENT_TYPES: readonly EventType[] = ['view', 'select', 'add_to_cart', 'purchase'];
 /** Shared with the artefact decoder and the CLI (src/limits.ts). */
@@ -58,7 +59,7 @@ function normalizeEvent(e: unknown, where: string, now: () => number): NewEvent 
   return { itemId, type, timestamp: ts > t + MAX_FUTURE_MS ? t : ts };
 }
 
-export interface NormalizedRecommendOptions {
+export interface NormalizedRecommendOptions extends Partial<NormalizedRules> {
   k: number;
   excludeSeen: boolean;
   exclude: string[];
@@ -75,7 +76,7 @@ export interface NormalizedRecommendOptions {
 export function normalizeRecommendOptions(o: unknown = {}): NormalizedRecommendOptions {
   if (o === null || typeof o !== 'object' || Array.isArray(o)) throw new InvalidInputError(`recommend options must be an object, got ${describe(o)}`);
   const { k = 10, excludeSeen = true, exclude = [], candidates, filter } = o as RecommendOptions;
-  const known = new Set(['k', 'excludeSeen', 'exclude', 'candidates', 'filter']);
+  const known = new Set(['k', 'excludeSeen', 'exclude', 'candidates', 'filter', 'placement', 'item', 'cart', 'personal', 'boost', 'bury', 'pin', 'diversity', 'price', 'unavailable']);
   for (const key of Object.keys(o)) if (!known.has(key)) throw new InvalidInputError(`recommend has no option "${key}"`);
   assertK(k, 'recommend');
   if (typeof excludeSeen !== 'boolean') throw new InvalidInputError(`excludeSeen must be a boolean, got ${describe(excludeSeen)}`);
@@ -88,7 +89,8 @@ export function normalizeRecommendOptions(o: unknown = {}): NormalizedRecommendO
     if (both !== undefined) throw new InvalidInputError(`item "${both}" is both in candidates and in exclude; pick one`);
   }
   if (filter !== undefined) assertFilter(filter);
-  return { k, excludeSeen, exclude, candidates: candidates ?? null, filter: filter ?? null };
+  const rules = normalizeRules(o as RecommendOptions, k, assertItemId);
+  return { k, excludeSeen, exclude, candidates: candidates ?? null, filter: filter ?? null, ...rules };
 }
 
 /** `k` must be an integer in 1..1000. */

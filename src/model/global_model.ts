@@ -58,4 +58,12 @@ export interface GlobalModel {
    * encoder's output over the newest events instead of a fold-in, and `sequence.itemEmb === itemEmb`.
    */
   sequence?: SequenceParams;
+  /** Non-personal lists built by the CLI from the log (src/train/placements.ts), rows of `itemIds`. */
+  placements?: ShippedPlacements;
+}
+
+/** `trending`: popularity with recency, best first; `together[i]`: the items clicked or bought next to item i. */
+export interface ShippedPlacements {
+  trending: number[];
+  together: number[][];
 }

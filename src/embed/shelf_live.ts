@@ -1,0 +1,72 @@
+/**
+ * The part of a shelf that only matters once the runtime is up, kept out of the ≤ 5 KB loader: the widget's
+ * attributes turned into `recommend` options, the per-item "Why this?" text, and the reports to the shop's own
+ * analytics. `registerRecommender` (index.ts, runtime.ts) attaches it to each registry entry.
+ */
+import type { Recommendation } from '../engine/api.ts';
+import { explanationText, sourceText } from './explain_text.ts';
+import { listInfo, reportListView, reportSelect } from './list_events.ts';
+import { registerRecommender as register, type EmbedContext, type RegistryEntry, type ShelfLive } from './registry.ts';
+import { placementOf, queryOptions, withCatalogue } from './widget_query.ts';
+import { decideArm, type Arm } from './holdout.ts';
+import { InvalidInputError } from '../errors.ts';
+
+/** data-rules: the instance's default rules, JSON; a typo is named, not ignored. */
+function parseRules(text: string | undefined): Record<string, unknown> {
+  if (!text) return {};
+  try {
+    const v = JSON.parse(text) as unknown;
+    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+  } catch {
+    // named below
+  }
+  throw new InvalidInputError(`data-rules must be a JSON object of recommend options like {"diversity":{"category":2}}, got ${text.slice(0, 60)}`);
+}
+
+function createLive(entry: RegistryEntry): ShelfLive {
+  const title = (id: string): string => String(entry.describe(id).title ?? id);
+  const arms = new Map<EmbedContext, Arm>();
+  // decided once per page: kept on the device only while the shopper consents (holdout.ts)
+  const armOf = (c: EmbedContext | undefined): Arm => {
+    if (!c) return 'personal';
+    if (!arms.has(c)) arms.set(c, decideArm(c.namespace, c.holdout, c.consent() === 'granted'));
+    return arms.get(c)!;
+  };
+  return {
+    async query(el: Element, c: EmbedContext | undefined): Promise<Recommendation[]> {
+      const o = withCatalogue(queryOptions(el, parseRules(c?.rules)), entry.catalogue);
+      return entry.recommender.recommend({ ...o, ...(armOf(c) === 'holdout' && { personal: false }) });
+    },
+    list: (el, c) => listInfo(placementOf(el), armOf(c)),
+    async explain(id, source, about) {
+      const fixed = sourceText(source, about ? `“${title(about)}”` : undefined);
+      if (fixed) return fixed;
+      const e = await entry.recommender.explain(id);
+      const target = entry.describe(id);
+      // the shop's catalogue names what the item shares with each click (the model's affinity may be off)
+      const because = e.because.map((b) => {
+        const other = entry.describe(b.itemId);
+        const shared = ['brand', 'category'].filter((f) => target[f] != null && target[f] === other[f]).map((f) => `${f}=${String(target[f])}`);
+        return b.shared?.length || !shared.length ? b : { ...b, shared };
+      });
+      return explanationText({ ...e, because }, title);
+    },
+    viewed: (items, list) => reportListView(window, items, list),
+    selected(info, n, list, c) {
+      reportSelect(window, info, n, list);
+      // through the loader's instance where there is one, so consent applies; a bundled embed tracks directly
+      if (c) void c.run('track', ['select_item', { items: [{ item_id: info.id }] }]);
+      else void entry.recommender.track({ itemId: info.id, type: 'select' }).catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * Makes a recommender available to widgets.
+ *
+ * @example
+ * registerRecommender({ namespace: 'shop', recommender: rec, describe: (id) => ({ id, title: titles[id] }) });
+ */
+export function registerRecommender(entry: RegistryEntry): void {
+  register({ ...entry, live: entry.live ?? createLive(entry) });
+}
