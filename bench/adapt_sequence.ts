@@ -109,6 +109,7 @@ export function sequenceVariants(tuned: SequenceSettings): Record<string, Partia
   return {
     'sequence, no adaptation': { lrDelta: 0, hybrid: 0 },
     'sequence + delta': { ...tuned, hybrid: 0 },
-    'sequence + delta + fold-in hybrid': tuned,
+    // only when validation chose a hybrid: with γ = 0 the row would repeat the one above
+    ...(tuned.hybrid > 0 ? { [`sequence + delta + fold-in hybrid (γ ${tuned.hybrid})`]: tuned } : {}),
   };
 }
