@@ -10,6 +10,7 @@ import { DEFAULT_LIMITS } from './format.ts';
 import type { TastebudMetadata, ValidatedManifest } from './manifest.ts';
 import { validateManifest } from './manifest.ts';
 import { decodeTensor } from './quantize.ts';
+import { assembleSequence } from './sequence.ts';
 
 /**
  * @example
@@ -76,6 +77,7 @@ function assemble(m: ValidatedManifest, bytes: Uint8Array): GlobalModel {
     model.placements = { trending: meta.placements.trending, together };
   }
   if (meta.attributeVocab) model.attributeProjection = { vocab: meta.attributeVocab, weights: t.attr_proj_weights, bias: t.attr_proj_bias };
+  if (meta.sequence) model.sequence = assembleSequence(meta.sequence, t, model.itemEmb, model.itemBias);
   return model;
 }
 

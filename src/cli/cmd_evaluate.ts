@@ -27,11 +27,15 @@ import { createReadProgress } from './read_progress.ts';
 import type { Io } from './io.ts';
 import { createProgressBar } from './progress.ts';
 import { checkIntegerFlags, DATA_SPECS, loadOptions, trainOptions, TRAIN_SPECS } from './train_args.ts';
+import { SEQUENCE_SPECS, sequenceOptions, startTrainingBackend, trainSequenceFamily } from './sequence_family.ts';
+import { evaluateSequenceModel } from './sequence_evaluate.ts';
 
 export const EVALUATE_SPECS: Specs = {
   ...DATA_SPECS,
   ...TRAIN_SPECS,
-  model: { type: 'string', help: 'evaluate this artefact folder (users folded in) instead of training' },
+  model: { type: 'string', help: 'evaluate this artefact folder (users folded in; a sequence model reads their histories) instead of training' },
+  family: { type: 'string', help: 'model family to train when no --model is given: als (matrix factorisation) or sasrec (sequence model, protocol 5)', choices: ['als', 'sasrec'], default: 'als' },
+  ...SEQUENCE_SPECS,
   'out-dir': { type: 'string', help: 'write results.json, results.md, learning_curve.svg here' },
   ks: { type: 'list', help: 'cut-offs K', default: '10' },
   validate: { type: 'boolean', help: 'early stopping on a validation split of the training part', default: true },
@@ -58,8 +62,16 @@ export async function cmdEvaluate(argv: string[], io: Io): Promise<void> {
   let extra: Record<string, unknown> = {};
   let curve: ExperimentResult['curve'] = [];
   let params: CfParams;
-  if (shipped) {
-    ({ rows, params } = await evaluateArtefact(shipped, data, ks, g.num('ncf-seed') ?? 0, io));
+  if (shipped?.sequence || (!modelDir && g.str('family') === 'sasrec')) {
+    if (perturb.length) throw new InvalidInputError('--perturb attacks matrix-factorisation embeddings; drop it for a sequence model');
+    const model = shipped ?? (await trainSequenceFamily(train, sequenceOptions(g, argv))).model;
+    await startTrainingBackend();
+    io.err(`sequence model ${model.modelVersion} ${JSON.stringify(model.sequence!.config)}: protocol 5 (histories in time order, ties against)`);
+    rows = evaluateSequenceModel(model, data, ks, g.num('ncf-seed') ?? 0);
+    return writeResults(rows, { ...(model.trainingReport ? { report: model.trainingReport } : {}), hyperParameters: model.hyperParameters }, [], data, g, io);
+  }
+  if (modelDir) {
+    ({ rows, params } = await evaluateArtefact(shipped!, data, ks, g.num('ncf-seed') ?? 0, io));
   } else {
     const bar = createProgressBar(io.stderr, 'val HR@10');
     const r = await runExperiment(
@@ -79,6 +91,10 @@ export async function cmdEvaluate(argv: string[], io: Io): Promise<void> {
     io.err(`perturbing the embeddings (ε = ${perturb.join(', ')}; mean row norm: users ${meanRowNorm(params.userEmb, params.dim).toFixed(3)}, items ${meanRowNorm(params.itemEmb, params.dim).toFixed(3)})`);
     for (const p of evaluatePerturbed(params, train, seen, test, candidates, perturb, { ks })) rows.push(...[p.full, p.ncf!].map(resultRow));
   }
+  await writeResults(rows, extra, curve, data, g, io);
+}
+
+async function writeResults(rows: ResultRow[], extra: Record<string, unknown>, curve: ExperimentResult['curve'], data: LoadedData, g: ReturnType<typeof getters>, io: Io): Promise<void> {
   const md = markdownTable(rows);
   io.out(md);
   const outDir = g.str('out-dir');

@@ -7,6 +7,8 @@ import { autoTune } from '../eval/auto.ts';
 import { learningCurveSvg } from '../eval/report.ts';
 import { pretrain } from '../train/pretrain.ts';
 import { buildPlacements, toModelRows } from '../train/placements.ts';
+import type { InteractionSet } from '../data/interactions.ts';
+import type { GlobalModel } from '../model/global_model.ts';
 import type { Specs } from './args.ts';
 import { getters, parseArgs } from './args.ts';
 import { writeArtefactDir } from './artefact_dir.ts';
@@ -17,10 +19,13 @@ import { createReadProgress } from './read_progress.ts';
 import { checkIntegerFlags, DATA_SPECS, loadOptions, trainOptions, TRAIN_SPECS } from './train_args.ts';
 import type { Io } from './io.ts';
 import { assertCatalogueSize, assertFiniteModel } from './model_limits.ts';
+import { chooseFamily, SEQUENCE_SPECS, sequenceOptions, trainSequenceFamily } from './sequence_family.ts';
 
 export const PRETRAIN_SPECS: Specs = {
   ...DATA_SPECS,
+  model: { type: 'string', help: 'model family: als (matrix factorisation, trained by --solver), sasrec (self-attentive sequence model), auto (the better of the two on a validation split)', choices: ['als', 'sasrec', 'auto'], default: 'als' },
   ...TRAIN_SPECS,
+  ...SEQUENCE_SPECS,
   out: { type: 'string', help: 'output folder for model.json and shards' },
   dtype: { type: 'string', help: 'weight storage', choices: ['float32', 'float16', 'uint8'], default: 'float32' },
   'model-version': { type: 'string', help: 'model version string (default: content hash)' },
@@ -40,6 +45,14 @@ export async function cmdPretrain(argv: string[], io: Io): Promise<void> {
   io.err(`read ${data.stats.rows} interactions (${all.userIds.length} users, ${all.itemIds.length} items); skipped ${data.stats.skippedEmpty} blank/header/comment lines, ${data.stats.skippedMalformed} malformed, ${data.stats.filtered} filtered`);
   for (const n of data.notes) io.err(`  ${n}`);
   assertCatalogueSize(all.itemIds.length);
+  let family = g.str('model');
+  if (family === 'auto') {
+    io.err('choosing the model family on a validation split (each user\'s latest item held out)');
+    const choice = await chooseFamily(all, opts, sequenceOptions(g, argv));
+    io.err(`validation NDCG@10: als ${choice.validation.als['NDCG@10'].toFixed(4)}, sasrec ${choice.validation.sasrec['NDCG@10'].toFixed(4)} → ${choice.chosen}`);
+    family = choice.chosen;
+  }
+  if (family === 'sasrec') return pretrainSequence(all, g, argv, io, out);
   const bar = createProgressBar(io.stderr, 'val HR@10');
   const modelVersion = g.str('model-version');
   let epochs = opts.epochs;
@@ -63,15 +76,34 @@ export async function cmdPretrain(argv: string[], io: Io): Promise<void> {
   const { model, report } = await pretrain(asPretrainData(all), { ...opts, epochs, modelVersion, onEpoch: bar.onEpoch, onProgress: bar.onProgress });
   bar.done();
   if (curve.length) model.trainingReport = { ...model.trainingReport, validationCurve: curve };
+  if (autoReport) model.trainingReport = { ...model.trainingReport, autoTune: autoReport };
+  const svg = (v: string): Extra[] => (curve.length || report.epochs.length > 1 ? [{ name: 'learning_curve.svg', data: learningCurveSvg(curve.length ? curve : report.epochs, { metric: 'validation HR@10', title: `tastebud pretrain ${v}` }) }] : []);
+  const { written, version } = await writeModel(model, all, g, out, svg);
+  io.out(`wrote ${out}/ (${written.files.join(', ')}; ${(written.bytes / 1024).toFixed(0)} KiB), model version ${version}, ${report.trainSeconds.toFixed(1)}s, ${Math.round(report.samplesPerSecond).toLocaleString('en')} samples/s`);
+}
+
+type Extra = { name: string; data: string };
+
+/**
+ * Placement lists, the finite check, the content-hash seal and the atomic write, for every model family. The version
+ * is the content hash (ids, attributes and metadata included) unless --model-version names it.
+ */
+async function writeModel(model: GlobalModel, all: InteractionSet, g: ReturnType<typeof getters>, out: string, extras: (version: string) => Extra[]) {
   model.placements = toModelRows(buildPlacements(all), all.itemIds, model.itemIds);
   assertFiniteModel(model);
-  if (autoReport) model.trainingReport = { ...model.trainingReport, autoTune: autoReport };
-  // the version is the content hash (ids, attributes and metadata included) unless --model-version names it
-  const enc = await encodeSealedArtefact(model, { dtype: g.str('dtype') as WeightDtype, keepVersion: modelVersion !== undefined });
+  const enc = await encodeSealedArtefact(model, { dtype: g.str('dtype') as WeightDtype, keepVersion: g.str('model-version') !== undefined });
   const version = enc.modelJson.tastebud.modelVersion;
-  const svg = curve.length || report.epochs.length > 1 ? [{ name: 'learning_curve.svg', data: learningCurveSvg(curve.length ? curve : report.epochs, { metric: 'validation HR@10', title: `tastebud pretrain ${version}` }) }] : [];
   // the cold-start shelf the embed paints before the model loads: a few ids, fetched in one small request
   const trending = { name: 'trending.json', data: JSON.stringify({ modelVersion: version, items: model.placements.trending.slice(0, 24).map((r) => model.itemIds[r]) }) };
-  const written = await writeArtefactDir(out, enc, { extras: [...svg, trending] });
-  io.out(`wrote ${out}/ (${written.files.join(', ')}; ${(written.bytes / 1024).toFixed(0)} KiB), model version ${version}, ${report.trainSeconds.toFixed(1)}s, ${Math.round(report.samplesPerSecond).toLocaleString('en')} samples/s`);
+  const written = await writeArtefactDir(out, enc, { extras: [...extras(version), trending] });
+  return { written, version };
+}
+
+async function pretrainSequence(all: InteractionSet, g: ReturnType<typeof getters>, argv: string[], io: Io, out: string): Promise<void> {
+  const options = sequenceOptions(g, argv);
+  io.err(`training a sequence model (sasrec) on ${all.userIds.length} histories`);
+  const { model } = await trainSequenceFamily(all, options, g.str('model-version'));
+  const { written, version } = await writeModel(model, all, g, out, () => []);
+  const r = model.trainingReport ?? {};
+  io.out(`wrote ${out}/ (${written.files.join(', ')}; ${(written.bytes / 1024).toFixed(0)} KiB), model version ${version} (sasrec, ${JSON.stringify(model.sequence!.config)}), ${Number(r.trainSeconds ?? 0).toFixed(1)}s`);
 }

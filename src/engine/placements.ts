@@ -35,6 +35,8 @@ export async function recommendPlacement(
   scanner: CatalogueScanner,
   o: NormalizedRecommendOptions,
   cfg: LearnerConfig,
+  /** Share of the MF fold-in added to a sequence model's query (see sequence_user.ts). */
+  hybrid = 0,
 ): Promise<Recommendation[]> {
   const reorders = !!(o.boost || o.bury || o.diversity);
   const size = Math.min(ctx.numItems, o.k + (o.pin?.length ?? 0) + (reorders ? Math.max(3 * o.k, 30) : 0));
@@ -42,7 +44,7 @@ export async function recommendPlacement(
   // a shopper with no clicks yet gets the prior p_0's ranking: everyone's, so already non-personal
   const personal = o.personal !== false;
   if (placement === 'for-you' && personal) {
-    const pool = await recommendFor(ctx, s, scanner, { ...o, k: size }, cfg);
+    const pool = await recommendFor(ctx, s, scanner, { ...o, k: size }, cfg, hybrid);
     return applyRules(ctx, await fill(ctx, s, o, pool, size, [['trending', () => trendingRows(ctx)]]), o);
   }
   const seenToo = placement !== 'for-you' && placement !== 'trending';

@@ -6,6 +6,7 @@
 import type { EventType } from './api.ts';
 import type { UserStateRecord } from '../store/types.ts';
 import type { ModelContext } from './model_context.ts';
+import { createSequenceUserState, type SequenceUserState } from './sequence_user.ts';
 
 export interface HistoryEntry {
   seq: number;
@@ -50,6 +51,8 @@ export interface LocalState {
   denoise: DenoiseMemory;
   /** p_u as it was before the newest learned click (the ranking hedges on it, ranker.ts); not persisted. */
   pBefore?: Float32Array;
+  /** Present under a sequence model (sequence_user.ts): the encoded history and the per-user delta. */
+  seq?: SequenceUserState;
 }
 
 /**
@@ -77,6 +80,7 @@ export function createLocalState(ctx: ModelContext): LocalState {
     denoised: 0,
     unknown: 0,
     denoise: { lastTimestamp: -Infinity, run: 0, recent: [] },
+    ...(ctx.model.sequence ? { seq: createSequenceUserState(d) } : {}),
   };
 }
 
@@ -84,12 +88,12 @@ export function createLocalState(ctx: ModelContext): LocalState {
  * True when every number the ranker reads from the state is finite. A non-finite state is never checkpointed,
  * and one read back from the store is refused (`fromRecord`), so the engine re-fits it from the events.
  */
-export function isFiniteState(s: Pick<LocalState, 'p' | 'anchor' | 'dW' | 'itemDelta' | 'itemBiasDelta'>): boolean {
+export function isFiniteState(s: Pick<LocalState, 'p' | 'anchor' | 'dW' | 'itemDelta' | 'itemBiasDelta' | 'seq'>): boolean {
   const finite = (a: ArrayLike<number>): boolean => {
     for (let k = 0; k < a.length; k++) if (!Number.isFinite(a[k])) return false;
     return true;
   };
-  if (!finite(s.p) || !finite(s.anchor) || !finite(s.dW)) return false;
+  if (!finite(s.p) || !finite(s.anchor) || !finite(s.dW) || (s.seq && !finite(s.seq.delta))) return false;
   for (const v of s.itemDelta.values()) if (!finite(v)) return false;
   for (const b of s.itemBiasDelta.values()) if (!Number.isFinite(b)) return false;
   return true;
@@ -117,6 +121,7 @@ export function toRecord(s: LocalState): UserStateRecord {
       seenIds: JSON.stringify([...s.seenIds]),
       denoise: JSON.stringify({ ...s.denoise, lastTimestamp: Number.isFinite(s.denoise.lastTimestamp) ? s.denoise.lastTimestamp : null }),
       counters: [s.learned, s.denoised, s.unknown],
+      ...(s.seq ? { seqDelta: s.seq.delta.slice() } : {}),
     },
   };
 }
@@ -156,6 +161,7 @@ export function fromRecord(r: UserStateRecord, ctx: ModelContext): LocalState | 
     s.denoise = { ...dn, lastTimestamp: dn.lastTimestamp ?? -Infinity };
     const counters = Array.isArray(x.counters) ? x.counters : [];
     [s.learned = 0, s.denoised = 0, s.unknown = 0] = counters;
+    if (s.seq && x.seqDelta instanceof Float32Array) s.seq = createSequenceUserState(d, x.seqDelta);
     return isFiniteState(s) ? s : undefined;
   } catch {
     return undefined;
