@@ -46,7 +46,7 @@ describe('reading progress', () => {
     await loadDataset({ data: path, format: 'csv' }, { onRead: createReadProgress(stream, Date.now, 256 * 1024) });
     const lines = text().trim().split('\n');
     expect(lines.length).toBeGreaterThanOrEqual(3);
-    expect(lines.at(-1)).toMatch(/reading .*big\.csv: 100%  [\d,]+ lines  [\d,]+ lines\/s  ETA/);
+    expect(lines.at(-1)).toMatch(/reading .*big\.csv: 100% {2}[\d,]+ lines {2}[\d,]+ lines\/s {2}ETA/);
     const small = fakeStream(false);
     await loadDataset({ data: path, format: 'csv' }, { onRead: createReadProgress(small.stream) }); // under 16 MiB: quiet
     expect(small.text()).toBe('');
