@@ -6,7 +6,8 @@
  *
  * Paths: reference (the spec's plain forward, float64 accumulators) · plain (the fast float32 forward, plain
  * scan) · plain+scan (the fast forward, then the backend's catalogue scanner) · tfjs (the TF.js forward on the
- * backend, then its scanner) — the last two are what the worker can run.
+ * backend, then its scanner) · wgsl (webgpu: the hand-written WGSL forward, then the scanner) — the last three
+ * are what the worker can run.
  */
 import { chooseBackend, createCatalogueScanner, topKOfScores } from '../../src/kernels/index.ts';
 import type { BackendName, CatalogueScanner } from '../../src/kernels/index.ts';
@@ -22,7 +23,7 @@ import type { Timing } from '../kernels/timing.ts';
 /** The model size `createSequenceParams` documents (ML-1M-like), over a 10,000-item catalogue. */
 export const LATENCY_CONFIG: SequenceConfig = { numItems: 10_000, dim: 64, maxLen: 200, blocks: 2, heads: 2, ffnDim: 256 };
 export const HISTORIES = [50, 200];
-export type LatencyImpl = 'reference' | 'plain' | 'plain+scan' | 'tfjs';
+export type LatencyImpl = 'reference' | 'plain' | 'plain+scan' | 'tfjs' | 'wgsl';
 
 export interface LatencyRow extends Partial<Timing> {
   backend: string;
@@ -49,12 +50,15 @@ function clickStream(n: number, numItems: number, seed: number): { start: number
 
 type TrackFn = (history: Int32Array, seen: Uint8Array) => Promise<unknown>;
 
-function trackFns(p: SequenceParams, scanner: CatalogueScanner, enc: { plain: BackendSequenceEncoder; tfjs: BackendSequenceEncoder | null }): Record<LatencyImpl, TrackFn | null> {
+type Encoders = { plain: BackendSequenceEncoder; tfjs: BackendSequenceEncoder | null; wgsl: BackendSequenceEncoder | null };
+
+function trackFns(p: SequenceParams, scanner: CatalogueScanner, enc: Encoders): Record<LatencyImpl, TrackFn | null> {
   return {
     reference: async (hist, seen) => topKOfScores(scoreSequence(p, encodeSequence(p, hist)), 10, seen),
     plain: async (hist, seen) => scanTopK(p.itemEmb, p.itemBias!, await enc.plain.encode(hist), 10, seen),
     'plain+scan': async (hist, seen) => scanner.topK(await enc.plain.encode(hist), 10, seen),
     tfjs: enc.tfjs ? async (hist, seen) => scanner.topK(await enc.tfjs!.encode(hist), 10, seen) : null,
+    wgsl: enc.wgsl ? async (hist, seen) => scanner.topK(await enc.wgsl!.encode(hist), 10, seen) : null,
   };
 }
 
@@ -71,7 +75,8 @@ async function timeTrack(fn: TrackFn, n: number, quick: boolean): Promise<Timing
       seen[i] = 1;
       await fn(Int32Array.from(hist), seen);
     },
-    { minN: quick ? 3 : 15, maxN: quick ? 10 : 60, budgetMs: quick ? 1500 : 6000 },
+    // A first call may compile a GPU pipeline per op (tens of seconds on SwiftShader): time the steady state anyway.
+    { minN: quick ? 3 : 15, maxN: quick ? 10 : 60, budgetMs: quick ? 1500 : 6000, firstCapMs: 180_000 },
   );
 }
 
@@ -85,21 +90,22 @@ export async function runSequenceLatency(o: { backend: BackendName; quick?: bool
   const p = createSequenceParams(LATENCY_CONFIG, 3);
   p.itemBias = new Float32Array(LATENCY_CONFIG.numItems).map((_, i) => Math.sin(i) * 0.1);
   const scanner = createCatalogueScanner(p.itemEmb, p.itemBias, LATENCY_CONFIG.dim);
-  const enc = { plain: createSequenceEncoder(p, { kind: 'plain' }), tfjs: null as BackendSequenceEncoder | null };
+  const enc: Encoders = { plain: createSequenceEncoder(p, { kind: 'plain' }), tfjs: null, wgsl: null };
   const rows: LatencyRow[] = [];
-  let tfjsError: string | undefined;
-  try {
-    enc.tfjs = createSequenceEncoder(p, { kind: 'tfjs' });
-  } catch (e) {
-    tfjsError = String(e).slice(0, 300);
-  }
+  const errors: Partial<Record<LatencyImpl, string>> = {};
+  for (const kind of o.backend === 'webgpu' ? (['tfjs', 'wgsl'] as const) : (['tfjs'] as const))
+    try {
+      enc[kind] = createSequenceEncoder(p, { kind });
+    } catch (e) {
+      errors[kind] = String(e).slice(0, 300);
+    }
   const fns = trackFns(p, scanner, enc);
   for (const n of HISTORIES)
     for (const impl of Object.keys(fns) as LatencyImpl[]) {
       const fn = fns[impl];
       const scan = impl === 'reference' || impl === 'plain' ? 'plain' : (scanner as { kind?: string }).kind ?? '?';
       if (!fn) {
-        rows.push({ backend: choice.backend, history: n, impl, scan, error: tfjsError });
+        if (errors[impl]) rows.push({ backend: choice.backend, history: n, impl, scan, error: errors[impl] });
         continue;
       }
       try {
@@ -110,6 +116,7 @@ export async function runSequenceLatency(o: { backend: BackendName; quick?: bool
     }
   enc.plain.dispose();
   enc.tfjs?.dispose();
+  enc.wgsl?.dispose();
   scanner.dispose();
   for (const r of rows) {
     const ref = rows.find((x) => x.history === r.history && x.impl === 'reference')?.medianMs;

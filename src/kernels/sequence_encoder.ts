@@ -3,6 +3,7 @@
  * vector `h` that the catalogue scan ranks items by. Two implementations, held to the reference
  * `encodeSequence` by the contract suite:
  *   tfjs  — TF.js ops on the active backend (`sequence_encoder_tf.ts`), weights uploaded once per encoder;
+ *   wgsl  — webgpu only: two hand-written WGSL programs per block (`sequence_encoder_wgsl.ts`);
  *   plain — float32 TypeScript (`sequence_encoder_plain.ts`), no TF.js at all.
  * `defaultSequenceEncoderKind` says which one a backend gets by default, from `npm run bench:sequence-latency`.
  */
@@ -13,8 +14,9 @@ import type { SequenceParams } from '../model/sequence/types.ts';
 import { createPlainSequenceForward } from './sequence_encoder_plain.ts';
 import { bucketLength, disposeSequenceTensors, encodeTensors, uploadSequenceTensors } from './sequence_encoder_tf.ts';
 import type { BackendName } from './types.ts';
+import { createWgslSequenceEncoder } from './sequence_encoder_webgpu.ts';
 
-export type SequenceEncoderKind = 'plain' | 'tfjs';
+export type SequenceEncoderKind = 'plain' | 'tfjs' | 'wgsl';
 
 /** Fills the engine's `SequenceEncoder` seam; `kind` and `backend` say what runs (for `stats()`). */
 export interface BackendSequenceEncoder {
@@ -113,5 +115,6 @@ function tfjsEncoder(p: SequenceParams): BackendSequenceEncoder {
 export function createSequenceEncoder(params: SequenceParams, opts: SequenceEncoderOptions = {}): BackendSequenceEncoder {
   validateSequenceParams(params);
   const kind = opts.kind ?? defaultSequenceEncoderKind(tf.getBackend());
+  if (kind === 'wgsl') return createWgslSequenceEncoder(params);
   return kind === 'tfjs' ? tfjsEncoder(params) : plainEncoder(params);
 }

@@ -14,7 +14,7 @@ import type { SequenceConfig } from '../model/sequence/types.ts';
 
 export const LAB_SEQUENCE_CONFIG: SequenceConfig = { numItems: 10_000, dim: 64, maxLen: 200, blocks: 2, heads: 2, ffnDim: 256 };
 const HISTORY = 50;
-const CALLS = 15;
+const CALLS = 8;
 
 export interface SequenceTiming {
   config: SequenceConfig;
@@ -53,11 +53,13 @@ async function timeKind(kind: SequenceEncoderKind, p: ReturnType<typeof createSe
 /**
  * @example
  * const t = await timeSequenceModel(); // after chooseBackend
- * t.rows; // [{ kind: 'tfjs', medianMs: 7.9, ... }, { kind: 'plain', ... }]
+ * t.rows; // [{ kind: 'tfjs', medianMs: 24.5, ... }, { kind: 'plain', ... }] (plus 'wgsl' first on webgpu)
  */
 export async function timeSequenceModel(): Promise<SequenceTiming> {
   const p = createSequenceParams(LAB_SEQUENCE_CONFIG, 2);
   p.itemBias = new Float32Array(LAB_SEQUENCE_CONFIG.numItems);
-  const rows = [await timeKind('tfjs', p), await timeKind('plain', p)];
+  const kinds: SequenceEncoderKind[] = tf.getBackend() === 'webgpu' ? ['wgsl', 'tfjs', 'plain'] : ['tfjs', 'plain'];
+  const rows = [];
+  for (const kind of kinds) rows.push(await timeKind(kind, p));
   return { config: LAB_SEQUENCE_CONFIG, history: HISTORY, chosen: defaultSequenceEncoderKind(tf.getBackend()), rows };
 }

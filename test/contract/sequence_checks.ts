@@ -119,10 +119,12 @@ export async function checkSequenceBadInput(kind: SequenceEncoderKind): Promise<
 }
 
 /** The checks by name, for `runContractSuite`. */
-export function sequenceChecks(kinds: SequenceEncoderKind[] = ['tfjs', 'plain']): [string, () => Promise<Check>][] {
+export function sequenceChecks(kinds: SequenceEncoderKind[] = tf.getBackend() === 'webgpu' ? ['wgsl', 'tfjs', 'plain'] : ['tfjs', 'plain']): [string, () => Promise<Check>][] {
   return [
     ...kinds.map((k): [string, () => Promise<Check>] => [`sequence-forward:${k}`, () => checkSequenceForward(k)]),
-    ['sequence-no-leaks', () => checkSequenceLeaks('tfjs')],
-    ['sequence-bad-input', () => checkSequenceBadInput('tfjs')],
+    ...kinds.filter((k) => k !== 'plain').flatMap((k): [string, () => Promise<Check>][] => [
+      [`sequence-no-leaks:${k}`, () => checkSequenceLeaks(k)],
+      [`sequence-bad-input:${k}`, () => checkSequenceBadInput(k)],
+    ]),
   ];
 }
