@@ -24,6 +24,8 @@ import { BUCKETS, engineMethod, foldInMethod, globalMethod, popularityMethod, ru
 import { driftExperiment, latencyExperiment, pick } from './adapt_extra.ts';
 import { noiseExperiment, type NoiseKind, type NoiseResult } from './adapt_noise.ts';
 import { TUNED, tuneGrid } from './adapt_tuned.ts';
+import { loadSequenceArtefact, prefixEncoder, SEQ_TRAIN, sequenceModelFor, sequenceVariants } from './adapt_sequence.ts';
+import { SEQ_ADAPT, seqTuneGrid } from './adapt_sequence_tuned.ts';
 
 type Name = 'ml-1m' | 'beauty';
 const args = process.argv.slice(2);
@@ -37,7 +39,7 @@ const datasets: Name[] = (flag('--dataset') && flag('--dataset') !== 'all' ? [fl
   return false;
 });
 const users = Number(flag('--users') ?? Infinity);
-const globals = (flag('--global') ?? 'both') === 'both' ? ['als', 'pretrain'] : [flag('--global')!];
+const globals = (flag('--global') ?? 'both') === 'both' ? ['als', 'pretrain'] : flag('--global')!.split(',');
 const extra = !args.includes('--no-extra');
 const onlyNoise = args.includes('--only-noise');
 const onlyLatency = args.includes('--only-latency');
@@ -49,13 +51,14 @@ const REFERENCE: Record<Name, Record<string, number[]>> = {
 };
 
 async function modelFor(kind: string, ds: Dataset): Promise<GlobalModel> {
+  if (kind === 'sasrec') return flag('--seq-artefact') ? loadSequenceArtefact(flag('--seq-artefact')!) : sequenceModelFor(ds.name, ds.train, SEQ_TRAIN[ds.name.replace(/-val$/, '')]);
   return withAttributes(kind === 'als' ? alsModelFor(ds.name, ds.train, ALS) : await globalModelFor(ds.name, ds.train, PRETRAIN), ds.labels);
 }
 
 async function protocolTable(model: GlobalModel, ds: Dataset, cfg: Partial<LearnerConfig>): Promise<Record<string, Scores>> {
   const streams = pick(ds.heldOut, users).map((s) => streamEvents(s));
   const out: Record<string, Scores> = {};
-  const methods = {
+  const methods = model.sequence ? sequenceMethods(model, ds.name as Name, cfg, streams) : {
     popularity: popularityMethod(model),
     'global, no learning': globalMethod(model),
     'closed-form fold-in': foldInMethod(model),
@@ -69,11 +72,21 @@ async function protocolTable(model: GlobalModel, ds: Dataset, cfg: Partial<Learn
   return out;
 }
 
+/** The sequence model through the Engine: without adaptation, with the per-user delta, with the fold-in hybrid. */
+function sequenceMethods(model: GlobalModel, name: Name, cfg: Partial<LearnerConfig>, streams: ReturnType<typeof streamEvents>[]) {
+  const sequenceEncoder = prefixEncoder(model, streams);
+  // hedging re-ranks as if the newest click had not happened: the encoder already weighs an isolated click itself
+  const learner = { ...cfg, isolatedShare: 1 };
+  const variants = Object.entries(sequenceVariants({ ...SEQ_ADAPT[name] }));
+  return { popularity: popularityMethod(model), ...Object.fromEntries(variants.map(([k, v]) => [k, engineMethod(model, learner, 1, undefined, { sequence: v, sequenceEncoder })])) };
+}
+
 function fmt(s: Scores): string {
   return BUCKETS.map((b) => `${b.name} ${s[b.name].hr.toFixed(3)}/${s[b.name].ndcg.toFixed(3)}`).join('  ');
 }
 
 async function tune(name: Name): Promise<void> {
+  if (globals.includes('sasrec')) return tuneSequence(name);
   const val = validationSplit(loadDataset(name));
   const model = await modelFor('als', val);
   const streams = pick(val.heldOut, Number.isFinite(users) ? users : 400).map((s) => streamEvents(s));
@@ -85,6 +98,22 @@ async function tune(name: Name): Promise<void> {
   }
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(`${RESULTS_DIR}tune-${name}.json`, JSON.stringify(rows, null, 1));
+}
+
+/** `--tune --global sasrec`: the on-device settings of the sequence model, on validation users of a model trained without them. */
+async function tuneSequence(name: Name): Promise<void> {
+  const val = validationSplit(loadDataset(name));
+  const model = await modelFor('sasrec', val);
+  const streams = pick(val.heldOut, Number.isFinite(users) ? users : 400).map((s) => streamEvents(s));
+  const sequenceEncoder = prefixEncoder(model, streams);
+  const rows: { settings: object; scores: Scores }[] = [];
+  for (const settings of seqTuneGrid(name)) {
+    const scores = await runProtocol(engineMethod(model, { ...TUNED[name], isolatedShare: 1 }, 1, undefined, { sequence: settings, sequenceEncoder }), streams);
+    rows.push({ settings, scores });
+    console.log(`${JSON.stringify(settings)}  ${fmt(scores)}`);
+  }
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileSync(`${RESULTS_DIR}tune-sasrec-${name}.json`, JSON.stringify(rows, null, 1));
 }
 
 async function main(): Promise<void> {
@@ -103,7 +132,7 @@ async function main(): Promise<void> {
       console.log(`${name} / global model ${g} (${model.itemIds.length} items)`);
       const table = await protocolTable(model, ds, TUNED[name]);
       entry[`protocol-${g}`] = table;
-      md.push(...markdownTable(`${name}, global model: ${g === 'als' ? 'implicit ALS, 64 factors (bench/adapt_als.ts)' : 'project pretrain (src/train/pretrain.ts: the CLI default, ALS + recency weighting, 64 dims)'}`, table, REFERENCE[name]));
+      md.push(...markdownTable(`${name}, global model: ${GLOBAL_TITLES[g] ?? g}${model.sequence ? ` ${JSON.stringify(model.sequence.config)}` : ''}`, table, REFERENCE[name]));
     }
     if (!extra) continue;
     const model = await modelFor('als', ds);
@@ -146,6 +175,12 @@ async function main(): Promise<void> {
   mergeParts();
   console.log(`wrote ${RESULTS_DIR}adapt.{json,md}`);
 }
+
+const GLOBAL_TITLES: Record<string, string> = {
+  als: 'implicit ALS, 64 factors (bench/adapt_als.ts)',
+  pretrain: 'project pretrain (src/train/pretrain.ts: the CLI default, ALS + recency weighting, 64 dims)',
+  sasrec: 'sequence model (src/train/sequence, bench/adapt_sequence.ts)',
+};
 
 function mergeParts(): void {
   const parts = readdirSync(RESULTS_DIR).filter((f) => /^adapt-.+\.json$/.test(f)).sort();

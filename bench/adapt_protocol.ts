@@ -5,7 +5,7 @@
  * real Engine (inline, memory store), the baselines are computed here from the same global model.
  */
 import type { GlobalModel } from '../src/model/global_model.ts';
-import { createEngine } from '../src/engine/engine.ts';
+import { createEngine, type EngineOptions } from '../src/engine/engine.ts';
 import type { LearnerConfig } from '../src/engine/learner_config.ts';
 import type { EventType } from '../src/engine/api.ts';
 import { createMemoryStore } from '../src/store/memory_store.ts';
@@ -111,10 +111,10 @@ export async function runProtocol(method: Method, streams: StreamEvent[][], perS
  * except injected clicks when `injectedType` is given (the shop knows them, e.g. a mis-tap backed out of at once,
  * and reports them as a low-intent type: the labelled-noise ceiling of the robustness runs).
  */
-export function engineMethod(model: GlobalModel, learner: Partial<LearnerConfig> = {}, seed = 1, injectedType?: EventType): Method {
+export function engineMethod(model: GlobalModel, learner: Partial<LearnerConfig> = {}, seed = 1, injectedType?: EventType, extra: Partial<EngineOptions> = {}): Method {
   let n = 0;
   return async () => {
-    const engine = await createEngine({ model, store: createMemoryStore('bench'), namespace: 'bench', learner, seed: seed + n++ });
+    const engine = await createEngine({ model, store: createMemoryStore('bench'), namespace: 'bench', learner, seed: seed + n++, ...extra });
     return {
       recommend: async () => (await engine.recommend({ k: K })).map((r) => r.itemId),
       learn: async (itemId, timestamp, injected) => {

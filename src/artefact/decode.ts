@@ -10,6 +10,7 @@ import { DEFAULT_LIMITS } from './format.ts';
 import type { TastebudMetadata, ValidatedManifest } from './manifest.ts';
 import { validateManifest } from './manifest.ts';
 import { decodeTensor } from './quantize.ts';
+import { assembleSequence } from './sequence.ts';
 
 /**
  * @example
@@ -67,6 +68,7 @@ function assemble(m: ValidatedManifest, bytes: Uint8Array): GlobalModel {
   else if (meta.items.attributeColumns || meta.items.attributeCodes) model.itemAttributes = fromColumns(meta.items, meta.numItems);
   if (meta.items.meta) model.itemMeta = meta.items.meta;
   if (meta.attributeVocab) model.attributeProjection = { vocab: meta.attributeVocab, weights: t.attr_proj_weights, bias: t.attr_proj_bias };
+  if (meta.sequence) model.sequence = assembleSequence(meta.sequence, t, model.itemEmb, model.itemBias);
   return model;
 }
 

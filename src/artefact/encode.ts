@@ -9,6 +9,7 @@ import { DEFAULT_SHARD_BYTES, FORMAT_NAME, FORMAT_VERSION } from './format.ts';
 import type { ArtefactJson, AttributeCodes, TastebudMetadata, WeightSpec } from './manifest.ts';
 import type { QuantDtype } from './quantize.ts';
 import { encodeTensor } from './quantize.ts';
+import { sequenceMeta, sequenceTensors } from './sequence.ts';
 
 export interface EncodeOptions {
   /** Storage of the item tables (embeddings, biases, projection); w, bias and p_0 stay float32. */
@@ -49,6 +50,7 @@ export function encodeArtefact(model: GlobalModel, opts: EncodeOptions = {}): En
     tensors.push(['attr_proj_weights', [proj.vocab.length, d], proj.weights, q]);
     tensors.push(['attr_proj_bias', [proj.vocab.length], proj.bias, q]);
   }
+  if (model.sequence) tensors.push(...sequenceTensors(checkedSequence(model), q));
   const specs: WeightSpec[] = [];
   const parts: Uint8Array[] = [];
   for (const [name, shape, values, quant] of tensors) {
@@ -82,7 +84,26 @@ function metadata(model: GlobalModel): TastebudMetadata {
   if (model.itemAttributes) Object.assign(meta.items, toColumns(model.itemAttributes));
   if (model.itemMeta) meta.items.meta = model.itemMeta;
   if (model.attributeProjection) meta.attributeVocab = model.attributeProjection.vocab;
+  if (model.sequence) meta.sequence = sequenceMeta(model.sequence);
   return meta;
+}
+
+/** The sequence params must read the artefact's item table: a second table would be silently dropped. */
+function checkedSequence(model: GlobalModel): NonNullable<GlobalModel['sequence']> {
+  const seq = model.sequence!;
+  const c = seq.config;
+  if (seq.itemEmb !== model.itemEmb && !sameValues(seq.itemEmb, model.itemEmb))
+    throw new InvalidInputError('encodeArtefact: model.sequence.itemEmb must be model.itemEmb (the item table is shared with the output layer)');
+  if (c.numItems !== model.itemIds.length || c.dim !== model.dim)
+    throw new InvalidInputError(`encodeArtefact: sequence config (${c.numItems} items, dim ${c.dim}) disagrees with the model (${model.itemIds.length} items, dim ${model.dim})`);
+  if (seq.blocks.length !== c.blocks) throw new InvalidInputError(`encodeArtefact: sequence has ${seq.blocks.length} blocks, its config says ${c.blocks}`);
+  return seq;
+}
+
+function sameValues(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
 }
 
 /** Counts are integers; stored as uint16 (min 0, scale 1) they stay exact at half the bytes. */

@@ -9,6 +9,8 @@ import type { ArtefactLimits } from './format.ts';
 import { DEFAULT_LIMITS, FORMAT_NAME, FORMAT_VERSION } from './format.ts';
 import type { Quantization } from './quantize.ts';
 import { BYTES_PER } from './quantize.ts';
+import type { SequenceConfig } from '../model/sequence/types.ts';
+import { checkSequenceMeta, sequenceShapes } from './sequence.ts';
 
 export interface WeightSpec {
   name: string;
@@ -43,6 +45,8 @@ export interface TastebudMetadata {
     meta?: Record<string, unknown>[];
   };
   attributeVocab?: string[];
+  /** Present for a sequence model: its config; its tensors are the `seq/...` weights (see sequence.ts). */
+  sequence?: SequenceConfig;
 }
 
 export interface ArtefactJson {
@@ -163,6 +167,7 @@ function checkMeta(m: unknown, limits: ArtefactLimits): TastebudMetadata {
   const vocab = m.attributeVocab;
   if (vocab !== undefined && (!Array.isArray(vocab) || vocab.length > limits.maxVocab || !vocab.every((t) => typeof t === 'string')))
     fail(`"tastebud.attributeVocab" must be an array of at most ${limits.maxVocab} strings`);
+  if (m.sequence !== undefined) checkSequenceMeta(m.sequence, m.numItems, m.dim as number);
   return m as unknown as TastebudMetadata;
 }
 
@@ -184,13 +189,15 @@ function checkShapes(weights: ValidatedManifest['weights'], meta: TastebudMetada
   const V = meta.attributeVocab?.length;
   const expected: Record<string, number[]> = { item_emb: [N, d], item_bias: [N], w: [d], bias: [1], prior_user: [d], popularity: [N] };
   if (V !== undefined) Object.assign(expected, { attr_proj_weights: [V, d], attr_proj_bias: [V] });
+  const seq = meta.sequence;
+  if (seq) Object.assign(expected, sequenceShapes(seq));
   const byName = new Map(weights.map((w) => [w.name, w]));
   if (byName.size !== weights.length) fail('a weight name appears twice');
   for (const [name, shape] of Object.entries(expected)) {
     const w = byName.get(name);
     if (!w) fail(`weight "${name}" is missing`);
     if (w.shape.length !== shape.length || w.shape.some((s, k) => s !== shape[k]))
-      fail(`weight "${name}" has shape [${w.shape}], expected [${shape}] from dim=${d}, numItems=${N}`);
+      fail(`weight "${name}" has shape [${w.shape}], expected [${shape}] from dim=${d}, numItems=${N}${seq && name.startsWith('seq/') ? `, sequence ${JSON.stringify(seq)}` : ''}`);
   }
-  for (const w of weights) if (!(w.name in expected)) fail(`unexpected weight "${w.name}"`);
+  for (const w of weights) if (!(w.name in expected)) fail(`unexpected weight "${w.name}"${w.name.startsWith('seq/') && !seq ? ' (a sequence tensor, but "tastebud.sequence" is missing)' : ''}`);
 }

@@ -53,6 +53,7 @@ export async function cmdInspect(argv: string[], io: Io): Promise<void> {
     shards: manifest.paths,
     attributes: Boolean(m.items.attributes),
     attributeVocab: m.attributeVocab?.length ?? 0,
+    ...(m.sequence ? { sequence: m.sequence } : {}),
     hyperParameters: m.hyperParameters,
     training: pick(m.trainingReport ?? {}, ['bestEpoch', 'bestValidation', 'trainSeconds', 'samplesPerSecond', 'numUsers', 'numInteractions', 'trainer']),
     mostPopular: topPopular(model.popularity, model.itemIds, 5),
@@ -60,8 +61,9 @@ export async function cmdInspect(argv: string[], io: Io): Promise<void> {
   if (g.bool('json')) return io.out(JSON.stringify(summary, null, 2));
   io.out(`${dir}: valid tastebud artefact, format v${summary.formatVersion}, model ${summary.modelVersion}`);
   io.out(`  ${summary.numItems} items × dim ${summary.dim}; weights ${(summary.totalWeightBytes / 1024).toFixed(0)} KiB in ${summary.shards.length} shard(s)`);
-  for (const w of summary.weights) io.out(`  ${w.name.padEnd(18)} [${w.shape.join(', ')}] ${w.storage} ${w.bytes} B`);
+  for (const w of summary.weights) io.out(`  ${w.name.padEnd(22)} [${w.shape.join(', ')}] ${w.storage} ${w.bytes} B`);
   io.out(`  attributes: ${summary.attributes ? 'yes' : 'no'}; projection vocabulary ${summary.attributeVocab}`);
+  if (m.sequence) io.out(`  sequence model: ${m.sequence.blocks} blocks, ${m.sequence.heads} heads, window ${m.sequence.maxLen}, feed-forward ${m.sequence.ffnDim}`);
   io.out(`  hyper-parameters: ${JSON.stringify(summary.hyperParameters)}`);
   io.out(`  training: ${JSON.stringify(summary.training)}`);
   io.out(`  most popular: ${summary.mostPopular.join(', ')}`);

@@ -10,6 +10,7 @@ import type { ExperimentResult } from '../eval/experiment.ts';
 import { evaluatePerturbed, meanRowNorm } from '../eval/adversarial.ts';
 import { evaluateCandidates, evaluateFullRanking } from '../eval/protocols.ts';
 import type { CfParams } from '../model/cf_model.ts';
+import type { GlobalModel } from '../model/global_model.ts';
 import { learningCurveSvg, markdownTable } from '../eval/report.ts';
 import type { ResultRow } from '../eval/report.ts';
 import { createParamsScorer } from '../eval/scorers.ts';
@@ -25,11 +26,15 @@ import { loadDataset } from './datasets.ts';
 import type { Io } from './io.ts';
 import { createProgressBar } from './progress.ts';
 import { DATA_SPECS, loadOptions, trainOptions, TRAIN_SPECS } from './train_args.ts';
+import { SEQUENCE_SPECS, sequenceOptions, trainSequenceFamily } from './sequence_family.ts';
+import { evaluateSequenceModel } from './sequence_evaluate.ts';
 
 export const EVALUATE_SPECS: Specs = {
   ...DATA_SPECS,
   ...TRAIN_SPECS,
-  model: { type: 'string', help: 'evaluate this artefact folder (users folded in) instead of training' },
+  model: { type: 'string', help: 'evaluate this artefact folder (users folded in; a sequence model reads their histories) instead of training' },
+  family: { type: 'string', help: 'model family to train when no --model is given: als (matrix factorisation) or sasrec (sequence model, protocol 5)', choices: ['als', 'sasrec'], default: 'als' },
+  ...SEQUENCE_SPECS,
   'out-dir': { type: 'string', help: 'write results.json, results.md, learning_curve.svg here' },
   ks: { type: 'list', help: 'cut-offs K', default: '10' },
   validate: { type: 'boolean', help: 'early stopping on a validation split of the training part', default: true },
@@ -54,8 +59,16 @@ export async function cmdEvaluate(argv: string[], io: Io): Promise<void> {
   let extra: Record<string, unknown> = {};
   let curve: ExperimentResult['curve'] = [];
   let params: CfParams;
+  const shipped = modelDir ? await readArtefactDir(modelDir) : undefined;
+  if (shipped?.sequence || (!modelDir && g.str('family') === 'sasrec')) {
+    if (perturb.length) throw new InvalidInputError('--perturb attacks matrix-factorisation embeddings; drop it for a sequence model');
+    const model = shipped ?? (await trainSequenceFamily(train, sequenceOptions(g, argv))).model;
+    io.err(`sequence model ${model.modelVersion} ${JSON.stringify(model.sequence!.config)}: protocol 5 (histories in time order, ties against)`);
+    rows = evaluateSequenceModel(model, data, ks, g.num('ncf-seed') ?? 0);
+    return writeResults(rows, { ...(model.trainingReport ? { report: model.trainingReport } : {}), hyperParameters: model.hyperParameters }, [], data, g, io);
+  }
   if (modelDir) {
-    ({ rows, params } = await evaluateArtefact(modelDir, data, ks, g.num('ncf-seed') ?? 0, io));
+    ({ rows, params } = await evaluateArtefact(shipped!, data, ks, g.num('ncf-seed') ?? 0, io));
   } else {
     const bar = createProgressBar(io.stderr, 'val HR@10');
     const r = await runExperiment(
@@ -74,6 +87,10 @@ export async function cmdEvaluate(argv: string[], io: Io): Promise<void> {
     io.err(`perturbing the embeddings (ε = ${perturb.join(', ')}; mean row norm: users ${meanRowNorm(params.userEmb, params.dim).toFixed(3)}, items ${meanRowNorm(params.itemEmb, params.dim).toFixed(3)})`);
     for (const p of evaluatePerturbed(params, train, seen, test, candidates, perturb, { ks })) rows.push(...[p.full, p.ncf!].map(resultRow));
   }
+  await writeResults(rows, extra, curve, data, g, io);
+}
+
+async function writeResults(rows: ResultRow[], extra: Record<string, unknown>, curve: ExperimentResult['curve'], data: LoadedData, g: ReturnType<typeof getters>, io: Io): Promise<void> {
   const md = markdownTable(rows);
   io.out(md);
   const outDir = g.str('out-dir');
@@ -87,8 +104,7 @@ export async function cmdEvaluate(argv: string[], io: Io): Promise<void> {
   }
 }
 
-async function evaluateArtefact(dir: string, data: LoadedData, ks: number[], seed: number, io: Io): Promise<{ rows: ResultRow[]; params: CfParams }> {
-  const shipped = await readArtefactDir(dir);
+async function evaluateArtefact(shipped: GlobalModel, data: LoadedData, ks: number[], seed: number, io: Io): Promise<{ rows: ResultRow[]; params: CfParams }> {
   const { train, test } = data.split;
   const { model, unknown } = alignModel(shipped, train.itemIds, train.itemAttributes);
   io.err(`artefact ${shipped.modelVersion}: ${shipped.itemIds.length} items; ${unknown} dataset items unknown to it`);

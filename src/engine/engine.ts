@@ -19,6 +19,9 @@ import { explainFor, recommendFor, similarTo } from './ranker.ts';
 import { createPlainScanner } from './plain_scanner.ts';
 import { ClosedError, InvalidInputError, UnknownItemError } from '../errors.ts';
 import { createSerialQueue, nextTask } from './schedule.ts';
+import type { CreateSequenceEncoder, SequenceEncoder, SequenceSettings, SequenceStats } from './sequence_user.ts';
+import { encodeHistory, resolveSequenceSettings, sequenceQuery, sequenceStats, startEncoder, stepDelta } from './sequence_user.ts';
+import { explainSequence } from './sequence_explain.ts';
 
 export interface EngineOptions {
   /** The loaded global model (src/model/global_model.ts). */
@@ -36,6 +39,10 @@ export interface EngineOptions {
   seed?: number;
   /** Clock for default event timestamps (tests, replay). */
   now?: () => number;
+  /** On-device adaptation under a sequence model (sequence_user.ts); ignored for matrix-factorisation models. */
+  sequence?: Partial<SequenceSettings>;
+  /** Forward pass of the sequence encoder (the worker passes a TF.js one); default: the plain-TypeScript reference. */
+  sequenceEncoder?: CreateSequenceEncoder;
 }
 
 const LOSS_HISTORY = 50;
@@ -64,6 +71,8 @@ export class Engine implements RecommenderApi {
   private scanner: CatalogueScanner;
   private ownScanner: boolean;
   private readonly cfg: LearnerConfig;
+  private readonly seqCfg: SequenceSettings;
+  private encoder: SequenceEncoder | null = null;
   private readonly store: Store;
   private readonly rng: Rng;
   private readonly now: () => number;
@@ -79,6 +88,7 @@ export class Engine implements RecommenderApi {
   /** Use `createEngine`, which also restores the stored state. */
   constructor(private readonly opts: EngineOptions) {
     this.cfg = resolveLearnerConfig(opts.learner);
+    this.seqCfg = resolveSequenceSettings(opts.sequence);
     this.ctx = createModelContext(opts.model, this.cfg.sampler);
     this.state = createLocalState(this.ctx);
     this.scanner = opts.scanner ?? createPlainScanner(this.ctx.itemEmb, this.ctx.itemBias, this.ctx.dim);
@@ -90,16 +100,19 @@ export class Engine implements RecommenderApi {
 
   /** Loads the checkpoint (transferring it if its model version differs) and learns what came after it. */
   async restore(): Promise<void> {
+    this.encoder = await this.createEncoder(this.ctx.model);
     const record = await this.store.loadUserState();
     const same = record && fromRecord(record, this.ctx);
     if (same) {
       this.state = same;
       this.learnReplay(await this.store.readEvents(same.lastSeq));
+      await this.encodeSequence();
       return;
     }
     this.state = createLocalState(this.ctx);
     const events = eventsForTransfer(record, await this.store.readEvents(0));
     this.learnReplay(events);
+    await this.encodeSequence();
     if (record || events.length) await this.checkpoint();
   }
 
@@ -115,7 +128,7 @@ export class Engine implements RecommenderApi {
       this.learning = this.learning
         .then(async () => {
           await nextTask(); // let track's caller (and the worker's reply) go first
-          this.learnLive(stored, resolvedAt);
+          await this.learnLive(stored, resolvedAt);
           if (--this.queued === 0) await this.checkpoint();
         })
         // the events are stored; a failed checkpoint is retried by the next one, and must not stall the queue
@@ -128,7 +141,7 @@ export class Engine implements RecommenderApi {
     this.assertOpen();
     const o = normalizeRecommendOptions(options ?? {});
     const t0 = performance.now();
-    const out = await recommendFor(this.ctx, this.state, this.scanner, o, this.cfg);
+    const out = await recommendFor(this.ctx, this.state, this.scanner, o, this.cfg, this.seqCfg.hybrid);
     this.lastRecommendMs = performance.now() - t0;
     return out;
   }
@@ -143,10 +156,12 @@ export class Engine implements RecommenderApi {
 
   async explain(itemId: string): Promise<Explanation> {
     this.assertOpen();
-    return explainFor(this.ctx, this.state, this.cfg, this.rowOf(itemId));
+    const row = this.rowOf(itemId);
+    if (this.encoder && this.ctx.model.sequence) return explainSequence(this.ctx, this.state, this.encoder, row);
+    return explainFor(this.ctx, this.state, this.cfg, row);
   }
 
-  async stats(): Promise<Stats & { learner: { learned: number; denoised: number; unknown: number; projectedItems: number } }> {
+  async stats(): Promise<Stats & { learner: { learned: number; denoised: number; unknown: number; projectedItems: number; sequence?: SequenceStats } }> {
     this.assertOpen();
     const s = this.state;
     return {
@@ -161,7 +176,7 @@ export class Engine implements RecommenderApi {
       storage: this.store.kind,
       persistent: null,
       leader: true,
-      learner: { learned: s.learned, denoised: s.denoised, unknown: s.unknown, projectedItems: this.ctx.projected },
+      learner: { learned: s.learned, denoised: s.denoised, unknown: s.unknown, projectedItems: this.ctx.projected, ...this.sequenceStats() },
     };
   }
 
@@ -173,7 +188,7 @@ export class Engine implements RecommenderApi {
       modelVersion: this.ctx.model.modelVersion,
       exportedAt: this.now(),
       events: await this.store.readEvents(0),
-      userVector: Array.from(this.state.p),
+      userVector: Array.from(this.state.seq ? sequenceQuery(this.ctx, this.state, this.seqCfg.hybrid) : this.state.p),
     };
   }
 
@@ -197,6 +212,7 @@ export class Engine implements RecommenderApi {
       this.closed = true;
     });
     if (this.ownScanner) this.scanner.dispose();
+    this.encoder?.dispose?.();
     this.listeners.clear();
     await this.store.close();
   }
@@ -208,12 +224,16 @@ export class Engine implements RecommenderApi {
       await this.whenIdle();
       const ctx = createModelContext(model, this.cfg.sampler);
       const events = eventsForTransfer(toRecord(this.state), await this.store.readEvents(0));
+      const encoder = await this.createEncoder(model);
       if (this.ownScanner) this.scanner.dispose();
+      this.encoder?.dispose?.();
+      this.encoder = encoder;
       this.ctx = ctx;
       this.scanner = scanner ?? createPlainScanner(ctx.itemEmb, ctx.itemBias, ctx.dim);
       this.ownScanner = !scanner;
       this.state = createLocalState(ctx);
       this.learnReplay(events);
+      await this.encodeSequence(); // the new model reads the same clicks with its own encoder
       await this.checkpoint();
     });
     this.emit();
@@ -228,6 +248,7 @@ export class Engine implements RecommenderApi {
       const restored = record && fromRecord(record, this.ctx);
       if (restored && restored.lastSeq >= this.state.lastSeq) this.state = restored;
       this.learnReplay(await this.store.readEvents(this.state.lastSeq));
+      await this.encodeSequence();
     });
     this.emit();
   }
@@ -247,11 +268,15 @@ export class Engine implements RecommenderApi {
     }
   }
 
-  private learnLive(events: StoredEvent[], resolvedAt: number): void {
+  private async learnLive(events: StoredEvent[], resolvedAt: number): Promise<void> {
     try {
       for (const e of events) {
-        const { loss } = learnEvent(this.ctx, this.state, e, this.cfg, this.rng);
+        const before = this.state.learned;
+        const { outcome, loss } = learnEvent(this.ctx, this.state, e, this.cfg, this.rng);
         if (loss !== null) this.pushLoss(loss);
+        if (outcome !== 'learned' || !this.state.seq) continue;
+        stepDelta(this.ctx, this.state, this.ctx.index.get(e.itemId)!, this.seqCfg, this.rng, before);
+        await this.encodeSequence();
       }
     } catch (err) {
       console.warn('tastebud: learning from an event failed; the event stays stored', err);
@@ -262,6 +287,20 @@ export class Engine implements RecommenderApi {
 
   private learnReplay(events: StoredEvent[]): void {
     for (const loss of replayEvents(this.ctx, this.state, events, this.cfg, this.rng)) this.pushLoss(loss);
+  }
+
+  /** Under a sequence model: re-encodes the stored history (after learning, a restore or a model change). */
+  private async encodeSequence(): Promise<void> {
+    if (this.encoder) await encodeHistory(this.ctx, this.state, this.encoder);
+  }
+
+  private async createEncoder(model: GlobalModel): Promise<SequenceEncoder | null> {
+    return model.sequence ? startEncoder(model.sequence, this.opts.sequenceEncoder) : null;
+  }
+
+  private sequenceStats(): { sequence?: SequenceStats } {
+    const c = this.ctx.model.sequence?.config;
+    return this.state.seq && c ? { sequence: sequenceStats(this.state.seq, c.maxLen) } : {};
   }
 
   private async checkpoint(): Promise<void> {

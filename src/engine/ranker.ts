@@ -15,6 +15,7 @@ import { cholSolve } from './fold_in.ts';
 import { InvalidInputError } from '../errors.ts';
 import { attributeBoosts, attributeReasons } from './attribute_affinity.ts';
 import { hedges, newestIsolated } from './isolation.ts';
+import { sequenceQuery } from './sequence_user.ts';
 
 /**
  * Top-k for the shopper. The query vector and the touched rows' scores are taken synchronously, so the answer
@@ -32,20 +33,23 @@ export async function recommendFor(
   scanner: CatalogueScanner,
   o: NormalizedRecommendOptions,
   cfg?: LearnerConfig,
+  hybrid = 0,
 ): Promise<Recommendation[]> {
   // hedges() first: the known-history filter is not worth running on every recommend when hedging is off
   const hedged = cfg !== undefined && hedges(cfg) && newestIsolated(ctx, s.history.filter((e) => ctx.index.has(e.itemId)), cfg);
-  if (!hedged) return prepareRanking(ctx, s, o, cfg).finish(scanner);
-  const withIt = prepareRanking(ctx, s, o, cfg);
-  const without = prepareRanking(ctx, withoutNewest(ctx, s, cfg), o, cfg);
+  if (!hedged) return prepareRanking(ctx, s, o, cfg, hybrid).finish(scanner);
+  const withIt = prepareRanking(ctx, s, o, cfg, hybrid);
+  const without = prepareRanking(ctx, withoutNewest(ctx, s, cfg), o, cfg, hybrid);
   return interleave(await withIt.finish(scanner), await without.finish(scanner), cfg.isolatedShare, o.k);
 }
 
 /** Masks, query vector and the rows scored here, taken now; `finish` adds the scanner's top-k. */
-function prepareRanking(ctx: ModelContext, s: LocalState, o: NormalizedRecommendOptions, cfg?: LearnerConfig) {
+function prepareRanking(ctx: ModelContext, s: LocalState, o: NormalizedRecommendOptions, cfg?: LearnerConfig, hybrid = 0) {
   const mask = buildMask(ctx, s, o);
   const w = effectiveW(ctx, s);
-  const z = w.map((wj, j) => wj * s.p[j]);
+  // under a sequence model the user vector is the encoded history (sequence_user.ts), else the learner's p_u
+  const u = s.seq ? sequenceQuery(ctx, s, hybrid) : s.p;
+  const z = w.map((wj, j) => wj * u[j]);
   const heap = createTopKHeap(o.k);
   const boosts = cfg ? attributeBoosts(ctx, s, cfg) : new Map<number, number>();
   for (const row of new Set([...s.itemDelta.keys(), ...boosts.keys()])) {

@@ -6,6 +6,7 @@
 import type { EventType } from './api.ts';
 import type { UserStateRecord } from '../store/types.ts';
 import type { ModelContext } from './model_context.ts';
+import { createSequenceUserState, type SequenceUserState } from './sequence_user.ts';
 
 export interface HistoryEntry {
   seq: number;
@@ -50,6 +51,8 @@ export interface LocalState {
   denoise: DenoiseMemory;
   /** p_u as it was before the newest learned click (the ranking hedges on it, ranker.ts); not persisted. */
   pBefore?: Float32Array;
+  /** Present under a sequence model (sequence_user.ts): the encoded history and the per-user delta. */
+  seq?: SequenceUserState;
 }
 
 /**
@@ -77,6 +80,7 @@ export function createLocalState(ctx: ModelContext): LocalState {
     denoised: 0,
     unknown: 0,
     denoise: { lastTimestamp: -Infinity, run: 0, recent: [] },
+    ...(ctx.model.sequence ? { seq: createSequenceUserState(d) } : {}),
   };
 }
 
@@ -102,6 +106,7 @@ export function toRecord(s: LocalState): UserStateRecord {
       seenIds: JSON.stringify([...s.seenIds]),
       denoise: JSON.stringify({ ...s.denoise, lastTimestamp: Number.isFinite(s.denoise.lastTimestamp) ? s.denoise.lastTimestamp : null }),
       counters: [s.learned, s.denoised, s.unknown],
+      ...(s.seq ? { seqDelta: s.seq.delta.slice() } : {}),
     },
   };
 }
@@ -141,6 +146,7 @@ export function fromRecord(r: UserStateRecord, ctx: ModelContext): LocalState | 
     s.denoise = { ...dn, lastTimestamp: dn.lastTimestamp ?? -Infinity };
     const counters = Array.isArray(x.counters) ? x.counters : [];
     [s.learned = 0, s.denoised = 0, s.unknown = 0] = counters;
+    if (s.seq && x.seqDelta instanceof Float32Array) s.seq = createSequenceUserState(d, x.seqDelta);
     return s;
   } catch {
     return undefined;

@@ -1,0 +1,110 @@
+/**
+ * The sequence global model in the adaptation bench (`npm run bench:adapt -- --global sasrec`): trained by
+ * `trainSequenceModel` on the training users' streams (cached under bench/results/ as an artefact), or read from
+ * an artefact folder (`--seq-artefact DIR`); then run through the same Engine as the matrix-factorisation model.
+ *
+ * Speed: the prequential protocol encodes every prefix of every held-out stream (60,000 encodes on ML-1M). They
+ * are computed up front in batches on the TF.js backend (`encodeHistoriesTf`, held to the reference forward by
+ * seq-train's contract tests) and handed to the Engine through its `sequenceEncoder` seam; a history not in the
+ * table (it never happens with these streams, but a denoised click would change the window) falls back to the
+ * reference `encodeSequence`.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { GlobalModel } from '../src/model/global_model.ts';
+import { decodeArtefact, encodeArtefact } from '../src/artefact/index.ts';
+import { encodeSequence } from '../src/model/sequence/encode.ts';
+import type { CreateSequenceEncoder, SequenceSettings } from '../src/engine/sequence_user.ts';
+import { sequenceGlobalModel } from '../src/train/sequence_global.ts';
+import { encodeHistoriesTf, trainSequenceModel, type SequenceTrainOptions } from '../src/train/sequence/index.ts';
+import { startTrainingBackend } from '../src/cli/sequence_family.ts';
+import type { Stream } from './adapt_data.ts';
+import type { StreamEvent } from './adapt_protocol.ts';
+import { RESULTS_DIR } from './adapt_model.ts';
+
+/** Training recipe per dataset (windows as in the SASRec paper: 200 on MovieLens, 50 on Amazon). */
+export const SEQ_TRAIN: Record<string, Partial<SequenceTrainOptions>> = {
+  'ml-1m': { maxLen: 200, timeBudgetMs: 15 * 60_000 },
+  beauty: { maxLen: 50, timeBudgetMs: 10 * 60_000 },
+};
+
+/**
+ * Trains (or loads the cached artefact of) a sequence model on the training streams.
+ *
+ * @example
+ * const model = await sequenceModelFor('ml-1m', ds.train, SEQ_TRAIN['ml-1m']);
+ */
+export async function sequenceModelFor(name: string, train: Stream[], options: Partial<SequenceTrainOptions>, log = console.log): Promise<GlobalModel> {
+  const key = `${name}-sasrec-${Object.entries(options).map(([k, v]) => `${k}${v}`).join('-')}-${train.length}`;
+  const dir = `${RESULTS_DIR}seqmodel-${key}`;
+  if (existsSync(join(dir, 'model.json'))) return loadSequenceArtefact(dir);
+  const index = new Map<string, number>();
+  const sequences = train.map((s) => Int32Array.from(s.items, (id) => (index.has(id) ? index.get(id)! : (index.set(id, index.size), index.size - 1))));
+  const backend = await startTrainingBackend();
+  log(`training ${key} on tfjs-${backend}: ${train.length} users, ${index.size} items`);
+  const t0 = Date.now();
+  const { params, report } = await trainSequenceModel(sequences, index.size, {
+    ...options,
+    onEpoch: (e) => void log(`  epoch ${e.epoch} loss ${e.loss.toFixed(4)} (${(e.elapsedMs / 1000).toFixed(0)} s)`),
+  });
+  log(`  trained in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  const model = sequenceGlobalModel({ params, itemIds: [...index.keys()], sequences, modelVersion: key, hyperParameters: { model: 'sasrec', ...options }, trainingReport: report });
+  const enc = encodeArtefact(model);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'model.json'), JSON.stringify(enc.modelJson));
+  writeFileSync(join(dir, 'weights.bin'), new Uint8Array(enc.weights));
+  return model;
+}
+
+/** Reads an artefact folder (model.json + its shards, or the bench cache's single weights.bin). */
+export function loadSequenceArtefact(dir: string): GlobalModel {
+  const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { weightsManifest: { paths: string[] }[] };
+  const single = join(dir, 'weights.bin');
+  const shards = existsSync(single) ? [readFileSync(single)] : json.weightsManifest.flatMap((g) => g.paths.map((p) => readFileSync(join(dir, p))));
+  const model = decodeArtefact(json, shards.length === 1 ? toBuffer(shards[0]) : shards.map(toBuffer));
+  if (!model.sequence) throw new Error(`${dir} holds a matrix-factorisation model; --seq-artefact needs a sequence model`);
+  return model;
+}
+
+const toBuffer = (b: Buffer): ArrayBuffer => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+
+/**
+ * An encoder factory whose `encode` answers from a table of every prefix of the streams' known items,
+ * computed in batches; anything else goes to the reference forward.
+ */
+export function prefixEncoder(model: GlobalModel, streams: StreamEvent[][]): CreateSequenceEncoder {
+  const params = model.sequence!;
+  const index = new Map(model.itemIds.map((id, i) => [id, i]));
+  const histories: Int32Array[] = [];
+  const keys: string[] = [];
+  const seen = new Set<string>();
+  for (const events of streams) {
+    const rows: number[] = [];
+    for (const e of events) {
+      const r = index.get(e.itemId);
+      if (r === undefined) continue;
+      rows.push(r);
+      const win = rows.slice(-params.config.maxLen);
+      const key = win.join(',');
+      if (seen.has(key)) continue;
+      seen.add(key);
+      keys.push(key);
+      histories.push(Int32Array.from(win));
+    }
+  }
+  const t0 = Date.now();
+  const flat = encodeHistoriesTf(params, histories);
+  const d = params.config.dim;
+  const table = new Map(keys.map((k, n) => [k, flat.slice(n * d, (n + 1) * d)]));
+  console.log(`  encoded ${histories.length} stream prefixes in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  return () => ({ encode: (items) => table.get(items.join(',')) ?? encodeSequence(params, items) });
+}
+
+/** The adaptation variants compared in the table (settings chosen on validation users, see SEQ_ADAPT). */
+export function sequenceVariants(tuned: SequenceSettings): Record<string, Partial<SequenceSettings>> {
+  return {
+    'sequence, no adaptation': { lrDelta: 0, hybrid: 0 },
+    'sequence + delta': { ...tuned, hybrid: 0 },
+    'sequence + delta + fold-in hybrid': tuned,
+  };
+}

@@ -1,0 +1,122 @@
+/**
+ * The sequence model family in the CLI (`--model sasrec` in pretrain, `--family sasrec` in evaluate/tune):
+ * its options, training on a log (each user's items in time order), and the validation that picks the model
+ * family for `pretrain --model auto`. Evaluation is DESIGN.md protocol 5 (src/eval/next_item.ts).
+ */
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import type { InteractionSet } from '../data/interactions.ts';
+import { leaveOneOut } from '../data/split.ts';
+import type { GlobalModel } from '../model/global_model.ts';
+import { evaluateNextItem } from '../eval/next_item.ts';
+import type { ProtocolResult } from '../eval/protocols.ts';
+import { createParamsScorer } from '../eval/scorers.ts';
+import { createSequenceScorer, userSequences } from '../eval/sequence_scorer.ts';
+import { asPretrainData } from '../eval/experiment.ts';
+import { pretrain, type PretrainOptions } from '../train/pretrain.ts';
+import { sequenceGlobalModel } from '../train/sequence_global.ts';
+import { buildUserItemIndex } from '../train/user_index.ts';
+import { trainSequenceModel, type SequenceTrainOptions } from '../train/sequence/index.ts';
+import { InvalidInputError } from '../errors.ts';
+import type { Specs, getters } from './args.ts';
+
+export const SEQUENCE_FAMILIES = ['sasrec'] as const;
+
+/** Sequence-only flags; --dim, --epochs, --lr, --batch-size, --negatives, --seed apply too when given. */
+export const SEQUENCE_SPECS: Specs = {
+  'max-len': { type: 'number', help: 'sequence models: clicks read per history (the window)' },
+  blocks: { type: 'number', help: 'sequence models: self-attention blocks' },
+  heads: { type: 'number', help: 'sequence models: attention heads (must divide --dim)' },
+  'ffn-dim': { type: 'number', help: 'sequence models: feed-forward width' },
+  'seq-loss': { type: 'string', help: 'sequence models: full softmax or sampled softmax with --negatives', choices: ['full', 'sampled'] },
+  dropout: { type: 'number', help: 'sequence models: dropout while training' },
+  'time-budget': { type: 'number', help: 'sequence models: stop training after this many seconds' },
+};
+
+/** Shared flags whose MF defaults must not override the sequence trainer's: only explicitly given ones pass. */
+const SHARED = { dim: 'dim', epochs: 'epochs', lr: 'lr', 'batch-size': 'batchSize', negatives: 'negatives', seed: 'seed' } as const;
+
+/**
+ * @example
+ * sequenceOptions(g, ['--dim', '32', '--max-len', '50']); // { dim: 32, maxLen: 50 }
+ */
+export function sequenceOptions(g: ReturnType<typeof getters>, argv: string[]): Partial<SequenceTrainOptions> {
+  const given = (flag: string): boolean => argv.some((a) => a === `--${flag}` || a.startsWith(`--${flag}=`));
+  const o: Partial<SequenceTrainOptions> = {};
+  for (const [flag, key] of Object.entries(SHARED)) if (given(flag)) o[key] = g.num(flag);
+  const num = (flag: string, key: 'maxLen' | 'blocks' | 'heads' | 'ffnDim' | 'dropout'): void => {
+    const v = g.num(flag);
+    if (v !== undefined) o[key] = v;
+  };
+  num('max-len', 'maxLen');
+  num('blocks', 'blocks');
+  num('heads', 'heads');
+  num('ffn-dim', 'ffnDim');
+  num('dropout', 'dropout');
+  const loss = g.str('seq-loss');
+  if (loss) o.loss = loss as SequenceTrainOptions['loss'];
+  const budget = g.num('time-budget');
+  if (budget !== undefined) o.timeBudgetMs = budget * 1000;
+  for (const k of ['dim', 'maxLen', 'heads', 'ffnDim', 'epochs', 'batchSize'] as const) {
+    if (o[k] !== undefined && !(Number.isInteger(o[k]) && o[k] >= 1)) throw new InvalidInputError(`sequence option ${k} must be a positive integer, got ${o[k]}`);
+  }
+  if (o.dim !== undefined && o.heads !== undefined && o.dim % o.heads !== 0) throw new InvalidInputError(`--heads ${o.heads} must divide --dim ${o.dim}`);
+  return o;
+}
+
+/** The TF.js backend the trainer runs on: wasm (SIMD) where it starts, else cpu. */
+export async function startTrainingBackend(): Promise<string> {
+  await import('@tensorflow/tfjs-backend-cpu');
+  await import('@tensorflow/tfjs-backend-wasm');
+  const require = createRequire(import.meta.url);
+  const wasmPaths = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')) + '/dist/';
+  const { chooseBackend } = await import('../kernels/index.ts');
+  return (await chooseBackend(['wasm', 'cpu'], { wasmPaths })).backend;
+}
+
+/**
+ * Trains a sequence model on every user's items in time order and wraps it as a GlobalModel.
+ *
+ * @example
+ * const { model } = await trainSequenceFamily(log, { epochs: 20 }, 'seq-1');
+ */
+export async function trainSequenceFamily(
+  set: InteractionSet,
+  options: Partial<SequenceTrainOptions>,
+  modelVersion?: string,
+): Promise<{ model: GlobalModel; report: Record<string, unknown> }> {
+  const backend = await startTrainingBackend();
+  const sequences = userSequences(set).filter((s) => s.length > 0);
+  const t0 = Date.now();
+  const { params, report } = await trainSequenceModel(sequences, set.itemIds.length, options);
+  const version = modelVersion ?? `seq-${Date.now().toString(36)}`;
+  const model = sequenceGlobalModel({
+    params,
+    itemIds: set.itemIds.slice(),
+    sequences,
+    modelVersion: version,
+    hyperParameters: { model: 'sasrec', ...options },
+    trainingReport: { ...report, trainer: `tfjs-${backend}`, trainSeconds: (Date.now() - t0) / 1000, numUsers: sequences.length, numInteractions: set.items.length },
+  });
+  return { model, report };
+}
+
+export interface FamilyChoice {
+  chosen: 'als' | 'sasrec';
+  validation: Record<'als' | 'sasrec', Record<string, number>>;
+}
+
+/**
+ * `pretrain --model auto`: both families train on the log minus each user's latest item and are ranked on those
+ * items (protocol 5, full ranking, NDCG@10); the test split is never involved.
+ */
+export async function chooseFamily(all: InteractionSet, mf: PretrainOptions, seq: Partial<SequenceTrainOptions>): Promise<FamilyChoice> {
+  const { train: fit, test: val } = leaveOneOut(all);
+  const seen = buildUserItemIndex(fit.users, fit.items, fit.userIds.length);
+  const { params } = await pretrain(asPretrainData(fit), mf);
+  const als = evaluateNextItem(createParamsScorer(params, 'als'), seen, val, { ks: [10] });
+  const { model } = await trainSequenceFamily(fit, seq, 'validation');
+  const sasrec = evaluateNextItem(createSequenceScorer(model, userSequences(fit), 'sasrec'), seen, val, { ks: [10] });
+  const score = (r: ProtocolResult): number => r.metrics['NDCG@10'];
+  return { chosen: score(sasrec) > score(als) ? 'sasrec' : 'als', validation: { als: als.metrics, sasrec: sasrec.metrics } };
+}

@@ -1,0 +1,74 @@
+/**
+ * Training batches of next-item examples, bucketed by length so a batch of short histories is not padded to the
+ * window: each user's newest `maxLen + 1` items give inputs `w[0..T-1]` and targets `w[1..T]` (every position
+ * predicts the next click, as SASRec trains).
+ */
+import type { Rng } from '../../model/rng.ts';
+import { shuffleInPlace } from '../../model/rng.ts';
+
+export interface SequenceBatch {
+  /** Histories in the batch. */
+  rows: number;
+  /** Columns: the longest input in the batch. */
+  width: number;
+  /** `[rows, width]` input items, right-aligned, padding 0. */
+  items: Int32Array;
+  /** `[rows, width]` 1 where `items` is a real item. */
+  valid: Float32Array;
+  /** Flat indices (`row * width + col`) of the positions that have a target, and those targets. */
+  positions: Int32Array;
+  targets: Int32Array;
+}
+
+/** Cuts each sequence to its newest `maxLen + 1` items; drops those with fewer than 2. */
+export function trainingWindows(sequences: readonly Int32Array[], maxLen: number): Int32Array[] {
+  const out: Int32Array[] = [];
+  for (const s of sequences) if (s.length >= 2) out.push(s.subarray(Math.max(0, s.length - maxLen - 1)));
+  return out;
+}
+
+/**
+ * One epoch's batches: windows shuffled, grouped by length (buckets of 8) so padding stays small, cut into
+ * batches of about `positionsPerBatch` target positions, batch order shuffled.
+ */
+export function epochBatches(windows: readonly Int32Array[], positionsPerBatch: number, rng: Rng): SequenceBatch[] {
+  const order = shuffleInPlace(Array.from(windows.keys()), rng);
+  const bucket = (i: number): number => Math.ceil((windows[i].length - 1) / 8);
+  order.sort((a, b) => bucket(a) - bucket(b));
+  const batches: SequenceBatch[] = [];
+  let start = 0;
+  while (start < order.length) {
+    let end = start;
+    let width = 0;
+    while (end < order.length) {
+      const w = Math.max(width, windows[order[end]].length - 1);
+      if (end > start && w * (end - start + 1) > positionsPerBatch) break;
+      width = w;
+      end++;
+    }
+    batches.push(buildBatch(order.slice(start, end).map((i) => windows[i]), width));
+    start = end;
+  }
+  return shuffleInPlace(batches, rng);
+}
+
+function buildBatch(rows: Int32Array[], width: number): SequenceBatch {
+  const items = new Int32Array(rows.length * width);
+  const valid = new Float32Array(rows.length * width);
+  let count = 0;
+  for (const w of rows) count += w.length - 1;
+  const positions = new Int32Array(count);
+  const targets = new Int32Array(count);
+  let p = 0;
+  rows.forEach((w, r) => {
+    const T = w.length - 1;
+    const off = r * width + width - T;
+    for (let t = 0; t < T; t++) {
+      items[off + t] = w[t];
+      valid[off + t] = 1;
+      positions[p] = off + t;
+      targets[p++] = w[t + 1];
+    }
+  });
+  return { rows: rows.length, width, items, valid, positions, targets };
+}

@@ -1,0 +1,6 @@
+/** The sequence model's trainer: `trainSequenceModel` and its options (see docs/sequence-model.md). */
+export { trainSequenceModel } from './train.ts';
+export type { SequenceEpochInfo, SequenceTrainOptions, SequenceTrainResult } from './train.ts';
+export { DEFAULT_SEQUENCE_TRAIN_OPTIONS } from './defaults.ts';
+export type { SequenceLossKind } from './loss.ts';
+export { encodeHistoriesTf } from './encode_batch.ts';

@@ -1,0 +1,72 @@
+/**
+ * A trained sequence model → the GlobalModel the artefact and the engine read. The matrix-factorisation fields
+ * are filled so that the MF reading of the model agrees with the sequence reading: `w` = ones and `bias` = 0
+ * (so `w·(p ⊙ q_i) + b_i + b` is exactly `h·q_i + b_i`), the item table and biases are the sequence model's
+ * (shared arrays), and the prior user vector p_0 is the mean encoded history of training users — what the
+ * engine ranks with before a shopper's first known click (roughly a popularity ranking in the model's space).
+ */
+import type { GlobalModel, TrainingReport } from '../model/global_model.ts';
+import { encodeSequence } from '../model/sequence/encode.ts';
+import type { SequenceParams } from '../model/sequence/types.ts';
+import { createRng } from '../model/rng.ts';
+import { FORMAT_VERSION } from '../artefact/format.ts';
+import { InvalidInputError } from '../errors.ts';
+
+export interface SequenceGlobalInput {
+  params: SequenceParams;
+  itemIds: string[];
+  /** Training sequences (item indices, oldest first): their counts give popularity, a sample of them p_0. */
+  sequences: ArrayLike<number>[];
+  modelVersion: string;
+  hyperParameters: Record<string, unknown>;
+  trainingReport?: TrainingReport;
+  /** Histories encoded for p_0 (a seeded sample). */
+  priorSample?: number;
+}
+
+/**
+ * @example
+ * const model = sequenceGlobalModel({ params, itemIds, sequences, modelVersion: 'seq-1', hyperParameters: { model: 'sasrec' } });
+ * model.sequence!.itemEmb === model.itemEmb; // true
+ */
+export function sequenceGlobalModel(input: SequenceGlobalInput): GlobalModel {
+  const { params, itemIds, sequences } = input;
+  const { numItems, dim } = params.config;
+  if (itemIds.length !== numItems) throw new InvalidInputError(`sequenceGlobalModel: ${itemIds.length} item ids for a model of ${numItems} items`);
+  const popularity = new Float32Array(numItems);
+  for (const s of sequences) for (let t = 0; t < s.length; t++) popularity[s[t]]++;
+  const itemBias = params.itemBias ?? new Float32Array(numItems);
+  const sequence: SequenceParams = { ...params, itemBias };
+  const model: GlobalModel = {
+    formatVersion: FORMAT_VERSION,
+    modelVersion: input.modelVersion,
+    dim,
+    itemIds,
+    itemEmb: params.itemEmb,
+    itemBias,
+    w: new Float32Array(dim).fill(1),
+    bias: 0,
+    priorUser: meanHistoryVector(params, sequences, input.priorSample ?? 500),
+    popularity,
+    hyperParameters: { ...input.hyperParameters, sequence: { ...params.config } },
+    sequence,
+  };
+  if (input.trainingReport) model.trainingReport = input.trainingReport;
+  return model;
+}
+
+/** Mean of `h` over a seeded sample of non-empty training histories (zeros when there are none). */
+export function meanHistoryVector(params: SequenceParams, sequences: ArrayLike<number>[], sample: number): Float32Array {
+  const dim = params.config.dim;
+  const nonEmpty = sequences.filter((s) => s.length > 0);
+  const mean = new Float32Array(dim);
+  if (nonEmpty.length === 0) return mean;
+  const rng = createRng(7);
+  const n = Math.min(sample, nonEmpty.length);
+  for (let k = 0; k < n; k++) {
+    const s = nonEmpty.length <= sample ? nonEmpty[k] : nonEmpty[Math.floor(rng.next() * nonEmpty.length)];
+    const h = encodeSequence(params, s);
+    for (let j = 0; j < dim; j++) mean[j] += h[j] / n;
+  }
+  return mean;
+}

@@ -1,0 +1,87 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.ts';
+import type { Io } from '../../src/cli/io.ts';
+import { readArtefactDir } from '../../src/cli/artefact_dir.ts';
+import { encodeSequence } from '../../src/model/sequence/encode.ts';
+
+function captureIo(): Io & { stdout: string[]; stderrLines: string[] } {
+  const stdout: string[] = [];
+  const stderrLines: string[] = [];
+  const sink = { isTTY: false, write: (s: string) => (stderrLines.push(s), true) } as unknown as NodeJS.WriteStream;
+  return { stdout, stderrLines, out: (l) => stdout.push(l), err: (l) => stderrLines.push(l), stderr: sink };
+}
+
+/**
+ * A log with order in it: each user walks a cycle of the catalogue (item k is followed by item k+1 mod 30) from
+ * a random start, so the next item is known from the last one, while every item is equally popular.
+ */
+function writeSequentialLog(dir: string): string {
+  const lines = ['user,item,timestamp'];
+  for (let u = 0; u < 120; u++) {
+    const start = (u * 7) % 30;
+    for (let t = 0; t < 10; t++) lines.push(`u${u},sku${(start + t) % 30},${1000 + t}`);
+  }
+  const path = join(dir, 'log.csv');
+  writeFileSync(path, lines.join('\n'));
+  return path;
+}
+
+describe('tastebud CLI with a sequence model', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tastebud-seq-cli-'));
+  const log = writeSequentialLog(dir);
+  const small = ['--dim', '16', '--max-len', '6', '--blocks', '1', '--heads', '2', '--ffn-dim', '32', '--epochs', '30', '--lr', '0.01', '--seed', '2'];
+
+  it('pretrain --model sasrec → inspect → export uint8 → evaluate finds the order', { timeout: 120_000 }, async () => {
+    const io = captureIo();
+    expect(await runCli(['pretrain', '--model', 'sasrec', '--data', log, '--out', join(dir, 'seq'), ...small], io)).toBe(0);
+    expect(io.stdout[0]).toMatch(/wrote .*seq\/.*sasrec/);
+    const model = await readArtefactDir(join(dir, 'seq'));
+    expect(model.sequence?.config).toMatchObject({ dim: 16, maxLen: 6, blocks: 1, heads: 2, ffnDim: 32, numItems: 30 });
+    expect(model.sequence!.itemEmb).toBe(model.itemEmb);
+    expect(Array.from(model.w)).toEqual(new Array(16).fill(1));
+    expect(model.popularity.reduce((a, b) => a + b, 0)).toBe(1200);
+    expect(model.priorUser.every(Number.isFinite)).toBe(true);
+    // the model learned the cycle: after sku3, sku4 is the top item
+    const h = encodeSequence(model.sequence!, [model.itemIds.indexOf('sku2'), model.itemIds.indexOf('sku3')]);
+    const scores = model.itemIds.map((_, i) => h.reduce((a, x, j) => a + x * model.itemEmb[i * 16 + j], model.itemBias[i]));
+    expect(model.itemIds[scores.indexOf(Math.max(...scores))]).toBe('sku4');
+
+    const insp = captureIo();
+    expect(await runCli(['inspect', '--model', join(dir, 'seq'), '--json'], insp)).toBe(0);
+    const summary = JSON.parse(insp.stdout.join('\n'));
+    expect(summary.sequence).toMatchObject({ blocks: 1, maxLen: 6 });
+    expect(summary.weights.map((w: { name: string }) => w.name)).toContain('seq/block0/w1');
+
+    expect(await runCli(['export', '--model', join(dir, 'seq'), '--out', join(dir, 'seq8'), '--dtype', 'uint8'], captureIo())).toBe(0);
+    const ev = captureIo();
+    expect(await runCli(['evaluate', '--data', log, '--model', join(dir, 'seq8'), '--out-dir', join(dir, 'ev')], ev)).toBe(0);
+    const table = ev.stdout.join('\n');
+    expect(table).toMatch(/full ranking, ties against/);
+    const hr = (name: RegExp): number => Number(table.split('\n').find((l) => name.test(l) && /full ranking/.test(l))!.split('|')[3]);
+    // leave-one-out by time: the held-out item is the next one on the cycle; popularity is flat (1 in 21 left)
+    expect(hr(/sequence/)).toBeGreaterThan(0.9);
+    expect(hr(/popularity/)).toBeLessThan(0.6);
+  });
+
+  it('evaluate --family sasrec trains on the training part; pretrain --model auto picks by validation', { timeout: 180_000 }, async () => {
+    const ev = captureIo();
+    expect(await runCli(['evaluate', '--family', 'sasrec', '--data', log, ...small], ev)).toBe(0);
+    expect(ev.stdout.join('\n')).toMatch(/\(sequence\).*full ranking, ties against/);
+    const io = captureIo();
+    expect(await runCli(['pretrain', '--model', 'auto', '--data', log, '--out', join(dir, 'auto'), ...small], io)).toBe(0);
+    const m = /validation NDCG@10: als ([\d.]+), sasrec ([\d.]+) → (als|sasrec)/.exec(io.stderrLines.join(''));
+    expect(m).not.toBeNull();
+    const [als, sasrec, chosen] = [Number(m![1]), Number(m![2]), m![3]];
+    expect(chosen).toBe(sasrec > als ? 'sasrec' : 'als');
+    expect(Boolean((await readArtefactDir(join(dir, 'auto'))).sequence)).toBe(chosen === 'sasrec');
+  });
+
+  it('rejects sequence options that cannot work, by name', async () => {
+    const io = captureIo();
+    expect(await runCli(['pretrain', '--model', 'sasrec', '--data', log, '--out', join(dir, 'bad'), '--dim', '10', '--heads', '3'], io)).toBe(1);
+    expect(io.stderrLines.join('')).toMatch(/InvalidInputError: --heads 3 must divide --dim 10/);
+  });
+});
