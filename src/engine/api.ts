@@ -69,6 +69,11 @@ export interface Stats {
   persistent: boolean | null;
   /** True when this instance leads learning for its namespace (multi-tab). */
   leader: boolean;
+  /**
+   * Under a sequence model: which forward pass encodes the history ('wgsl' / 'tfjs' on the backend, or 'plain'
+   * TypeScript where that measured faster) and why (see docs/sequence-backends.md).
+   */
+  sequenceEncoder?: { kind: string; backend: string; reason: string };
 }
 
 export interface StoredEvent {

@@ -34,10 +34,11 @@ export interface SequenceEncoderOptions {
 }
 
 /**
- * The measured winner per backend (bench/results/sequence_latency.md, history of 50 and 200 clicks, 10,000 items):
- * on this machine's SwiftShader WebGPU/WebGL every TF.js dispatch costs more than the whole plain forward, and on
- * cpu/wasm the op overhead does too — so plain everywhere here. On a real GPU set `kind: 'tfjs'` (or measure with
- * the bench there); the TF.js path is kept exact by the contract suite either way.
+ * The measured winner per backend (`npm run bench:sequence-latency`, bench/results/sequence_latency.md: histories
+ * of 50 and 200 clicks, 10,000 items). Here WebGPU and WebGL are SwiftShader (the GPU emulated on the CPU), where
+ * each dispatch costs more than the plain forward's arithmetic, and on wasm/cpu the TF.js op overhead does too:
+ * plain TypeScript wins on every backend measured. On a real GPU the worker times the WGSL forward against the
+ * plain one on the device itself (`src/worker/sequence_encoder_choice.ts`); `kind` forces one anywhere.
  */
 export function defaultSequenceEncoderKind(backend: BackendName | string | undefined): SequenceEncoderKind {
   void backend;

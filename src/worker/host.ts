@@ -23,6 +23,7 @@ import type { HostApi, HostInitOptions, InitReport, ModelRefresh, UpdateListener
 import { defaultLocks, requestLeadership, type Leadership } from './leadership.ts';
 import { loadGlobalModel, loadModelIfChanged } from './model_source.ts';
 import { TabLink, type Announcement, type TrackResult } from './tab_link.ts';
+import { sequenceEncoderChooser, type SequenceEncoderChooser } from './sequence_encoder_choice.ts';
 import { warmScanner } from './warm_up.ts';
 
 interface Running {
@@ -33,6 +34,8 @@ interface Running {
   choice: BackendChoice;
   leadership: Leadership | null;
   link: TabLink | null;
+  /** Picks the sequence encoder per model on the chosen backend; its report goes into stats(). */
+  sequence: SequenceEncoderChooser;
 }
 
 /**
@@ -64,9 +67,10 @@ export class RecommenderHost implements HostApi {
       const { model, source } = o.modelData ? { model: o.modelData, source: 'memory' } : await loadGlobalModel({ url: o.model ?? '', store, maxBytes: o.maxModelBytes });
       scanner = await warmScanner(backendScanner(model, choice));
       const learner = { ...o.learner, maxEvents: o.maxEvents, keepEvents: Math.ceil(o.maxEvents / 2) };
-      const engine = await createEngine({ model, store, namespace: o.namespace, backend: choice, learner, ...(scanner && { scanner }) });
+      const sequence = sequenceEncoderChooser(choice);
+      const engine = await createEngine({ model, store, namespace: o.namespace, backend: choice, learner, sequenceEncoder: (p) => sequence.create(p), ...(scanner && { scanner }) });
       const report: InitReport = { backend: choice.backend, storage: store.kind, modelVersion: model.modelVersion, modelSource: source };
-      this.#run = { engine, store, scanner, report, choice, leadership: null, link: null };
+      this.#run = { engine, store, scanner, report, choice, leadership: null, link: null, sequence };
       engine.onUpdate(() => this.#notify());
       // The memory store is private to this tab: sharing events would need the shared database.
       if (o.multiTab && store.kind === 'indexeddb') this.#joinTabs(o.namespace);
@@ -103,7 +107,15 @@ export class RecommenderHost implements HostApi {
     const run = this.#ready();
     const s = await run.engine.stats();
     const fallback = run.store.fallbackReason;
-    return { ...s, storage: run.store.kind, ...(fallback && { storageFallbackReason: fallback }), leader: run.leadership?.isLeader ?? true, persistent: await persisted() };
+    const seq = run.sequence.report;
+    return {
+      ...s,
+      storage: run.store.kind,
+      ...(fallback && { storageFallbackReason: fallback }),
+      leader: run.leadership?.isLeader ?? true,
+      persistent: await persisted(),
+      ...(seq && s.learner.sequence && { sequenceEncoder: seq }), // only while the model reads the click order
+    };
   }
 
   exportData(): Promise<ExportedData> {
