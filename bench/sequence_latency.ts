@@ -7,7 +7,7 @@
  *   npm run bench:sequence-latency -- [--quick] [--node-only | --browser-only] [--backends=wasm,webgpu] [--no-build]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import type { BackendName } from '../src/kernels/index.ts';
 import { runBrowserBench } from './kernels/browser.ts';
 import { HISTORIES, LATENCY_CONFIG, runSequenceLatency } from './sequence/latency_core.ts';
@@ -30,7 +30,7 @@ function markdown(results: EnvResult[], meta: Record<string, unknown>): string {
   const lines = [
     '# Sequence model: `track` → updated top-10',
     '',
-    `${meta.date} · ${meta.cpus} x ${meta.cpu} · Node ${meta.node}${quick ? ' · quick' : ''}. Model: dim ${LATENCY_CONFIG.dim}, ${LATENCY_CONFIG.blocks} blocks, ` +
+    `${meta.date} · ${meta.cpus} x ${meta.cpu} · load average ${meta.loadAvg1m} at the end · Node ${meta.node}${quick ? ' · quick' : ''}. Model: dim ${LATENCY_CONFIG.dim}, ${LATENCY_CONFIG.blocks} blocks, ` +
       `${LATENCY_CONFIG.heads} heads, FFN ${LATENCY_CONFIG.ffnDim}, window ${LATENCY_CONFIG.maxLen}; ${LATENCY_CONFIG.numItems.toLocaleString('en')} items. ` +
       'Each call: the history moves on by one click, is encoded, and the catalogue is scanned for the top-10 unseen. ' +
       'WebGPU and WebGL here run on SwiftShader (the GPU emulated on the CPU).',
@@ -69,7 +69,8 @@ async function main(): Promise<void> {
     const port = Number(process.env.TASTEBUD_BENCH_PORT || 4403);
     results.push(...(await runBrowserBench<EnvResult>({ backends, quick, port, outDir: 'dist-bench', build: !flag('--no-build'), task: 'sequence-latency' })));
   }
-  const meta = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, quick };
+  // The load average says how much else ran on these cores meanwhile (medians on a busy machine are upper bounds).
+  const meta = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, quick, loadAvg1m: +loadavg()[0].toFixed(1) };
   const md = markdown(results, meta);
   mkdirSync('bench/results', { recursive: true });
   writeFileSync('bench/results/sequence_latency.json', JSON.stringify({ meta, config: LATENCY_CONFIG, results }, null, 1));

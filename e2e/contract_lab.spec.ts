@@ -19,9 +19,9 @@ for (const backend of ['auto', 'wasm']) {
     await expect(page.getByTestId('chart').locator('polyline')).toHaveAttribute('points', /,.* /);
     const rows = page.getByTestId('seq-rows').locator('tr');
     await expect(rows.first()).toBeAttached({ timeout: 120_000 });
-    if ((await shown.textContent()) === 'webgpu') await expect(rows).toHaveCount(3);
-    else await expect(rows).toHaveCount(2);
-    for (const kind of ['tfjs', 'plain']) {
+    const onWebgpu = (await shown.textContent()) === 'webgpu';
+    await expect(rows).toHaveCount(onWebgpu ? 3 : 2);
+    for (const kind of onWebgpu ? ['wgsl', 'tfjs', 'plain'] : ['tfjs', 'plain']) {
       const row = page.locator(`[data-testid="seq-rows"] tr[data-kind="${kind}"]`);
       const median = Number(await row.getAttribute('data-median'));
       const diff = Number(await row.getAttribute('data-diff'));
