@@ -1,6 +1,6 @@
 /**
  * The sequence encoder per TF.js backend: turns a shopper's history (catalogue indices, oldest first) into the
- * vector `h` that the catalogue scan ranks items by. Two implementations, held to the reference
+ * vector `h` that the catalogue scan ranks items by. Three implementations, held to the reference
  * `encodeSequence` by the contract suite:
  *   tfjs  — TF.js ops on the active backend (`sequence_encoder_tf.ts`), weights uploaded once per encoder;
  *   wgsl  — webgpu only: two hand-written WGSL programs per block (`sequence_encoder_wgsl.ts`);
