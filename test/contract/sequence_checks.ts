@@ -77,7 +77,7 @@ export async function checkSequenceForward(kind: SequenceEncoderKind): Promise<C
 }
 
 /** `tf.memory().numTensors` flat over many encodes of changing length, and back to the start after dispose. */
-export async function checkSequenceLeaks(kind: SequenceEncoderKind, calls = 60): Promise<Check> {
+export async function checkSequenceLeaks(kind: SequenceEncoderKind, calls = 24): Promise<Check> {
   const start = tf.memory().numTensors;
   const c = CONFIGS['2x2'];
   const enc = createSequenceEncoder(sequenceProblem(c, 5), { kind });
