@@ -10,6 +10,8 @@
  * --noise-users N (default 200 ML-1M, 1,500 Beauty: its streams are short, and its loss is small), --noise-seeds N
  * (default 3), --noise-kinds uniform,popular, --no-latency, --only-noise (the robustness runs alone),
  * --only-latency (the track → recommend latency alone).
+ * Sequence model: --global sasrec (or e.g. pretrain,sasrec: side by side in one run), --seq-artefact DIR (use that
+ * artefact instead of training), --seq-budget-min N (training time budget; default in bench/adapt_sequence.ts).
  * The models carry the dataset's item labels as attributes (ML-1M genres, Beauty brand/category ids).
  * Writes bench/results/adapt.{json,md} (gitignored). Data from ../shared/data is never written anywhere.
  */
@@ -51,8 +53,11 @@ const REFERENCE: Record<Name, Record<string, number[]>> = {
 };
 
 async function modelFor(kind: string, ds: Dataset): Promise<GlobalModel> {
-  if (kind === 'sasrec') return flag('--seq-artefact') ? loadSequenceArtefact(flag('--seq-artefact')!) : sequenceModelFor(ds.name, ds.train, SEQ_TRAIN[ds.name.replace(/-val$/, '')]);
-  return withAttributes(kind === 'als' ? alsModelFor(ds.name, ds.train, ALS) : await globalModelFor(ds.name, ds.train, PRETRAIN), ds.labels);
+  if (kind !== 'sasrec') return withAttributes(kind === 'als' ? alsModelFor(ds.name, ds.train, ALS) : await globalModelFor(ds.name, ds.train, PRETRAIN), ds.labels);
+  if (flag('--seq-artefact')) return loadSequenceArtefact(flag('--seq-artefact')!);
+  const recipe = SEQ_TRAIN[ds.name.replace(/-val$/, '')];
+  const budget = flag('--seq-budget-min');
+  return sequenceModelFor(ds.name, ds.train, budget ? { ...recipe, timeBudgetMs: Number(budget) * 60_000 } : recipe);
 }
 
 async function protocolTable(model: GlobalModel, ds: Dataset, cfg: Partial<LearnerConfig>): Promise<Record<string, Scores>> {

@@ -26,7 +26,7 @@ import { loadDataset } from './datasets.ts';
 import type { Io } from './io.ts';
 import { createProgressBar } from './progress.ts';
 import { DATA_SPECS, loadOptions, trainOptions, TRAIN_SPECS } from './train_args.ts';
-import { SEQUENCE_SPECS, sequenceOptions, trainSequenceFamily } from './sequence_family.ts';
+import { SEQUENCE_SPECS, sequenceOptions, startTrainingBackend, trainSequenceFamily } from './sequence_family.ts';
 import { evaluateSequenceModel } from './sequence_evaluate.ts';
 
 export const EVALUATE_SPECS: Specs = {
@@ -63,6 +63,7 @@ export async function cmdEvaluate(argv: string[], io: Io): Promise<void> {
   if (shipped?.sequence || (!modelDir && g.str('family') === 'sasrec')) {
     if (perturb.length) throw new InvalidInputError('--perturb attacks matrix-factorisation embeddings; drop it for a sequence model');
     const model = shipped ?? (await trainSequenceFamily(train, sequenceOptions(g, argv))).model;
+    await startTrainingBackend();
     io.err(`sequence model ${model.modelVersion} ${JSON.stringify(model.sequence!.config)}: protocol 5 (histories in time order, ties against)`);
     rows = evaluateSequenceModel(model, data, ks, g.num('ncf-seed') ?? 0);
     return writeResults(rows, { ...(model.trainingReport ? { report: model.trainingReport } : {}), hyperParameters: model.hyperParameters }, [], data, g, io);

@@ -9,10 +9,14 @@ import { getters, parseArgs } from './args.ts';
 import { loadDataset } from './datasets.ts';
 import type { Io } from './io.ts';
 import { DATA_SPECS, loadOptions, trainOptions, TRAIN_SPECS } from './train_args.ts';
+import { SEQUENCE_SPECS, sequenceOptions } from './sequence_family.ts';
+import { parseSequenceSpace, tuneSequence } from './sequence_tune.ts';
 
 export const TUNE_SPECS: Specs = {
   ...DATA_SPECS,
   ...TRAIN_SPECS,
+  family: { type: 'string', help: 'model family to tune: als (matrix factorisation) or sasrec (sequence model; space keys dim, maxLen, blocks, heads, ffnDim, epochs, batchSize, lr, negatives, dropout, loss)', choices: ['als', 'sasrec'], default: 'als' },
+  ...SEQUENCE_SPECS,
   space: { type: 'string', help: 'values to search, e.g. "dim=32,64;lr=0.02,0.05;l2=1e-4,1e-3;negatives=4,8" or "solver=als;l2=0.005,0.01;alsUnobserved=0.1,0.3"', default: 'dim=32,64;lr=0.02,0.05,0.1' },
   trials: { type: 'number', help: 'at most this many trials (a seeded sample of the grid)', default: 8 },
   json: { type: 'string', help: 'also write the trials as JSON to this file' },
@@ -48,6 +52,7 @@ export function parseSpace(spec: string): SearchSpace {
 
 export async function cmdTune(argv: string[], io: Io): Promise<void> {
   const g = getters(parseArgs(argv, TUNE_SPECS));
+  if (g.str('family') === 'sasrec') return tuneSequenceCmd(g, argv, io);
   const space = parseSpace(g.str('space') ?? '');
   const data = await loadDataset(loadOptions(g));
   io.err(`tuning on the validation split of ${data.split.train.users.length} training interactions (the test split is not used)`);
@@ -66,4 +71,22 @@ export async function cmdTune(argv: string[], io: Io): Promise<void> {
 
 function toRow(t: Trial): { name: string; protocol: string; metrics: Record<string, number>; extra: Record<string, string | number> } {
   return { name: `#${t.trial} ${Object.entries(t.params).map(([k, v]) => `${k}=${v}`).join(' ')}`, protocol: 'validation NCF', metrics: { 'HR@10': t.validation }, extra: { 'best epoch': t.bestEpoch, seconds: Math.round(t.seconds) } };
+}
+
+async function tuneSequenceCmd(g: ReturnType<typeof getters>, argv: string[], io: Io): Promise<void> {
+  const spec = argv.some((a) => a === '--space' || a.startsWith('--space=')) ? g.str('space')! : 'maxLen=50,200;lr=0.001,0.003';
+  const space = parseSequenceSpace(spec);
+  const data = await loadDataset(loadOptions(g));
+  io.err(`tuning a sequence model on the validation split of ${data.split.train.users.length} training interactions (the test split is not used)`);
+  const trials = await tuneSequence(data.split.train, space, {
+    base: sequenceOptions(g, argv),
+    trials: g.num('trials'),
+    seed: g.num('seed'),
+    onTrial: (t) => io.err(`trial ${t.trial}: ${JSON.stringify(t.params)} → val NDCG@10 ${t.metrics['NDCG@10'].toFixed(4)}, HR@10 ${t.metrics['HR@10'].toFixed(4)} (${t.seconds.toFixed(0)}s)`),
+  });
+  const rows = trials.map((t) => ({ name: `#${t.trial} ${Object.entries(t.params).map(([k, v]) => `${k}=${v}`).join(' ')}`, protocol: 'validation, full ranking, ties against', metrics: t.metrics, extra: { seconds: Math.round(t.seconds) } }));
+  io.out(markdownTable(rows));
+  io.out(`\nbest: ${JSON.stringify(trials[0]?.params)}`);
+  const json = g.str('json');
+  if (json) await writeFile(json, JSON.stringify({ family: 'sasrec', space, trials }, null, 2));
 }

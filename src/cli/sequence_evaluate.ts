@@ -9,7 +9,8 @@ import { evaluateNextItem, evaluateNextItemCandidates } from '../eval/next_item.
 import { resultRow, sampledCandidates } from '../eval/experiment.ts';
 import type { ResultRow } from '../eval/report.ts';
 import { createPopularityScorer } from '../eval/scorers.ts';
-import { createSequenceScorer, userSequences } from '../eval/sequence_scorer.ts';
+import { createSequenceScorer, encodeUserVectors, userSequences } from '../eval/sequence_scorer.ts';
+import { encodeHistoriesTf } from '../train/sequence/index.ts';
 import { alignModel } from '../train/align_model.ts';
 import { buildUserItemIndex } from '../train/user_index.ts';
 
@@ -21,6 +22,7 @@ import { buildUserItemIndex } from '../train/user_index.ts';
  * const rows = evaluateSequenceModel(model, data, [10], 0);
  */
 export function evaluateSequenceModel(model: GlobalModel, data: LoadedData, ks: number[], seed: number): ResultRow[] {
+  // needs a TF.js backend (startTrainingBackend): histories are encoded in batches, held to the reference forward
   const { train, test } = data.split;
   const aligned = alignSequence(model, train.itemIds);
   const known = new Set(model.itemIds);
@@ -29,7 +31,8 @@ export function evaluateSequenceModel(model: GlobalModel, data: LoadedData, ks: 
   const candidates = data.candidates ?? sampledCandidates({ train, test }, seed);
   const counts = new Float32Array(train.itemIds.length);
   for (const i of train.items) counts[i]++;
-  const scorers = [createSequenceScorer(aligned, histories, `${model.modelVersion} (sequence)`), createPopularityScorer(counts)];
+  const vectors = encodeUserVectors(aligned, histories, encodeHistoriesTf);
+  const scorers = [createSequenceScorer(aligned, vectors, `${model.modelVersion} (sequence)`), createPopularityScorer(counts)];
   return scorers.flatMap((s) => [evaluateNextItem(s, seen, test, { ks }), evaluateNextItemCandidates(s, candidates, { ks })]).map((r) => ({
     ...resultRow(r),
     protocol: `${resultRow(r).protocol}, ties against`,

@@ -11,12 +11,12 @@ import type { GlobalModel } from '../model/global_model.ts';
 import { evaluateNextItem } from '../eval/next_item.ts';
 import type { ProtocolResult } from '../eval/protocols.ts';
 import { createParamsScorer } from '../eval/scorers.ts';
-import { createSequenceScorer, userSequences } from '../eval/sequence_scorer.ts';
+import { createSequenceScorer, encodeUserVectors, userSequences } from '../eval/sequence_scorer.ts';
 import { asPretrainData } from '../eval/experiment.ts';
 import { pretrain, type PretrainOptions } from '../train/pretrain.ts';
 import { sequenceGlobalModel } from '../train/sequence_global.ts';
 import { buildUserItemIndex } from '../train/user_index.ts';
-import { trainSequenceModel, type SequenceTrainOptions } from '../train/sequence/index.ts';
+import { encodeHistoriesTf, trainSequenceModel, type SequenceTrainOptions } from '../train/sequence/index.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { Specs, getters } from './args.ts';
 
@@ -116,7 +116,8 @@ export async function chooseFamily(all: InteractionSet, mf: PretrainOptions, seq
   const { params } = await pretrain(asPretrainData(fit), mf);
   const als = evaluateNextItem(createParamsScorer(params, 'als'), seen, val, { ks: [10] });
   const { model } = await trainSequenceFamily(fit, seq, 'validation');
-  const sasrec = evaluateNextItem(createSequenceScorer(model, userSequences(fit), 'sasrec'), seen, val, { ks: [10] });
+  const vectors = encodeUserVectors(model, userSequences(fit), encodeHistoriesTf);
+  const sasrec = evaluateNextItem(createSequenceScorer(model, vectors, 'sasrec'), seen, val, { ks: [10] });
   const score = (r: ProtocolResult): number => r.metrics['NDCG@10'];
   return { chosen: score(sasrec) > score(als) ? 'sasrec' : 'als', validation: { als: als.metrics, sasrec: sasrec.metrics } };
 }

@@ -79,6 +79,18 @@ describe('tastebud CLI with a sequence model', () => {
     expect(Boolean((await readArtefactDir(join(dir, 'auto'))).sequence)).toBe(chosen === 'sasrec');
   });
 
+  it('tune --family sasrec scores each trial on validation and sorts them', { timeout: 120_000 }, async () => {
+    const io = captureIo();
+    const base = ['--dim', '16', '--blocks', '1', '--heads', '2', '--ffn-dim', '32', '--epochs', '10', '--lr', '0.01'];
+    expect(await runCli(['tune', '--family', 'sasrec', '--data', log, '--space', 'maxLen=2,6', '--trials', '2', ...base], io)).toBe(0);
+    const ndcg = [...io.stderrLines.join('').matchAll(/trial (\d): \{"maxLen":(\d)\} → val NDCG@10 ([\d.]+)/g)].map((m) => Number(m[3]));
+    expect(ndcg).toHaveLength(2);
+    const best = JSON.parse(/best: (\{.*\})/.exec(io.stdout.join('\n'))![1]) as { maxLen: number };
+    const trials = [...io.stderrLines.join('').matchAll(/"maxLen":(\d)\} → val NDCG@10 ([\d.]+)/g)].map((m) => ({ maxLen: Number(m[1]), ndcg: Number(m[2]) }));
+    expect(best.maxLen).toBe(trials.sort((a, b) => b.ndcg - a.ndcg)[0].maxLen);
+    expect(await runCli(['tune', '--family', 'sasrec', '--data', log, '--space', 'l2=1'], captureIo())).toBe(1);
+  });
+
   it('rejects sequence options that cannot work, by name', async () => {
     const io = captureIo();
     expect(await runCli(['pretrain', '--model', 'sasrec', '--data', log, '--out', join(dir, 'bad'), '--dim', '10', '--heads', '3'], io)).toBe(1);
