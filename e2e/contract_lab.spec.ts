@@ -1,6 +1,9 @@
 import { expect, test } from '@playwright/test';
 
-/** The lab page shows the backend its worker chose and a loss that falls while it trains. */
+/**
+ * The lab page shows the backend its worker chose and a loss that falls while it trains, then the sequence
+ * model's track → top-10 timing on that backend, each forward matching the reference.
+ */
 for (const backend of ['auto', 'wasm']) {
   test(`lab trains live on ${backend}`, async ({ page }) => {
     await page.goto(`/lab.html?backend=${backend}&steps=60`);
@@ -14,5 +17,18 @@ for (const backend of ['auto', 'wasm']) {
     console.log(`[lab ${backend}] backend=${await shown.textContent()} loss ${first.toFixed(4)} -> ${last.toFixed(4)}`);
     expect(last).toBeLessThan(first * 0.7);
     await expect(page.getByTestId('chart').locator('polyline')).toHaveAttribute('points', /,.* /);
+    const rows = page.getByTestId('seq-rows').locator('tr');
+    await expect(rows.first()).toBeAttached({ timeout: 120_000 });
+    const onWebgpu = (await shown.textContent()) === 'webgpu';
+    await expect(rows).toHaveCount(onWebgpu ? 3 : 2);
+    for (const kind of onWebgpu ? ['wgsl', 'tfjs', 'plain'] : ['tfjs', 'plain']) {
+      const row = page.locator(`[data-testid="seq-rows"] tr[data-kind="${kind}"]`);
+      const median = Number(await row.getAttribute('data-median'));
+      const diff = Number(await row.getAttribute('data-diff'));
+      console.log(`[lab ${backend}] sequence ${kind}: median ${median.toFixed(1)} ms, max |h - reference| ${diff.toExponential(1)}`);
+      expect(median).toBeGreaterThan(0);
+      expect(diff).toBeLessThan(1e-3);
+    }
+    await expect(page.getByTestId('seq-model')).toContainText('the engine uses:');
   });
 }

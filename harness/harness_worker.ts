@@ -7,13 +7,17 @@ import { runContractSuite } from '../test/contract/suite.ts';
 
 export type HarnessRequest =
   | { id: number; task: 'contract'; backend: BackendName; leakSteps?: number }
-  | { id: number; task: 'bench'; backend: BackendName; quick?: boolean };
+  | { id: number; task: 'bench' | 'sequence-latency'; backend: BackendName; quick?: boolean };
 
 type Scope = { postMessage(m: unknown): void; onmessage: ((e: MessageEvent<HarnessRequest>) => void) | null };
 const scope = globalThis as unknown as Scope;
 
 async function handle(req: HarnessRequest): Promise<unknown> {
   if (req.task === 'contract') return runContractSuite({ backend: req.backend, leakSteps: req.leakSteps });
+  if (req.task === 'sequence-latency') {
+    const { runSequenceLatency } = await import('../bench/sequence/latency_core.ts');
+    return runSequenceLatency({ backend: req.backend, quick: req.quick });
+  }
   // The naive baseline needs TF.js gradients, which tfjs-core alone does not register.
   await import('@tensorflow/tfjs-core/dist/register_all_gradients');
   const { runKernelBench } = await import('../bench/kernels/bench_core.ts');

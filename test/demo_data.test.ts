@@ -61,6 +61,49 @@ describe('demo data generators', () => {
     }
   });
 
+  it('has sequential structure: the item after the last one is predictable from the order of clicks', () => {
+    // Each user's viewed items in order (a view starts each interaction); consecutive pairs, split by user.
+    const seqs = new Map<string, string[]>();
+    for (const c of log) if (c.event === 'view') seqs.set(c.user, [...(seqs.get(c.user) ?? []), c.item]);
+    const users = [...seqs.keys()];
+    const train = users.filter((_, k) => k % 2 === 0);
+    const test = users.filter((_, k) => k % 2 === 1);
+    const follows = new Map<string, Map<string, number>>();
+    const popularity = new Map<string, number>();
+    for (const u of train) {
+      const s = seqs.get(u)!;
+      for (let t = 0; t < s.length; t++) {
+        popularity.set(s[t], (popularity.get(s[t]) ?? 0) + 1);
+        if (t === 0 || s[t] === s[t - 1]) continue;
+        const m = follows.get(s[t - 1]) ?? new Map<string, number>();
+        m.set(s[t], (m.get(s[t]) ?? 0) + 1);
+        follows.set(s[t - 1], m);
+      }
+    }
+    const best = (m: Map<string, number> | undefined): string | undefined => (m ? [...m].sort((a, b) => b[1] - a[1])[0]?.[0] : undefined);
+    const catOf = new Map(catalogue.items.map((p) => [p.id, p.category]));
+    const popularIn = new Map<string, string>(); // the most clicked item of each category: an order-blind guess
+    for (const [item, n] of popularity) {
+      const c = catOf.get(item)!;
+      if (n > (popularity.get(popularIn.get(c) ?? '') ?? 0)) popularIn.set(c, item);
+    }
+    let pairs = 0;
+    let bySequence = 0;
+    let byPopularity = 0;
+    for (const u of test) {
+      const s = seqs.get(u)!;
+      for (let t = 1; t < s.length; t++) {
+        if (s[t] === s[t - 1]) continue;
+        pairs++;
+        if (best(follows.get(s[t - 1])) === s[t]) bySequence++;
+        if (popularIn.get(catOf.get(s[t - 1])!) === s[t]) byPopularity++;
+      }
+    }
+    console.log(`demo click log next-item top-1: from the previous item ${(bySequence / pairs).toFixed(3)}, category's most popular ${(byPopularity / pairs).toFixed(3)} (${pairs} pairs)`);
+    expect(bySequence / pairs).toBeGreaterThan(0.1);
+    expect(bySequence).toBeGreaterThan(3 * byPopularity);
+  });
+
   it('draws one SVG per category and colour, escaping nothing from item data', () => {
     const images = allProductImages();
     expect(images.size).toBe(catalogue.categories.length * 8);

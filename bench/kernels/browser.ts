@@ -13,11 +13,13 @@ export interface BrowserBenchOptions {
   port: number;
   outDir: string;
   build: boolean;
+  /** The harness task each backend's page runs (default 'bench', the kernel bench). */
+  task?: 'bench' | 'sequence-latency';
 }
 
 const ARGS = ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
-export async function runBrowserBench(o: BrowserBenchOptions): Promise<EnvResult[]> {
+export async function runBrowserBench<R = EnvResult>(o: BrowserBenchOptions): Promise<R[]> {
   if (o.build) {
     const b = spawnSync('npx', ['vite', 'build', '--outDir', o.outDir, '--logLevel', 'warn'], { stdio: 'inherit' });
     if (b.status !== 0) throw new Error('vite build failed');
@@ -25,7 +27,7 @@ export async function runBrowserBench(o: BrowserBenchOptions): Promise<EnvResult
   let port = o.port;
   const server = await serveStatic(o.outDir, port).catch(() => serveStatic(o.outDir, ++port)); // one retry if busy
   const base = `http://localhost:${port}`;
-  const results: EnvResult[] = [];
+  const results: unknown[] = [];
   try {
     const browser = await chromium.launch({ executablePath: process.env.TASTEBUD_CHROMIUM || '/usr/bin/chromium', args: ARGS });
     try {
@@ -36,8 +38,8 @@ export async function runBrowserBench(o: BrowserBenchOptions): Promise<EnvResult
           await page.waitForFunction(() => document.querySelector('[data-testid="status"]')?.textContent === 'harness ready');
           const r = (await page.evaluate(
             (req) => (window as unknown as { tastebudHarness: { run(r: unknown): Promise<unknown> } }).tastebudHarness.run(req),
-            { task: 'bench', backend, quick: o.quick },
-          )) as Omit<EnvResult, 'env'>;
+            { task: o.task ?? 'bench', backend, quick: o.quick },
+          )) as Record<string, unknown>;
           results.push({ env: 'chromium-worker', ...r });
         } catch (e) {
           results.push({ env: 'chromium-worker', backend, details: {}, rows: [], error: String(e instanceof Error ? e.message : e).slice(0, 300) });
@@ -52,5 +54,5 @@ export async function runBrowserBench(o: BrowserBenchOptions): Promise<EnvResult
   } finally {
     server.close();
   }
-  return results;
+  return results as R[];
 }

@@ -108,6 +108,11 @@ export interface Stats {
   storageError?: string;
   /** How many times the client replaced a worker that died or stopped answering. */
   workerRestarts?: number;
+  /**
+   * Under a sequence model: which forward pass encodes the history ('wgsl' / 'tfjs' on the backend, or 'plain'
+   * TypeScript where that measured faster) and why (see docs/sequence-backends.md).
+   */
+  sequenceEncoder?: { kind: string; backend: string; reason: string };
 }
 
 export interface StoredEvent {

@@ -3,6 +3,7 @@
  * skipped, and a live loss curve of a small model training in that worker.
  */
 import { createLossChart } from './loss_chart.ts';
+import type { SequenceTiming } from './lab_sequence.ts';
 import type { LabMessage } from './lab_worker.ts';
 
 const params = new URLSearchParams(location.search);
@@ -16,6 +17,25 @@ select.addEventListener('change', () => {
   params.set('backend', select.value);
   location.search = params.toString();
 });
+
+function showSequence(t: SequenceTiming): void {
+  const c = t.config;
+  $('seq-model').textContent = `${c.blocks} blocks, ${c.heads} heads, dim ${c.dim}, window ${c.maxLen}, ${c.numItems.toLocaleString()} items · history of ${t.history} clicks · the engine uses: ${t.chosen}`;
+  const body = $('seq-rows');
+  body.replaceChildren();
+  for (const r of t.rows) {
+    const tr = document.createElement('tr');
+    tr.dataset.kind = r.kind;
+    tr.dataset.median = String(r.medianMs);
+    tr.dataset.diff = String(r.maxDiff);
+    for (const v of [r.kind, r.medianMs.toFixed(1), r.firstMs.toFixed(0), r.maxDiff.toExponential(1)]) {
+      const td = document.createElement('td');
+      td.textContent = v;
+      tr.append(td);
+    }
+    body.append(tr);
+  }
+}
 
 const chart = createLossChart($('chart') as unknown as SVGSVGElement);
 const worker = new Worker(new URL('./lab_worker.ts', import.meta.url), { type: 'module' });
@@ -35,6 +55,8 @@ worker.onmessage = (e: MessageEvent<LabMessage>) => {
     el.dataset.last = String(m.loss);
     el.dataset.steps = String(m.step + 1);
     $('step').textContent = `step ${m.step + 1}/${steps} · ${m.ms.toFixed(1)} ms`;
+  } else if (m.type === 'sequence') {
+    showSequence(m.timing);
   } else if (m.type === 'done') {
     $('status').textContent = 'done';
   } else {

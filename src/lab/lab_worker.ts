@@ -1,7 +1,8 @@
 /**
  * The lab's worker: chooses a TF.js backend here (where the engine runs), then trains a small model on a
  * problem with a known structure (users and items in 4 taste groups; a user likes the items of their group)
- * with that backend's sparse kernels, posting the loss of every step.
+ * with that backend's sparse kernels, posting the loss of every step; then times the sequence model's
+ * `track` → top-10 on the same backend (`lab_sequence.ts`).
  */
 import { chooseBackend, createSparseTrainer } from '../kernels/index.ts';
 import type { BackendName } from '../kernels/index.ts';
@@ -9,10 +10,12 @@ import { createParams } from '../model/cf_model.ts';
 import { createRng } from '../model/rng.ts';
 import { DEFAULT_STEP } from '../model/sparse_step.ts';
 import type { TrainBatch } from '../model/sparse_step.ts';
+import { timeSequenceModel, type SequenceTiming } from './lab_sequence.ts';
 
 export type LabMessage =
   | { type: 'backend'; backend: string; skipped: { backend: string; reason: string }[]; details: Record<string, unknown>; trainer: string }
   | { type: 'loss'; step: number; loss: number; ms: number }
+  | { type: 'sequence'; timing: SequenceTiming }
   | { type: 'done' }
   | { type: 'error'; message: string };
 
@@ -45,6 +48,7 @@ async function train(preference: BackendName[] | 'auto', steps: number): Promise
     post({ type: 'loss', step: s, loss, ms: performance.now() - t0 });
   }
   trainer.dispose();
+  post({ type: 'sequence', timing: await timeSequenceModel() });
   post({ type: 'done' });
 }
 

@@ -24,6 +24,7 @@ import { loadGlobalModel, loadModelIfChanged } from './model_source.ts';
 import { TabLink, type Announcement, type TrackResult } from './tab_link.ts';
 import { createDeviceScanner, loseDevice } from './device_scanner.ts';
 import type { ResilientScanner } from './resilient_scanner.ts';
+import { sequenceEncoderChooser, type SequenceEncoderChooser } from './sequence_encoder_choice.ts';
 
 interface Running {
   engine: Engine;
@@ -33,6 +34,8 @@ interface Running {
   choice: BackendChoice;
   leadership: Leadership | null;
   link: TabLink | null;
+  /** Picks the sequence encoder per model on the chosen backend; its report goes into stats(). */
+  sequence: SequenceEncoderChooser;
 }
 
 /**
@@ -64,10 +67,11 @@ export class RecommenderHost implements HostApi {
       const { model, source } = o.modelData ? { model: o.modelData, source: 'memory' } : await loadGlobalModel({ url: o.model ?? '', store, maxBytes: o.maxModelBytes });
       scanner = await this.#scanner(model, choice.backend);
       const learner = { ...o.learner, maxEvents: o.maxEvents, keepEvents: Math.ceil(o.maxEvents / 2) };
-      const engine = await createEngine({ model, store, namespace: o.namespace, backend: choice, learner, scanner });
+      const sequence = sequenceEncoderChooser(choice);
+      const engine = await createEngine({ model, store, namespace: o.namespace, backend: choice, learner, scanner, sequenceEncoder: (p) => sequence.create(p) });
       engine.setPersonal(o.consent);
       const report: InitReport = { backend: choice.backend, storage: store.kind, modelVersion: model.modelVersion, modelSource: source };
-      this.#run = { engine, store, scanner, report, choice, leadership: null, link: null };
+      this.#run = { engine, store, scanner, report, choice, leadership: null, link: null, sequence };
       engine.onUpdate(() => this.#notify());
       // The memory store is private to this tab: sharing events would need the shared database.
       if (o.multiTab && store.kind === 'indexeddb') this.#joinTabs(o.namespace);
@@ -105,6 +109,7 @@ export class RecommenderHost implements HostApi {
     const s = await run.engine.stats();
     const fallback = run.store.fallbackReason;
     const lost = run.scanner.lost;
+    const seq = run.sequence.report;
     return {
       ...s,
       backend: run.scanner.backend,
@@ -115,6 +120,7 @@ export class RecommenderHost implements HostApi {
       ...(fallback && { storageFallbackReason: fallback }),
       leader: run.leadership?.isLeader ?? true,
       persistent: await persisted(),
+      ...(seq && s.learner.sequence && { sequenceEncoder: seq }), // only while the model reads the click order
     };
   }
 

@@ -13,6 +13,7 @@ import { createAdagradState, DEFAULT_STEP, sparseStep } from '../../src/model/sp
 import type { StepConfig } from '../../src/model/sparse_step.ts';
 import { scanTopK } from '../../src/model/top_k.ts';
 import type { TopK } from '../../src/model/top_k.ts';
+import { sequenceChecks } from './sequence_checks.ts';
 import { catalogueWithTies, checkerboard, clickBatch, randomBatches, smallParams } from './problems.ts';
 
 export interface CheckResult {
@@ -217,5 +218,6 @@ export async function runContractSuite(opts: SuiteOptions): Promise<SuiteResult>
   checks.push(await timed('checkerboard', checkCheckerboard));
   checks.push(await timed('bad-input', checkBadInput));
   checks.push(await timed('no-leaks', () => checkLeaks(opts.leakSteps ?? 1000)));
+  for (const [name, fn] of sequenceChecks()) checks.push(await timed(name, fn));
   return { backend: tf.getBackend(), choice, checks, ok: checks.every((c) => c.ok) };
 }
