@@ -90,7 +90,7 @@ describe('trainSequenceModel', () => {
     });
     const epochs: number[] = [];
     const { params, report } = await trainSequenceModel(sequences, 12, {
-      dim: 16, maxLen: 5, blocks: 1, heads: 2, ffnDim: 16, epochs: 40, batchSize: 16, lr: 5e-3, dropout: 0,
+      dim: 16, maxLen: 5, blocks: 1, heads: 2, ffnDim: 16, epochs: 40, batchSize: 16, lr: 5e-3, dropout: 0, loss: 'full',
       onEpoch: ({ loss }) => void epochs.push(loss),
     });
     expect(report.epochs).toBe(40);
