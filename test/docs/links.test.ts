@@ -9,20 +9,6 @@ import { anchors, relativeLinks } from '../../scripts/docs/markdown.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
-/**
- * Guides other branches are writing at the same time; links to them may dangle until they are merged.
- * Remove each entry once its file is on main (the test then checks those links like any other).
- */
-const PENDING = new Set([
-  'docs/sequence-model.md',
-  'docs/sequence-runtime.md',
-  'docs/sequence-backends.md',
-  'docs/self-healing.md',
-  'docs/integrity.md',
-  'docs/shop.md',
-  'docs/scale.md',
-]);
-
 const pages = ['README.md', 'bench/README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
 
 describe('links in the docs', () => {
@@ -37,7 +23,6 @@ describe('links in the docs', () => {
     for (const { target, line } of relativeLinks(text)) {
       const [path, anchor] = target.split('#') as [string, string | undefined];
       const file = path ? relative(ROOT, resolve(ROOT, dirname(page), decodeURIComponent(path))) : page;
-      if (PENDING.has(file) && !existsSync(join(ROOT, file))) continue;
       if (!existsSync(join(ROOT, file))) {
         broken.push(`${page}:${line} ${target} (no such file)`);
         continue;
@@ -49,9 +34,4 @@ describe('links in the docs', () => {
     expect(broken).toEqual([]);
   });
 
-  it('lists as pending only files that are still missing (clear the entry once merged)', () => {
-    const merged = [...PENDING].filter((f) => existsSync(join(ROOT, f)));
-    if (merged.length) console.warn(`links.test.ts: ${merged.join(', ')} now exist: remove them from PENDING`);
-    expect(merged).toEqual([]);
-  });
 });
