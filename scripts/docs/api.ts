@@ -55,7 +55,10 @@ export function joinApiPages(dir: string): string {
   out += pages
     .map((p) =>
       p.text.trim().replace(/\]\(([\w.-]*\.md)?#([^)]+)\)/g, (whole, file: string | undefined, anchor: string) => {
-        const target = renamed.get(file ?? p.file)?.get(anchor);
+        // TypeDoc numbers an anchor (`name-1`) when its own page counted the name twice (a type alias beside a
+        // property of the same name); the joined page may hold it once, so fall back to the unnumbered heading
+        const map = renamed.get(file ?? p.file);
+        const target = map?.get(anchor) ?? map?.get(anchor.replace(/-\d+$/, ''));
         return target ? `](#${target})` : whole;
       }),
     )

@@ -21,6 +21,7 @@ import { EVALUATE_SPECS } from '../../src/cli/cmd_evaluate.ts';
 import { PRETRAIN_SPECS } from '../../src/cli/cmd_pretrain.ts';
 import { TUNE_SPECS } from '../../src/cli/cmd_tune.ts';
 import { EXPORT_SPECS, INSPECT_SPECS } from '../../src/cli/cmd_artefact.ts';
+import { IMPORT_SPECS } from '../../src/cli/cmd_import.ts';
 import { resolveLearnerConfig, type LearnerConfig } from '../../src/engine/learner_config.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -92,7 +93,7 @@ describe("README's library example", () => {
 
 describe('docs/cli.md', () => {
   const cliDoc = readFileSync(join(ROOT, 'docs/cli.md'), 'utf8');
-  const commands = { pretrain: PRETRAIN_SPECS, evaluate: EVALUATE_SPECS, tune: TUNE_SPECS, export: EXPORT_SPECS, inspect: INSPECT_SPECS };
+  const commands = { pretrain: PRETRAIN_SPECS, evaluate: EVALUATE_SPECS, tune: TUNE_SPECS, import: IMPORT_SPECS, export: EXPORT_SPECS, inspect: INSPECT_SPECS };
 
   it.each(Object.entries(commands))('describes every flag of `tastebud %s`', (name, specs) => {
     expect(cliDoc).toContain(`## ${name}`);
