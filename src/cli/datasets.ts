@@ -161,11 +161,12 @@ function chooseHoldout(order: 'time' | 'position' | 'none', asked: 'auto' | Hold
 /** One file through the parser, with byte-based progress (a `.parquet` log is read by row groups). */
 async function readSource(path: string, parse: LineParser, o: LoadOptions, builder: LogBuilder, onRead?: (p: ReadProgressInfo) => void): ReturnType<typeof readLog> {
   if (/\.parquet$/i.test(path)) return readParquetLog(path, { columns: o.columns, builder, onRead });
-  let bytes = 0;
+  let lines = 0;
   let total = 0;
   onRead?.({ source: path, lines: 0, bytes: 0, totalBytes: 0 });
-  const lines = readLines(path, { onBytes: (b, t) => ((bytes = b), (total = t)) });
-  const r = await readLog(lines, parse, { source: path, skipMalformed: o.skipMalformed, builder, onLine: onRead ? (n) => n % 65536 === 0 && onRead({ source: path, lines: n, bytes, totalBytes: total }) : undefined });
+  // progress per chunk of the file (the meter itself decides how often to print), with the lines parsed so far
+  const text = readLines(path, { onBytes: (b, t) => ((total = t), onRead?.({ source: path, lines, bytes: b, totalBytes: t })) });
+  const r = await readLog(text, parse, { source: path, skipMalformed: o.skipMalformed, builder, onLine: onRead ? (n) => void (lines = n) : undefined });
   onRead?.({ source: path, lines: r.stats.lines, bytes: total, totalBytes: total });
   return r;
 }
