@@ -2,39 +2,11 @@
  * Two "tabs" in one process: two inline recommenders of one namespace sharing (fake) IndexedDB, a Web Locks
  * stand-in and real BroadcastChannels — the same protocol the browser test runs across real tabs.
  */
-import 'fake-indexeddb/auto';
-import { IDBFactory } from 'fake-indexeddb';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createRecommender } from '../../src/client/create_recommender.ts';
-import type { Recommender } from '../../src/client/recommender.ts';
+import { describe, expect, it } from 'vitest';
+import { useTabs } from './tabs_fixture.ts';
 import { InvalidInputError } from '../../src/errors.ts';
-import { createTinyModel } from '../../harness/engine_model.ts';
-import { FakeLocks } from './fake_locks.ts';
 
-const model = createTinyModel({ numItems: 80 });
-const open: Recommender[] = [];
-const tab = async (): Promise<Recommender> => {
-  const r = await createRecommender({ modelData: model, namespace: 'shop', backend: 'cpu', worker: false });
-  open.push(r);
-  return r;
-};
-
-async function until(check: () => Promise<boolean>, what: string, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-beforeEach(() => {
-  globalThis.indexedDB = new IDBFactory();
-  vi.stubGlobal('navigator', { locks: new FakeLocks() });
-});
-afterEach(async () => {
-  for (const r of open.splice(0)) await r.close().catch(() => undefined);
-  vi.unstubAllGlobals();
-});
+const { tab, until } = useTabs('shop');
 
 describe('several tabs of one namespace', () => {
   it('stores every concurrently tracked event exactly once and converges on the same recommendations', async () => {

@@ -2,41 +2,15 @@
  * Fault suite, several tabs: a follower's forget() resolves only once the leader erased (so an event
  * acknowledged after it survives), and a retry after a stalled leader's "not confirmed" is stored once.
  */
-import 'fake-indexeddb/auto';
-import { IDBFactory } from 'fake-indexeddb';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createRecommender } from '../../src/client/create_recommender.ts';
-import { createEventStamper, type Recommender } from '../../src/client/recommender.ts';
+import { describe, expect, it } from 'vitest';
+import { useTabs } from '../client/tabs_fixture.ts';
+import { createEventStamper } from '../../src/client/recommender.ts';
 import { StorageError } from '../../src/errors.ts';
 import { createMemoryStore } from '../../src/store/memory_store.ts';
 import { TabLink } from '../../src/worker/tab_link.ts';
-import { createTinyModel } from '../../harness/engine_model.ts';
-import { FakeLocks } from '../client/fake_locks.ts';
 import { sleep } from './harness.ts';
 
-const model = createTinyModel({ numItems: 80 });
-const open: Recommender[] = [];
-const tab = async (): Promise<Recommender> => {
-  const r = await createRecommender({ modelData: model, namespace: 'tabs', backend: 'cpu', worker: false });
-  open.push(r);
-  return r;
-};
-async function until(check: () => Promise<boolean>, what: string, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
-beforeEach(() => {
-  globalThis.indexedDB = new IDBFactory();
-  vi.stubGlobal('navigator', { locks: new FakeLocks() });
-});
-afterEach(async () => {
-  for (const r of open.splice(0)) await r.close().catch(() => undefined);
-  vi.unstubAllGlobals();
-});
+const { tab, until } = useTabs('tabs');
 
 describe('fault: forget from a follower', () => {
   it('resolves after the leader erased: events acknowledged after it are kept (10 rounds)', async () => {
