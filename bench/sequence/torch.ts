@@ -1,7 +1,7 @@
 /**
  * `npm run bench:sequence-torch [ml1m|beauty]`: tastebud's sequence trainer and a PyTorch implementation of the same
  * model (bench/torch/sasrec.py) side by side in one run, one after the other, each for SEQ_TORCH_MIN minutes (default
- * 5) on one thread with the same settings: positions trained per second, and the quality each reached in that time
+ * 5) on the same number of threads (SEQ_THREADS, default every core) with the same settings: positions trained per second, and the quality each reached in that time
  * (validation sample and test, DESIGN.md protocol 5). Settings: the final config of bench/results/sequence_<ds>.json
  * when present (or the JSON in SEQ_TORCH_CONFIG), else the trainer defaults. Writes bench/results/sequence_torch_<ds>.{json,md}.
  */
@@ -12,7 +12,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chooseBackend } from '../../src/kernels/index.ts';
 import { createRng, shuffleInPlace } from '../../src/model/rng.ts';
-import { DEFAULT_SEQUENCE_TRAIN_OPTIONS, trainSequenceModel } from '../../src/train/sequence/index.ts';
+import { DEFAULT_SEQUENCE_TRAIN_OPTIONS } from '../../src/train/sequence/index.ts';
+import { defaultTrainerThreads, trainSequenceModelThreaded as trainSequenceModel } from '../../src/cli/sequence_threads.ts';
 import type { SequenceTrainOptions } from '../../src/train/sequence/index.ts';
 import { findTorchPython } from '../lib/torch.ts';
 import { DATA } from '../lib/specs.ts';
@@ -21,6 +22,8 @@ import { rankMetrics } from './eval.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const MINUTES = Number(process.env.SEQ_TORCH_MIN ?? 5);
+/** Threads on both sides (the same cores): SEQ_THREADS, default every core of this machine (at most 4). */
+const THREADS = Number(process.env.SEQ_THREADS ?? defaultTrainerThreads());
 const VAL_USERS = Number(process.env.SEQ_VAL_USERS ?? 1500);
 /** Test users scored on each side (a seeded sample, the same for both; the full test set is bench:sequence's job). */
 const TEST_USERS = Number(process.env.SEQ_TEST_USERS ?? 1000);
@@ -36,7 +39,7 @@ async function main(): Promise<void> {
   const chosen: Partial<SequenceTrainOptions> = process.env.SEQ_TORCH_CONFIG
     ? JSON.parse(process.env.SEQ_TORCH_CONFIG)
     : existsSync(chosenPath) ? JSON.parse(readFileSync(chosenPath, 'utf8')).final.config : {};
-  const { onEpoch: _none, ...options } = { ...DEFAULT_SEQUENCE_TRAIN_OPTIONS, ...chosen, timeBudgetMs: MINUTES * 60_000 };
+  const { onEpoch: _none, ...options } = { ...DEFAULT_SEQUENCE_TRAIN_OPTIONS, ...chosen, threads: THREADS, timeBudgetMs: MINUTES * 60_000 };
   const valUsers = shuffleInPlace(Array.from(split.fit.keys()), createRng(7)).slice(0, VAL_USERS);
   const testUsers = shuffleInPlace(Array.from(split.fit.keys()), createRng(11)).slice(0, TEST_USERS);
   const testHistory = testUsers.map((u) => split.history[u]);
@@ -60,7 +63,7 @@ async function main(): Promise<void> {
   const specPath = join(tmpdir(), `tastebud-seq-torch-${process.pid}.json`);
   const list = (a: readonly ArrayLike<number>[]): number[][] => a.map((s) => Array.from(s));
   writeFileSync(specPath, JSON.stringify({
-    numItems: split.numItems, threads: 1, budgetSeconds: MINUTES * 60, options: { ...options, timeBudgetMs: undefined },
+    numItems: split.numItems, threads: THREADS, budgetSeconds: MINUTES * 60, options: { ...options, timeBudgetMs: undefined },
     fit: list(split.fit), valTargets: Array.from(split.valTargets), valUsers, history: list(testHistory),
     testTargets: Array.from(testTargets), candidates: list(testCandidates),
   }));
@@ -77,9 +80,9 @@ async function main(): Promise<void> {
   const row = (name: string, r: typeof tastebud): string =>
     `| ${name} | ${r.epochs} | ${Math.round(r.positionsPerSecond)} | ${f(r.validation['HR@10'])} | ${f(r.validation['NDCG@10'])} | ${f(r.test['HR@10'])} | ${f(r.test['NDCG@10'])} | ${f(r.test['NCF HR@10']!)} |`;
   const md = [
-    `# Sequence model vs PyTorch, same model and settings, ${MINUTES} min each, one thread: ${split.name}`,
+    `# Sequence model vs PyTorch, same model and settings, ${MINUTES} min each, ${THREADS} thread(s) each: ${split.name}`,
     '',
-    `Settings \`${JSON.stringify(options)}\`; PyTorch ${pytorch.torch} (${pytorch.threads} thread), tastebud TF.js ${tastebud.backend}, Node ${process.version}. Run one after the other on the shared 2-core machine; validation on ${valUsers.length} seeded users, test on ${testUsers.length}.`,
+    `Settings \`${JSON.stringify(options)}\`; PyTorch ${pytorch.torch} (${pytorch.threads} thread(s)), tastebud TF.js ${tastebud.backend} (${options.threads} thread(s)), Node ${process.version}. Run one after the other on the shared 2-core machine; validation on ${valUsers.length} seeded users, test on ${testUsers.length}.`,
     '',
     '| trainer | epochs | positions/s | val HR@10 | val NDCG@10 | test HR@10 | test NDCG@10 | NCF HR@10 |',
     '|---|---|---|---|---|---|---|---|',

@@ -16,7 +16,8 @@ import { asPretrainData } from '../eval/experiment.ts';
 import { pretrain, type PretrainOptions } from '../train/pretrain.ts';
 import { sequenceGlobalModel } from '../train/sequence_global.ts';
 import { buildUserItemIndex } from '../train/user_index.ts';
-import { encodeHistoriesTf, trainSequenceModel, type SequenceTrainOptions } from '../train/sequence/index.ts';
+import { encodeHistoriesTf, type SequenceTrainOptions } from '../train/sequence/index.ts';
+import { trainSequenceModelThreaded } from './sequence_threads.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { Specs, getters } from './args.ts';
 
@@ -53,6 +54,8 @@ export function sequenceOptions(g: ReturnType<typeof getters>, argv: string[]): 
   num('heads', 'heads');
   num('ffn-dim', 'ffnDim');
   num('dropout', 'dropout');
+  const threads = g.num('threads');
+  if (given('threads') && threads !== undefined && threads > 0) o.threads = Math.min(threads, 64);
   const loss = g.str('seq-loss');
   if (loss) o.loss = loss as SequenceTrainOptions['loss'];
   const budget = g.num('time-budget');
@@ -88,7 +91,7 @@ export async function trainSequenceFamily(
   const backend = await startTrainingBackend();
   const sequences = userSequences(set).filter((s) => s.length > 0);
   const t0 = Date.now();
-  const { params, report } = await trainSequenceModel(sequences, set.itemIds.length, options);
+  const { params, report } = await trainSequenceModelThreaded(sequences, set.itemIds.length, options);
   const version = modelVersion ?? `seq-${Date.now().toString(36)}`;
   const model = sequenceGlobalModel({
     params,

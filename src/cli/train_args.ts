@@ -65,7 +65,7 @@ export const TRAIN_SPECS: Specs = {
   'als-unobserved': { type: 'number', help: 'ALS: weight of every unobserved pair', default: 0.3 },
   'als-reg-exponent': { type: 'number', help: 'ALS: l2 scales with (pairs + unobserved x items)^this', default: 1 },
   'als-cg-steps': { type: 'number', help: 'ALS: conjugate-gradient steps per row', default: 3 },
-  threads: { type: 'number', help: 'ALS: worker threads (0: one per core, at most 8; used from 50,000 interactions up)', default: 0 },
+  threads: { type: 'number', help: 'ALS and sequence models: worker threads (0: one per core, at most 8; ALS uses them from 50,000 interactions up)', default: 0 },
   'recency-boost': { type: 'number', help: "extra weight of each user's latest interaction, halving every --recency-half-life events (0: off)", default: 4 },
   'recency-half-life': { type: 'number', help: 'events after which the recency boost halves', default: 5 },
   dim: { type: 'number', help: 'embedding size', default: 64 },

@@ -22,5 +22,6 @@ export const DEFAULT_SEQUENCE_TRAIN_OPTIONS: SequenceTrainOptions = {
   negatives: 256,
   dropout: 0.2,
   seed: 1,
+  threads: 1,
   timeBudgetMs: Infinity,
 };

@@ -15,12 +15,14 @@ import { createRng } from '../../model/rng.ts';
 import { createSequenceParams } from '../../model/sequence/encode.ts';
 import type { SequenceConfig, SequenceParams } from '../../model/sequence/types.ts';
 import { epochBatches, trainingWindows } from './batches.ts';
-import type { SequenceBatch } from './batches.ts';
-import { nextItemLoss } from './loss.ts';
 import type { SequenceLossKind } from './loss.ts';
-import { createSequenceVariables, forwardSequences, readSequenceVariables } from './tf_forward.ts';
-import type { SequenceVariables } from './tf_forward.ts';
 import { DEFAULT_SEQUENCE_TRAIN_OPTIONS } from './defaults.ts';
+import { adamStep, createAdam } from './adam.ts';
+import { flatLayout, flattenParams, unflattenParams } from './flat_params.ts';
+import { splitBatch } from './gradients.ts';
+import { createLocalPool } from './grad_pool.ts';
+import type { GradientPoolFactory, ShareResult } from './grad_pool.ts';
+import { installZeroCopyIdentity } from './wasm_identity.ts';
 
 export interface SequenceEpochInfo {
   epoch: number;
@@ -49,6 +51,11 @@ export interface SequenceTrainOptions {
   negatives: number;
   dropout: number;
   seed: number;
+  /**
+   * Threads computing gradients, data-parallel over each batch (default 1; more needs a threaded pool factory:
+   * the CLI's `trainSequenceModelThreaded` in src/cli/sequence_threads.ts).
+   */
+  threads: number;
   /** Stop after the first batch that ends past this many milliseconds (the last epoch may be partial). */
   timeBudgetMs: number;
   /** Called after each epoch; return `true` to stop training (e.g. validation stopped improving). */
@@ -70,14 +77,22 @@ export async function trainSequenceModel(
   sequences: Int32Array[],
   numItems: number,
   options: Partial<SequenceTrainOptions> = {},
+  createPool: GradientPoolFactory = createLocalPool,
 ): Promise<SequenceTrainResult> {
   const o: SequenceTrainOptions = { ...DEFAULT_SEQUENCE_TRAIN_OPTIONS, ...options };
   checkInput(sequences, numItems, o);
   const config: SequenceConfig = { numItems, dim: o.dim, maxLen: o.maxLen, blocks: o.blocks, heads: o.heads, ffnDim: o.ffnDim };
-  const vars = createSequenceVariables(createSequenceParams(config, o.seed));
+  const layout = flatLayout(config);
+  const threads = o.threads;
+  const params = new Float32Array(threads > 1 ? new SharedArrayBuffer(layout.size * 4) : new ArrayBuffer(layout.size * 4));
+  flattenParams(createSequenceParams(config, o.seed), layout, params);
+  installZeroCopyIdentity();
+  const settings = { loss: o.loss, negatives: o.negatives, dropout: o.dropout };
+  const pool = await createPool(threads, { config, layout, settings, params, backend: tf.getBackend() });
   const windows = trainingWindows(sequences, o.maxLen);
   const rng = createRng(o.seed ^ 0x5eed);
-  const optimizer = tf.train.adam(o.lr, 0.9, 0.98, 1e-8);
+  const adam = createAdam(layout.size, o.lr, 0.9, 0.98, 1e-8);
+  const grad = new Float32Array(layout.size);
   const start = Date.now();
   const losses: number[] = [];
   let positions = 0;
@@ -88,16 +103,19 @@ export async function trainSequenceModel(
       let sum = 0;
       let count = 0;
       for (const batch of epochBatches(windows, o.batchSize * o.maxLen, rng)) {
-        const loss = trainStep(vars, config, batch, o, optimizer, rng.int(2 ** 31));
-        sum += loss * batch.targets.length;
+        const seed = rng.int(2 ** 31);
+        const jobs = splitBatch(batch, threads).map((b, k) => ({ batch: b, dropoutSeed: seed + 7919 * k, negativeSeed: seed }));
+        const shares = await pool.step(jobs);
+        sum += averageGradients(shares, pool.grads, grad);
         count += batch.targets.length;
+        adamStep(adam, params, grad);
         if (Date.now() - start > o.timeBudgetMs) break; // an epoch can outlast the budget on a busy machine
       }
       epoch++;
       positions += count;
       losses.push(sum / count);
       const elapsedMs = Date.now() - start;
-      const snapshot = (): SequenceParams => readSequenceVariables(vars, config);
+      const snapshot = (): SequenceParams => unflattenParams(params, layout, config);
       if (await o.onEpoch?.({ epoch, loss: sum / count, elapsedMs, positions, snapshot })) {
         stopped = 'onEpoch';
         break;
@@ -107,14 +125,14 @@ export async function trainSequenceModel(
         break;
       }
     }
-    const params = readSequenceVariables(vars, config);
     const wallMs = Date.now() - start;
-    const { onEpoch: _onEpoch, ...settings } = o;
+    const { onEpoch: _onEpoch, ...rest } = o;
     return {
-      params,
+      params: unflattenParams(params, layout, config),
       report: {
         backend: tf.getBackend(),
-        settings,
+        threads,
+        settings: rest,
         epochs: epoch,
         stopped,
         trainingWindows: windows.length,
@@ -125,42 +143,24 @@ export async function trainSequenceModel(
       },
     };
   } finally {
-    optimizer.dispose();
-    Object.values(vars).forEach((v) => v.dispose());
+    await pool.dispose();
   }
 }
 
-function trainStep(
-  vars: SequenceVariables,
-  config: SequenceConfig,
-  batch: SequenceBatch,
-  o: SequenceTrainOptions,
-  optimizer: tf.Optimizer,
-  seed: number,
-): number {
-  const { rows, width } = batch;
-  const cost = optimizer.minimize(
-    () => {
-      const items = tf.tensor2d(batch.items, [rows, width], 'int32');
-      const valid = tf.tensor2d(batch.valid, [rows, width]);
-      const hidden = forwardSequences(vars, config, items, valid, { dropout: o.dropout, seed });
-      const h = tf.gather(tf.reshape(hidden, [rows * width, config.dim]), tf.tensor1d(batch.positions, 'int32'));
-      const targets = tf.tensor1d(batch.targets, 'int32');
-      const negatives = o.loss === 'sampled' ? sampleNegatives(o.negatives, config.numItems, seed) : undefined;
-      return nextItemLoss(vars, h as tf.Tensor2D, targets, o.loss, negatives);
-    },
-    true,
-  );
-  const value = cost!.dataSync()[0];
-  cost!.dispose();
-  return value;
-}
-
-function sampleNegatives(n: number, numItems: number, seed: number): tf.Tensor1D {
-  const rng = createRng(seed);
-  const ids = new Int32Array(n);
-  for (let i = 0; i < n; i++) ids[i] = rng.int(numItems);
-  return tf.tensor1d(ids, 'int32');
+/** `grad` = the shares' gradients weighted by their target positions; returns the batch's summed loss. */
+function averageGradients(shares: ShareResult[], grads: Float32Array[], grad: Float32Array): number {
+  const total = shares.reduce((a, s) => a + s.count, 0);
+  grad.set(grads[0]);
+  if (shares.length > 1) {
+    const w0 = shares[0].count / total;
+    for (let i = 0; i < grad.length; i++) grad[i] *= w0;
+    for (let k = 1; k < shares.length; k++) {
+      const g = grads[k];
+      const w = shares[k].count / total;
+      for (let i = 0; i < grad.length; i++) grad[i] += w * g[i];
+    }
+  }
+  return shares.reduce((a, s) => a + s.loss * s.count, 0);
 }
 
 function checkInput(sequences: Int32Array[], numItems: number, o: SequenceTrainOptions): void {
@@ -177,6 +177,9 @@ function checkInput(sequences: Int32Array[], numItems: number, o: SequenceTrainO
       }
     }
   });
+  if (!(Number.isInteger(o.threads) && o.threads >= 1 && o.threads <= 64)) {
+    throw new InvalidInputError(`option threads must be an integer 1..64, got ${String(o.threads)}`);
+  }
   for (const key of ['epochs', 'batchSize', 'negatives'] as const) {
     if (!Number.isInteger(o[key]) || o[key] < 1) throw new InvalidInputError(`option ${key} must be a positive integer`);
   }
