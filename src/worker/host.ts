@@ -63,6 +63,8 @@ export class RecommenderHost implements HostApi {
   #tf: TfBackend | null = null;
   /** Settles once the backend is up, or (lazyBackend) given up: with lazyBackend it never rejects. */
   #backend: Promise<void> = Promise.resolve();
+  /** lazyBackend: starts loading the backend; called after the first answer went out (or when someone waits). */
+  #kick: (() => void) | null = null;
   #nextListener = 1;
   readonly #listeners = new Map<number, UpdateListener>();
 
@@ -88,8 +90,15 @@ export class RecommenderHost implements HostApi {
       engine.onUpdate(() => this.#notify());
       // The memory store is private to this tab: sharing events would need the shared database.
       if (o.multiTab && store.kind === 'indexeddb') this.#joinTabs(o.namespace);
-      this.#backend = this.#startBackend(run, model, scanner, early);
-      if (!o.lazyBackend) await this.#backend;
+      if (o.lazyBackend) {
+        // TF.js loads after the first answer: its parsing and the backend's start-up (shader or wasm compiles)
+        // share this thread, so starting them at once would delay exactly the answer they are deferred for.
+        const kicked = new Promise<void>((resolve) => (this.#kick = resolve));
+        this.#backend = kicked.then(() => this.#startBackend(run, model, scanner, null));
+      } else {
+        this.#backend = this.#startBackend(run, model, scanner, early);
+        await this.#backend;
+      }
       return run.report;
     } catch (e) {
       if (this.#run) await this.close().catch(() => undefined); // closes the engine and with it the store
@@ -100,7 +109,7 @@ export class RecommenderHost implements HostApi {
 
   /** The report once the TF.js backend is up (or given up: then `backend` stays 'plain'). */
   async backendReady(): Promise<InitReport> {
-    await this.#backend;
+    await this.#backendStarted();
     return this.#ready().report;
   }
 
@@ -114,11 +123,11 @@ export class RecommenderHost implements HostApi {
   }
 
   recommend(options?: RecommendOptions): Promise<Recommendation[]> {
-    return this.#ready().engine.recommend(options);
+    return this.#answered(this.#ready().engine.recommend(options));
   }
 
   similarItems(itemId: string, options?: SimilarOptions): Promise<Recommendation[]> {
-    return this.#ready().engine.similarItems(itemId, options);
+    return this.#answered(this.#ready().engine.similarItems(itemId, options));
   }
 
   explain(itemId: string): Promise<Explanation> {
@@ -250,7 +259,7 @@ export class RecommenderHost implements HostApi {
     const previousVersion = run.report.modelVersion;
     const url = this.#options?.model;
     if (!url) return { updated: false, modelVersion: previousVersion, previousVersion }; // modelData: nothing to re-check
-    await this.#backend; // the new model's scanner goes on the backend in use
+    await this.#backendStarted(); // the new model's scanner goes on the backend in use
     const next = await loadModelIfChanged({ url, store: run.store, maxBytes: this.#options?.maxModelBytes }, previousVersion);
     if (!next) return { updated: false, modelVersion: previousVersion, previousVersion };
     const scanner = await this.#scanner(next.model, run.scanner.backend);
@@ -303,6 +312,22 @@ export class RecommenderHost implements HostApi {
     }
   }
 
+  /** After the first answer is sent (a task later, so comlink posts it first), the backend starts loading. */
+  async #answered<T>(answer: Promise<T>): Promise<T> {
+    try {
+      return await answer;
+    } finally {
+      if (this.#kick) setTimeout(() => void this.#backendStarted(), 0);
+    }
+  }
+
+  #backendStarted(): Promise<void> {
+    const kick = this.#kick;
+    this.#kick = null;
+    kick?.();
+    return this.#backend;
+  }
+
   async #chooseBackend(): Promise<{ tf: TfBackend; choice: BackendChoice }> {
     const tf = (this.#tf ??= await loadTf());
     return { tf, choice: await tf.chooseBackend(this.#options?.backend ?? 'auto') };
@@ -313,6 +338,7 @@ export class RecommenderHost implements HostApi {
    * sequence encodes there. Lazily started, a failure keeps the plain scan (and says why in stats()).
    */
   async #startBackend(run: Running, model: GlobalModel, boot: BootScanner, early: { choice: BackendChoice } | null): Promise<void> {
+    if (this.#run !== run) return; // closed before it started
     try {
       const { choice } = early ?? (await this.#chooseBackend());
       const scanner = await this.#scanner(model, choice.backend);
