@@ -11,7 +11,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
 import { embedChunks, gzipBytes as gz } from '../lib/chunks.ts';
 
