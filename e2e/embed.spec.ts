@@ -178,14 +178,14 @@ test('the widget renders hostile item data as text, in the default template and 
   expect(dialogs).toEqual([]);
 });
 
-test('the built loader is a classic script of at most 5.5 KB gzipped, without TF.js', async ({ request }) => {
+test('the built loader is a classic script of at most 5 KB gzipped, without TF.js', async ({ request }) => {
   const res = await request.get('/tastebud.js');
   expect(res.ok()).toBe(true);
   const body = await res.body();
   const text = body.toString('utf8');
-  // Budget 5.5 KB: the loader now paints the kept shelf before the runtime loads, stamps event ids at the call site and
-  // remembers consent (5.4 KB measured). Issue 16 asks for 5 KB: not met yet; this keeps it from growing further.
-  expect(gzipSync(body, { level: 9 }).length).toBeLessThanOrEqual(5.5 * 1024);
+  // Issue 16's budget: 5 KB (5,120 bytes). What only matters once the runtime is up (rendering its answers, keeping
+  // the shelf for the next page, the shop's list events) lives in the runtime (shelf_live.ts), not here.
+  expect(gzipSync(body, { level: 9 }).length).toBeLessThanOrEqual(5 * 1024);
   expect(text).not.toMatch(/@tensorflow|registerKernel/);
   // No static import/export: `<script async src>` (a classic script) must be able to run it.
   expect(text).not.toMatch(/^\s*(import|export)[\s{*]/m);

@@ -5,9 +5,6 @@
  */
 export class TastebudError extends Error {
   override name = 'TastebudError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }
 
 /** An event or option the caller passed is malformed (wrong type, NaN, too long, unknown event type...). */

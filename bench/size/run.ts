@@ -3,15 +3,17 @@
  * - the loader `tastebud.js`, gzip -9 (budget 5 KB) and proof it carries no TF.js;
  * - the worker bundle: its entry, everything it can import, and what each backend actually downloads, gzip -9,
  *   against the 366 KB of the whole tf.min.js;
- * - page load → first recommendation rendered, cold (empty storage) and warm (model cached, state restored),
- *   in headless Chromium (SwiftShader WebGPU here), per backend, median of RUNS.
+ * - per backend, the worker JS fetched before the first answer (budget 60 KB: TF.js and the backend load after
+ *   it), counted from the requests Chromium finished before the shelf showed the runtime's first answer;
+ * - navigation → first painted shelf and → personalised shelf (the runtime's first answer), cold (empty storage)
+ *   and warm (reload: model cached, state restored), in headless Chromium (SwiftShader WebGPU here), median of RUNS.
  * Writes bench/results/size.json and size.md. Builds into dist-bench unless TASTEBUD_DIST names a build.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { basename, join } from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
+import { embedChunks, gzipBytes as gz } from '../lib/chunks.ts';
 
 const DIST = process.env.TASTEBUD_DIST ?? 'dist-bench';
 const PORT = Number(process.env.TASTEBUD_BENCH_PORT ?? 4413);
@@ -19,51 +21,25 @@ const RUNS = Number(process.env.TASTEBUD_BENCH_RUNS ?? 3);
 const BACKENDS = (process.env.TASTEBUD_BENCH_BACKENDS ?? 'auto,webgl,wasm,cpu').split(',');
 const TF_MIN_GZ = 366 * 1024;
 const LOADER_BUDGET = 5 * 1024;
+const FIRST_ANSWER_BUDGET = 60 * 1024;
 
-const gz = (path: string): number => gzipSync(readFileSync(path), { level: 9 }).length;
 const kb = (n: number): string => `${(n / 1024).toFixed(1)} KB`;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-/** Relative imports of a built chunk, as absolute paths: static (`from"./x.js"`) and dynamic (`import("./x.js")`). */
-function importsOf(file: string): { static: string[]; dynamic: string[] } {
-  const text = readFileSync(file, 'utf8');
-  const pick = (re: RegExp): string[] => [...text.matchAll(re)].map((m) => resolve(dirname(file), m[1]));
-  return {
-    static: pick(/(?:from|import)\s*["'`](\.\/[\w./-]+\.js)["'`]/g),
-    dynamic: pick(/import\(\s*["'`](\.\/[\w./-]+\.js)["'`]\s*\)/g),
-  };
-}
-
-/** Every chunk reachable from `entry` (an absolute path), following dynamic imports too when asked. */
-function closure(entry: string, followDynamic: boolean): Set<string> {
-  const seen = new Set<string>();
-  const visit = (f: string): void => {
-    if (seen.has(f)) return;
-    seen.add(f);
-    const { static: s, dynamic: d } = importsOf(f);
-    for (const x of followDynamic ? [...s, ...d] : s) visit(x);
-  };
-  visit(entry);
-  return seen;
-}
 
 function sizes(dist: string) {
   const loader = join(dist, 'tastebud.js');
   const loaderText = readFileSync(loader, 'utf8');
   const assets = join(dist, 'assets');
-  // The worker the runtime spawns: named in a chunk the runtime imports (`new Worker(new URL('worker-….js'))`).
-  const runtimeDeps = [...closure(join(dist, 'tastebud-runtime.js'), false)];
-  const workerName = runtimeDeps.map((f) => readFileSync(f, 'utf8').match(/worker-[\w-]+\.js/)?.[0]).find(Boolean)!;
-  const worker = join(assets, workerName);
+  const chunks = embedChunks(dist);
   const sum = (files: Set<string>): number => [...files].reduce((s, f) => s + gz(f), 0);
   const wasm = readdirSync(assets).filter((f) => f.endsWith('.wasm'));
   return {
     loader: { bytes: loaderText.length, gzip: gz(loader), budget: LOADER_BUDGET, importsTfjs: /@tensorflow|registerKernel|tfjs/i.test(loaderText), hasImportStatement: /^import |[;}]import[ {]/m.test(loaderText) },
-    runtime: { gzip: gz(join(dist, 'tastebud-runtime.js')), withStaticImportsGzip: sum(new Set(runtimeDeps)) },
+    runtime: { gzip: gz(join(dist, 'tastebud-runtime.js')), withStaticImportsGzip: sum(chunks.runtime) },
     worker: {
-      file: workerName,
-      entryGzip: sum(closure(worker, false)),
-      allReachableGzip: sum(closure(worker, true)),
+      file: basename(chunks.worker),
+      entryGzip: sum(chunks.workerStatic),
+      allReachableGzip: sum(chunks.workerAll),
       wasmGzip: Object.fromEntries(wasm.map((f) => [f, gz(join(assets, f))])),
       tfMinJsGzip: TF_MIN_GZ,
     },
@@ -86,17 +62,29 @@ const medianPhases = (xs: Phases[]): Phases => {
   return Object.fromEntries(keys.map((k) => [k, median(xs.map((x) => x[k]))])) as unknown as Phases;
 };
 
+/** What one backend's page load fetched: every JS/wasm asset, and those finished before the first answer (cold). */
+interface Fetched {
+  all: string[];
+  beforeAnswer: string[];
+}
+
 async function firstRecommendation(browser: Browser, base: string, backend: string) {
   const context = await browser.newContext();
-  const downloaded = new Set<string>();
-  context.on('request', (r) => {
+  const finished: { name: string; at: number }[] = [];
+  let answeredAt = Infinity;
+  context.on('requestfinished', (r) => {
     const p = new URL(r.url()).pathname;
-    if (/\/assets\/.*\.(js|wasm)$/.test(p)) downloaded.add(basename(p));
+    if (/\/assets\/.*\.(js|wasm)$/.test(p)) finished.push({ name: basename(p), at: Date.now() });
   });
   const page = await context.newPage();
+  // The page tells us the moment of its first answer; requests finished before it are what that answer needed.
+  await page.exposeFunction('tastebudBenchAnswered', () => void (answeredAt = Math.min(answeredAt, Date.now())));
   await page.addInitScript(() => {
     document.addEventListener('tastebud:render', () => {
-      (window as unknown as { firstRec?: number }).firstRec ??= performance.now();
+      const w = window as unknown as { firstRec?: number; tastebudBenchAnswered?: () => void };
+      if (w.firstRec !== undefined) return;
+      w.firstRec = performance.now();
+      w.tastebudBenchAnswered?.();
     });
   });
   const url = `${base}/${backend === 'auto' ? '' : `?backend=${backend}`}`;
@@ -111,32 +99,50 @@ async function firstRecommendation(browser: Browser, base: string, backend: stri
   };
   await page.goto(url);
   const cold = await measure();
+  const beforeAnswer = finished.filter((f) => f.at <= answeredAt).map((f) => f.name);
+  // The backend in use once it has loaded (the inspector shows 'plain' until then).
+  await page.waitForFunction(() => !/loading|plain/.test(document.querySelector('[data-testid=backend]')?.textContent ?? 'loading'), null, { timeout: 120_000 });
   const backendUsed = await page.getByTestId('backend').textContent();
+  const fetched: Fetched = { all: [...new Set(finished.map((f) => f.name))], beforeAnswer: [...new Set(beforeAnswer)] };
   await page.reload();
   const warm = await measure();
   await context.close();
-  return { cold, warm, backendUsed, downloaded: [...downloaded] };
+  return { cold, warm, backendUsed, fetched };
+}
+
+interface BackendRow {
+  backend: string;
+  cold: Phases;
+  warm: Phases;
+  /** JS + wasm the page fetched for this backend, gzip -9. */
+  downloadGzip: number;
+  /** Worker JS fetched before the first answer (cold), gzip -9, and the files. */
+  workerBeforeAnswerGzip: number;
+  workerBeforeAnswer: string[];
 }
 
 async function startup(dist: string) {
   const server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--outDir', dist, '--port', String(PORT), '--strictPort'], { stdio: 'ignore' });
   await new Promise((r) => setTimeout(r, 2500));
   const browser = await chromium.launch({ executablePath: process.env.TASTEBUD_CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-quic'] });
-  const out: Record<string, { backend: string; cold: Phases; warm: Phases; downloadGzip: number }> = {};
+  const worker = new Set([...embedChunks(dist).workerAll].map((f) => basename(f)));
+  const gzOf = (names: string[]): number => names.reduce((s, f) => s + gz(join(dist, 'assets', f)), 0);
+  const out: Record<string, BackendRow> = {};
   try {
     for (const backend of BACKENDS) {
       const runs: { cold: Phases; warm: Phases }[] = [];
-      let files: string[] = [];
+      let fetched: Fetched = { all: [], beforeAnswer: [] };
       let used = '';
       for (let i = 0; i < RUNS; i++) {
         const r = await firstRecommendation(browser, `http://localhost:${PORT}`, backend);
         runs.push({ cold: r.cold, warm: r.warm });
-        files = r.downloaded;
+        fetched = r.fetched;
         used = r.backendUsed ?? '';
       }
-      const downloadGzip = files.reduce((s, f) => s + gz(join(dist, 'assets', f)), 0);
-      out[backend] = { backend: used, cold: medianPhases(runs.map((r) => r.cold)), warm: medianPhases(runs.map((r) => r.warm)), downloadGzip };
-      console.log(`${backend}: backend ${used}, first shelf painted cold ${out[backend].cold.firstPaint.toFixed(0)} ms, warm ${out[backend].warm.firstPaint.toFixed(0)} ms; first recommendation cold ${out[backend].cold.firstRec.toFixed(0)} ms, warm ${out[backend].warm.firstRec.toFixed(0)} ms, JS+wasm ${kb(downloadGzip)} gz`);
+      const workerBeforeAnswer = fetched.beforeAnswer.filter((f) => worker.has(f));
+      const row: BackendRow = { backend: used, cold: medianPhases(runs.map((r) => r.cold)), warm: medianPhases(runs.map((r) => r.warm)), downloadGzip: gzOf(fetched.all), workerBeforeAnswerGzip: gzOf(workerBeforeAnswer), workerBeforeAnswer };
+      out[backend] = row;
+      console.log(`${backend}: backend ${used}, first shelf painted cold ${row.cold.firstPaint.toFixed(0)} ms, warm ${row.warm.firstPaint.toFixed(0)} ms; personalised cold ${row.cold.firstRec.toFixed(0)} ms, warm ${row.warm.firstRec.toFixed(0)} ms; worker JS before the first answer ${kb(row.workerBeforeAnswerGzip)} gz (${workerBeforeAnswer.join(', ')}), all JS+wasm ${kb(row.downloadGzip)} gz`);
     }
   } finally {
     await browser.close();
@@ -147,7 +153,7 @@ async function startup(dist: string) {
 
 function markdown(s: ReturnType<typeof sizes>, t: Awaited<ReturnType<typeof startup>>): string {
   const f = (p: Phases): string => `**${p.firstPaint.toFixed(0)}** / ${p.firstRec.toFixed(0)} (load ${p.loadEvent.toFixed(0)} · runtime ${p.runtime.toFixed(0)} · ready ${p.ready.toFixed(0)})`;
-  const rows = Object.entries(t).map(([k, v]) => `| ${k} | ${v.backend} | ${f(v.cold)} | ${f(v.warm)} | ${kb(v.downloadGzip)} |`);
+  const rows = Object.entries(t).map(([k, v]) => `| ${k} | ${v.backend} | ${kb(v.workerBeforeAnswerGzip)} | ${f(v.cold)} | ${f(v.warm)} | ${kb(v.downloadGzip)} |`);
   return [
     '# tastebud size and startup',
     '',
@@ -156,13 +162,15 @@ function markdown(s: ReturnType<typeof sizes>, t: Awaited<ReturnType<typeof star
     `Worker \`${s.worker.file}\`: entry ${kb(s.worker.entryGzip)}; everything it can import (every backend) ${kb(s.worker.allReachableGzip)} gzip — vs ${kb(s.worker.tfMinJsGzip)} for the whole tf.min.js.`,
     `WASM binaries (gzip): ${Object.entries(s.worker.wasmGzip).map(([f, n]) => `${f} ${kb(n)}`).join(', ')}.`,
     '',
-    `Navigation → **first painted shelf** (targets: warm <= 150, cold <= 500) / the runtime's first shelf (personalised), headless`,
-    `Chromium, median of ${RUNS}, ms since navigation start; in brackets`,
-    'the page load event, the runtime import (after load + idle), and the recommender ready (worker, backend, model, state).',
-    'Download = JS + wasm the page fetched for that backend (gzip -9).',
+    `Worker JS before the first answer = the worker chunks Chromium finished fetching before the shelf showed the runtime's`,
+    `first answer (cold; budget ${kb(FIRST_ANSWER_BUDGET)} gzip): TF.js and the backend load after that answer.`,
+    `Navigation → **first painted shelf** (targets: warm <= 150, cold <= 500) / the personalised shelf (the runtime's first`,
+    `answer), headless Chromium, median of ${RUNS}, ms since navigation start; in brackets`,
+    'the page load event, the runtime import (after load + idle), and the recommender ready (worker, model, state).',
+    'Download = all JS + wasm the page fetched for that backend, TF.js included (gzip -9).',
     '',
-    '| requested | backend used | cold (empty storage) | warm (reload) | download |',
-    '|---|---|---|---|---|',
+    '| requested | backend used | worker JS before first answer | cold (empty storage) | warm (reload) | download |',
+    '|---|---|---|---|---|---|',
     ...rows,
     '',
   ].join('\n');
@@ -179,4 +187,4 @@ mkdirSync('bench/results', { recursive: true });
 writeFileSync('bench/results/size.json', JSON.stringify({ date: new Date().toISOString(), sizes: s, startup: t }, null, 2));
 writeFileSync('bench/results/size.md', markdown(s, t));
 console.log(markdown(s, t));
-if (s.loader.gzip > LOADER_BUDGET || s.loader.importsTfjs) process.exitCode = 1;
+if (s.loader.gzip > LOADER_BUDGET || s.loader.importsTfjs || Object.values(t).some((r) => r.workerBeforeAnswerGzip > FIRST_ANSWER_BUDGET)) process.exitCode = 1;

@@ -6,7 +6,8 @@
 
 const keyOf = (namespace: string): string => `tastebud/${namespace}/consent`;
 
-function storage(): Storage | undefined {
+/** `localStorage`, or undefined where it is missing or blocked (shared with the embed's shelf cache). */
+export function storage(): Storage | undefined {
   try {
     return (globalThis as { localStorage?: Storage }).localStorage;
   } catch {

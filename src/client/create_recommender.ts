@@ -23,6 +23,14 @@ export interface RecommenderOptions {
   namespace?: string;
   /** 'auto' (default: webgpu → webgl → wasm → cpu), one backend, or an ordered list. */
   backend?: 'auto' | BackendName | BackendName[];
+  /**
+   * Default false: createRecommender resolves once the TF.js backend is chosen and holds the catalogue. true: it
+   * resolves as soon as the model and the shopper's state are ready, answering with the plain-TypeScript scan
+   * (same results within the backends' tolerance) while TF.js and the backend load in the worker; then
+   * `stats().backend` names the backend and subscribers are told. `ready.backend` is then 'plain'. The embed
+   * script uses it, so a shelf's first answer waits for no TF.js download.
+   */
+  lazyBackend?: boolean;
   /** Run in a Web Worker (default where `Worker` exists) or inline (Node, tests). */
   worker?: boolean;
   /**
@@ -57,7 +65,7 @@ export interface RecommenderOptions {
   learner?: Partial<LearnerConfig>;
 }
 
-const KNOWN = new Set(['model', 'modelData', 'namespace', 'backend', 'worker', 'consent', 'maxModelBytes', 'maxEvents', 'multiTab', 'persist', 'learner', 'timeouts']);
+const KNOWN = new Set(['model', 'modelData', 'namespace', 'backend', 'worker', 'consent', 'maxModelBytes', 'maxEvents', 'multiTab', 'persist', 'learner', 'timeouts', 'lazyBackend']);
 
 /**
  * Creates a ready recommender.
@@ -137,6 +145,7 @@ function normalizeOptions(o: RecommenderOptions): HostInitOptions {
   if (!Number.isInteger(maxEvents) || maxEvents < 1) throw new InvalidInputError(`maxEvents must be a positive integer, got ${String(maxEvents)}`);
   if (o.consent !== undefined && typeof o.consent !== 'boolean') throw new InvalidInputError(`consent must be true or false, got ${JSON.stringify(o.consent)}`);
   if (o.persist !== undefined && typeof o.persist !== 'boolean') throw new InvalidInputError('persist must be true or false');
+  if (o.lazyBackend !== undefined && typeof o.lazyBackend !== 'boolean') throw new InvalidInputError('lazyBackend must be true or false');
   if (o.maxModelBytes !== undefined && !(Number.isFinite(o.maxModelBytes) && o.maxModelBytes > 0)) throw new InvalidInputError('maxModelBytes must be a positive number');
   const learner = normalizeLearner(o.learner);
   const base = (globalThis as { location?: { href: string } }).location?.href;
@@ -150,6 +159,7 @@ function normalizeOptions(o: RecommenderOptions): HostInitOptions {
     maxEvents,
     multiTab: o.multiTab ?? true,
     ...(learner && { learner }),
+    ...(o.lazyBackend && { lazyBackend: true }),
   };
 }
 

@@ -10,6 +10,7 @@ import { toTrackEvents } from './events.ts';
 import type { ConsentState, EmbedOptions } from './options.ts';
 import type { EmbedRecommender, RuntimeModule } from './runtime_types.ts';
 import { clearShelves } from './shelf_cache.ts';
+import { warnOnce } from './warn_once.ts';
 
 export interface EmbedInstance {
   readonly options: EmbedOptions;
@@ -18,24 +19,6 @@ export interface EmbedInstance {
   run(command: string, args: unknown[]): Promise<unknown>;
   /** Starts loading the runtime (idempotent). */
   load(): Promise<EmbedRecommender | undefined>;
-}
-
-const warned = new Set<string>();
-/** Distinct warnings per page before the console is spared. */
-const MAX_WARNINGS = 20;
-
-/**
- * Logs each distinct failure once: every different mistake is shown (a typo in one call must not hide a typo in
- * another), while the same one repeated on every click (a broken model URL) is shown once.
- *
- * @example
- * warnOnce(new Error('model.json: 404')); // "tastebud: Error: model.json: 404"
- */
-export function warnOnce(e: unknown): void {
-  const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-  if (warned.has(text) || warned.size > MAX_WARNINGS) return;
-  warned.add(text);
-  console.warn(`tastebud: ${text}${warned.size > MAX_WARNINGS ? ' (further warnings suppressed)' : ''}`);
 }
 
 /** Calls that met a lost or stuck worker are repeated with the same event ids (the store keeps each id once). */
@@ -49,9 +32,8 @@ function stamped(events: TrackEvent[]): TrackEvent[] {
 }
 
 function newEventId(): string {
-  const c = globalThis.crypto;
-  if (typeof c?.randomUUID === 'function') return c.randomUUID();
-  return Array.from(c.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+  // randomUUID exists in secure contexts (every https shop); elsewhere time + randomness is unique enough per device
+  return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
 
 /**

@@ -9,10 +9,11 @@
  * Nothing here throws into the page.
  */
 import { hookDataLayer, hookSegment } from './analytics.ts';
-import { createInstance, warnOnce, type EmbedInstance } from './instance.ts';
+import { createInstance, type EmbedInstance } from './instance.ts';
 import { readOptions } from './options.ts';
 import type { RuntimeModule } from './runtime_types.ts';
 import { registerContext } from './registry.ts';
+import { warnOnce } from './warn_once.ts';
 import { defineTastebudRecs } from './widget.ts';
 
 interface TastebudGlobal {

@@ -3,7 +3,7 @@
  * `namespace` attribute uses the first one. Lives in the runtime module, which the browser loads once per URL, so
  * both instances of a twice-loaded script share it.
  */
-import type { Recommendation } from '../engine/api.ts';
+import type { RenderItem } from './render.ts';
 import type { EmbedRecommender } from './runtime_types.ts';
 
 /** Display data of one item, as the shop's catalogue gives it; every value is rendered as text. */
@@ -32,12 +32,19 @@ export interface ListInfo {
   name: string;
 }
 
+/** What the runtime's half of a shelf needs of the `<tastebud-recs>` element (widget.ts). */
+export interface ShelfView extends HTMLElement {
+  /** Renders `items` in place (and marks the first paint). */
+  paint(items: RenderItem[], explain: (id: string, source?: string) => Promise<string>, onSelect?: (info: ItemInfo, n: number) => void): void;
+  /** Where this shelf is kept on the device for the next page's warm start, if anywhere. */
+  readonly key: string | undefined;
+  /** The item ids last reported to the shop's analytics (a repaint of the same list is not a new view). */
+  reported: string;
+}
+
 export interface ShelfLive {
-  query(el: Element, c: EmbedContext | undefined): Promise<Recommendation[]>;
-  list(el: Element, c: EmbedContext | undefined): ListInfo;
-  explain(itemId: string, source: string | undefined, about: string | undefined): Promise<string>;
-  viewed(items: ItemInfo[], list: ListInfo): void;
-  selected(info: ItemInfo, index: number, list: ListInfo, c: EmbedContext | undefined): void;
+  /** Asks the recommender and renders its answer in place; does nothing once `current()` turns false. */
+  render(el: ShelfView, c: EmbedContext | undefined, current: () => boolean): Promise<void>;
 }
 
 /** What the loader knows about an instance before its runtime is up: enough to paint a shelf at once. */

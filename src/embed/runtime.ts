@@ -46,7 +46,8 @@ export async function start(options: EmbedOptions): Promise<EmbedRecommender> {
   const learner = parseLearnerOption(options.learner);
   let recommender: EmbedRecommender;
   try {
-    const inner = await createRecommender({ model: options.model, namespace: options.namespace, backend, consent: options.consent === 'granted', ...(learner && { learner }) });
+    // lazyBackend: the worker answers from the plain scan while TF.js loads, so the personalised shelf waits for no backend
+    const inner = await createRecommender({ model: options.model, namespace: options.namespace, backend, consent: options.consent === 'granted', lazyBackend: true, ...(learner && { learner }) });
     recommender = asEmbed(inner);
   } catch (e) {
     if (e instanceof InvalidInputError) throw e; // a mistake in the tag: warned by name, nothing starts

@@ -3,6 +3,7 @@
  * next page paints it from the main thread before the worker is up. Written only while the shopper consents to
  * learning, erased by `tastebud('forget')`; a full or blocked storage is ignored.
  */
+import { storage } from '../client/consent_memory.ts';
 import type { ItemInfo } from './registry.ts';
 
 export interface CachedShelf {
@@ -17,14 +18,6 @@ const FIELDS = ['id', 'title', 'url', 'image', 'price', 'category', 'brand'] as 
 
 export function shelfKey(namespace: string, placement: string, item: string): string {
   return `${PREFIX}${namespace}:shelf:${placement}:${item}`;
-}
-
-function storage(): Storage | undefined {
-  try {
-    return globalThis.localStorage;
-  } catch {
-    return undefined; // blocked (sandboxed iframe, privacy settings)
-  }
 }
 
 /**

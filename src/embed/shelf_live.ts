@@ -1,12 +1,14 @@
 /**
  * The part of a shelf that only matters once the runtime is up, kept out of the ≤ 5 KB loader: the widget's
- * attributes turned into `recommend` options, the per-item "Why this?" text, and the reports to the shop's own
- * analytics. `registerRecommender` (index.ts, runtime.ts) attaches it to each registry entry.
+ * attributes turned into `recommend` options, the answer rendered in place, the per-item "Why this?" text, the
+ * shelf kept on the device for the next warm start, and the reports to the shop's own analytics.
+ * `registerRecommender` (index.ts, runtime.ts) attaches it to each registry entry.
  */
 import type { Recommendation } from '../engine/api.ts';
 import { explanationText, sourceText } from './explain_text.ts';
 import { listInfo, reportListView, reportSelect } from './list_events.ts';
-import { registerRecommender as register, type EmbedContext, type RegistryEntry, type ShelfLive } from './registry.ts';
+import { registerRecommender as register, type EmbedContext, type ItemInfo, type ListInfo, type RegistryEntry, type ShelfLive, type ShelfView } from './registry.ts';
+import { writeShelf } from './shelf_cache.ts';
 import { placementOf, queryOptions, withCatalogue } from './widget_query.ts';
 import { decideArm, type Arm } from './holdout.ts';
 import { InvalidInputError } from '../errors.ts';
@@ -32,31 +34,48 @@ function createLive(entry: RegistryEntry): ShelfLive {
     if (!arms.has(c)) arms.set(c, decideArm(c.namespace, c.holdout, c.consent() === 'granted'));
     return arms.get(c)!;
   };
+  const query = (el: Element, c: EmbedContext | undefined): Promise<Recommendation[]> => {
+    const o = withCatalogue(queryOptions(el, parseRules(c?.rules)), entry.catalogue);
+    return entry.recommender.recommend({ ...o, ...(armOf(c) === 'holdout' && { personal: false }) });
+  };
+  const explain = async (id: string, source: string | undefined, about: string | undefined): Promise<string> => {
+    const fixed = sourceText(source, about ? `“${title(about)}”` : undefined);
+    if (fixed) return fixed;
+    const e = await entry.recommender.explain(id);
+    const target = entry.describe(id);
+    // the shop's catalogue names what the item shares with each click (the model's affinity may be off)
+    const because = e.because.map((b) => {
+      const other = entry.describe(b.itemId);
+      const shared = ['brand', 'category'].filter((f) => target[f] != null && target[f] === other[f]).map((f) => `${f}=${String(target[f])}`);
+      return b.shared?.length || !shared.length ? b : { ...b, shared };
+    });
+    return explanationText({ ...e, because }, title);
+  };
+  const selected = (info: ItemInfo, n: number, list: ListInfo, c: EmbedContext | undefined): void => {
+    reportSelect(window, info, n, list);
+    // through the loader's instance where there is one, so consent applies; a bundled embed tracks directly
+    if (c) void c.run('track', ['select_item', { items: [{ item_id: info.id }] }]);
+    else void entry.recommender.track({ itemId: info.id, type: 'select' }).catch(() => undefined);
+  };
   return {
-    async query(el: Element, c: EmbedContext | undefined): Promise<Recommendation[]> {
-      const o = withCatalogue(queryOptions(el, parseRules(c?.rules)), entry.catalogue);
-      return entry.recommender.recommend({ ...o, ...(armOf(c) === 'holdout' && { personal: false }) });
-    },
-    list: (el, c) => listInfo(placementOf(el), armOf(c)),
-    async explain(id, source, about) {
-      const fixed = sourceText(source, about ? `“${title(about)}”` : undefined);
-      if (fixed) return fixed;
-      const e = await entry.recommender.explain(id);
-      const target = entry.describe(id);
-      // the shop's catalogue names what the item shares with each click (the model's affinity may be off)
-      const because = e.because.map((b) => {
-        const other = entry.describe(b.itemId);
-        const shared = ['brand', 'category'].filter((f) => target[f] != null && target[f] === other[f]).map((f) => `${f}=${String(target[f])}`);
-        return b.shared?.length || !shared.length ? b : { ...b, shared };
-      });
-      return explanationText({ ...e, because }, title);
-    },
-    viewed: (items, list) => reportListView(window, items, list),
-    selected(info, n, list, c) {
-      reportSelect(window, info, n, list);
-      // through the loader's instance where there is one, so consent applies; a bundled embed tracks directly
-      if (c) void c.run('track', ['select_item', { items: [{ item_id: info.id }] }]);
-      else void entry.recommender.track({ itemId: info.id, type: 'select' }).catch(() => undefined);
+    async render(el: ShelfView, c: EmbedContext | undefined, current: () => boolean): Promise<void> {
+      const recs = await query(el, c);
+      if (!current()) return;
+      const list = listInfo(placementOf(el), armOf(c));
+      const items = recs.map((r) => ({ info: entry.describe(r.itemId), score: r.score, source: r.source }));
+      const about = el.getAttribute('item') ?? undefined;
+      // Nothing to show (no model, nothing left after filters): no empty heading, just nothing.
+      if (items.length === 0) el.querySelector(':scope > .tb-recs')?.remove();
+      else el.paint(items, (id, source) => explain(id, source, about), (info, n) => selected(info, n, list, c));
+      el.setAttribute('aria-busy', 'false');
+      el.style.minHeight = '';
+      const key = el.key;
+      if (key && c?.consent() === 'granted') writeShelf(key, items.map((x) => x.info), el.getBoundingClientRect().height);
+      const shown = recs.map((r) => r.itemId).join();
+      if (shown !== el.reported) reportListView(window, items.map((x) => x.info), list);
+      el.reported = shown;
+      if (!performance.getEntriesByName('tastebud:first-render').length) performance.mark('tastebud:first-render');
+      el.dispatchEvent(new CustomEvent('tastebud:render', { bubbles: true, detail: { items: recs.map((r) => r.itemId), list: list.id } }));
     },
   };
 }

@@ -7,28 +7,14 @@
  * analytics (list_events.ts) and fires `tastebud:render`. Failures render nothing (and clear `aria-busy`) and warn once per distinct problem; never throw.
  */
 import { loadCatalogue } from './catalogue.ts';
-import { contextOf, whenRecommender, type EmbedContext, type ItemInfo } from './registry.ts';
+import { contextOf, whenRecommender, type EmbedContext, type ItemInfo, type ShelfView } from './registry.ts';
 import { renderRecommendations, type RenderItem } from './render.ts';
-import { readShelf, shelfKey, writeShelf } from './shelf_cache.ts';
-import { placementOf } from './widget_query.ts';
+import { readShelf, shelfKey } from './shelf_cache.ts';
+import { warnOnce } from './warn_once.ts';
+import { HEADINGS, placementOf } from './widget_query.ts';
 
-const warned = new Set<string>();
 /** Each distinct problem once (a broken `k` on one widget must not hide an unknown item on another). */
-function warn(e: unknown): void {
-  const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-  if (warned.has(text) || warned.size >= 20) return;
-  warned.add(text);
-  console.warn(`tastebud: <tastebud-recs> could not render (${text})`);
-}
-
-const HEADINGS: Record<string, string> = {
-  'for-you': 'Recommended for you',
-  similar: 'Similar items',
-  'recently-viewed': 'Recently viewed',
-  trending: 'Trending now',
-  'frequently-bought-together': 'Frequently bought together',
-  cart: 'Goes well with your cart',
-};
+const warn = (e: unknown): void => warnOnce(e, '<tastebud-recs> could not render');
 
 const shipped = new Map<EmbedContext, Promise<{ ids: unknown; describe: (id: string) => ItemInfo }>>();
 
@@ -47,11 +33,11 @@ function firstPaintMark(): void {
   if (!performance.getEntriesByName('tastebud:first-paint').length) performance.mark('tastebud:first-paint');
 }
 
-export class TastebudRecs extends HTMLElement {
+export class TastebudRecs extends HTMLElement implements ShelfView {
   static observedAttributes = ['k', 'kind', 'item', 'cart', 'namespace', 'boost', 'bury', 'pin', 'max-per', 'price-min', 'price-max'];
   private seq = 0;
   private painted = false;
-  private reported = '';
+  reported = '';
   private unsubscribe: (() => void) | undefined;
 
   connectedCallback(): void {
@@ -75,7 +61,7 @@ export class TastebudRecs extends HTMLElement {
     return this.getAttribute('namespace') ?? undefined;
   }
 
-  private get key(): string | undefined {
+  get key(): string | undefined {
     const c = contextOf(this.ns);
     return c && shelfKey(c.namespace, placementOf(this), this.getAttribute('item') ?? this.getAttribute('cart') ?? '');
   }
@@ -102,7 +88,7 @@ export class TastebudRecs extends HTMLElement {
     }
   }
 
-  private paint(items: RenderItem[], explain: (id: string, source?: string) => Promise<string>, onSelect?: (info: ItemInfo, n: number) => void): void {
+  paint(items: RenderItem[], explain: (id: string, source?: string) => Promise<string>, onSelect?: (info: ItemInfo, n: number) => void): void {
     const kind = placementOf(this);
     renderRecommendations(this, items, { heading: this.getAttribute('heading') ?? HEADINGS[kind], currency: this.getAttribute('currency') ?? 'EUR', explain, onSelect });
     this.painted = true;
@@ -122,30 +108,11 @@ export class TastebudRecs extends HTMLElement {
     await this.refresh();
   }
 
-  /** Re-queries and re-renders in place; a newer call supersedes an older one still in flight. */
+  /** Re-queries and re-renders in place (shelf_live.ts, in the runtime); a newer call supersedes an older one. */
   async refresh(): Promise<void> {
     const seq = ++this.seq;
     try {
-      const entry = await whenRecommender(this.ns);
-      const c = contextOf(this.ns);
-      const live = entry.live!;
-      const recs = await live.query(this, c);
-      if (seq !== this.seq) return;
-      const list = live.list(this, c);
-      const items = recs.map((r) => ({ info: entry.describe(r.itemId), score: r.score, source: r.source }));
-      const about = this.getAttribute('item') ?? undefined;
-      // Nothing to show (no model, nothing left after filters): no empty heading, just nothing.
-      if (items.length === 0) this.querySelector(':scope > .tb-recs')?.remove();
-      else this.paint(items, (id, source) => live.explain(id, source, about), (info, n) => live.selected(info, n, list, c));
-      this.setAttribute('aria-busy', 'false');
-      this.style.minHeight = '';
-      const key = this.key;
-      if (key && c?.consent() === 'granted') writeShelf(key, items.map((x) => x.info), this.getBoundingClientRect().height);
-      const shown = recs.map((r) => r.itemId).join();
-      if (shown !== this.reported) live.viewed(items.map((x) => x.info), list);
-      this.reported = shown;
-      if (!performance.getEntriesByName('tastebud:first-render').length) performance.mark('tastebud:first-render');
-      this.dispatchEvent(new CustomEvent('tastebud:render', { bubbles: true, detail: { items: recs.map((r) => r.itemId), list: list.id } }));
+      await (await whenRecommender(this.ns)).live!.render(this, contextOf(this.ns), () => seq === this.seq);
     } catch (e) {
       if (seq === this.seq) this.setAttribute('aria-busy', 'false'); // failed is not busy: assistive tech stops waiting
       warn(e);

@@ -7,7 +7,15 @@
 import type { Placement, RecommendOptions } from '../engine/api.ts';
 import type { ItemInfo } from './registry.ts';
 
-const KINDS = ['for-you', 'similar', 'recently-viewed', 'trending', 'frequently-bought-together', 'cart'];
+/** Each shelf kind (`kind=`) and its default heading. */
+export const HEADINGS: Record<Placement, string> = {
+  'for-you': 'Recommended for you',
+  similar: 'Similar items',
+  'recently-viewed': 'Recently viewed',
+  trending: 'Trending now',
+  'frequently-bought-together': 'Frequently bought together',
+  cart: 'Goes well with your cart',
+};
 
 const list = (v: string | null): string[] => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean);
 
@@ -23,7 +31,7 @@ const value = (v: string): string | number => (v !== '' && Number.isFinite(Numbe
 
 export function placementOf(el: Element): Placement {
   const kind = el.getAttribute('kind') ?? 'for-you';
-  return (KINDS.includes(kind) ? kind : 'for-you') as Placement;
+  return (Object.hasOwn(HEADINGS, kind) ? kind : 'for-you') as Placement;
 }
 
 /**

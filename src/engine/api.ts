@@ -82,7 +82,10 @@ export interface Explanation {
 }
 
 export interface Stats {
+  /** The backend scanning the catalogue: a TF.js backend, or 'plain' (TypeScript) while it loads or where none starts. */
   backend: string;
+  /** True while the TF.js backend still loads (`lazyBackend`): the plain scan answers meanwhile. */
+  backendLoading?: boolean;
   /** Why each earlier backend in the preference list was skipped. */
   backendSkipped: { backend: string; reason: string }[];
   modelVersion: string;

@@ -4,11 +4,11 @@
  * caller's list and finally to the plain-TypeScript scan (src/worker/resilient_scanner.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { createModelContext } from '../engine/model_context.ts';
 import { createPlainScanner } from '../engine/plain_scanner.ts';
 import { chooseBackend, createCatalogueScanner } from '../kernels/index.ts';
 import { BACKEND_ORDER, type BackendName, type CatalogueScanner } from '../kernels/types.ts';
 import type { GlobalModel } from '../model/global_model.ts';
+import { catalogueRows } from './boot_scanner.ts';
 import { createResilientScanner, type BackendScanner, type ResilientScanner } from './resilient_scanner.ts';
 import { warmScanner } from './warm_up.ts';
 
@@ -56,11 +56,6 @@ export function loseDevice(backend: string): boolean {
   return false;
 }
 
-/** The rows the engine ranks: cold items filled from attributes when the model has a projection. */
-function rowsOf(model: GlobalModel): { itemEmb: Float32Array; itemBias: Float32Array } {
-  return model.attributeProjection && model.itemAttributes ? createModelContext(model, 'uniform') : model;
-}
-
 /** A warm scanner on the active backend, or null (the plain scan) when the backend cannot hold the table. */
 async function activeScanner(itemEmb: Float32Array, itemBias: Float32Array, dim: number, backend: string): Promise<CatalogueScanner | null> {
   try {
@@ -85,7 +80,7 @@ export interface DeviceScannerOptions {
  * scanner.backend; // 'webgpu' — 'webgl' after a device loss
  */
 export async function createDeviceScanner(model: GlobalModel, o: DeviceScannerOptions): Promise<ResilientScanner> {
-  const { itemEmb, itemBias } = rowsOf(model);
+  const { itemEmb, itemBias } = catalogueRows(model);
   const first: BackendScanner = { backend: o.backend, scanner: await activeScanner(itemEmb, itemBias, model.dim, o.backend), lost: deviceLost(o.backend) };
   const order = o.preference === 'auto' ? BACKEND_ORDER : o.preference;
   return createResilientScanner(first, {

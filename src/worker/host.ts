@@ -1,10 +1,12 @@
 // eslint-disable-next-line @typescript-eslint/triple-slash-reference -- a global `declare module '*?url'` script, not importable
 /// <reference path="../kernels/vite_env.d.ts" />
 /**
- * The recommender host: what runs in the Worker (and inline with `worker: false`). `init` chooses the TF.js
- * backend, opens the namespace's store, loads the model through the cache and creates the engine with a
- * scanner on that backend; then it joins the tabs of its namespace — the Web Lock holder applies events, the
- * others forward theirs and refresh from the store after each checkpoint the leader commits.
+ * The recommender host: what runs in the Worker (and inline with `worker: false`). `init` opens the namespace's
+ * store, loads the model through the cache and creates the engine on the plain-TypeScript scan, which needs no
+ * backend; TF.js and its backends load after that (a dynamic import, so they are separate chunks): the chosen
+ * backend's scanner then takes over. With `lazyBackend` init resolves before the backend is up, so the first
+ * answer waits for no TF.js download. Then it joins the tabs of its namespace — the Web Lock holder applies
+ * events, the others forward theirs and refresh from the store after each checkpoint the leader commits.
  */
 // (The reference above: the kernels import Vite `?url` assets; any program that reaches the host, e.g. the
 // embed's inline path, needs that declaration.)
@@ -13,29 +15,36 @@ import type { ExportedData, Explanation, Recommendation, RecommendOptions, Simil
 import { createEngine, type Engine } from '../engine/engine.ts';
 import { normalizeEvents } from '../engine/validate.ts';
 import { ClosedError, InvalidInputError, TastebudError } from '../errors.ts';
-import { chooseBackend } from '../kernels/index.ts';
 import type { BackendChoice } from '../kernels/types.ts';
 import type { GlobalModel } from '../model/global_model.ts';
 import { assertNamespace, openStore } from '../store/open_store.ts';
+import { createBootScanner, type BootScanner } from './boot_scanner.ts';
 import { withEventIds, type EventIdStore } from './event_ids.ts';
 import type { HostApi, HostInitOptions, InitReport, ModelRefresh, UpdateListener } from './host_api.ts';
+import { createLazySequence, type LazySequence } from './lazy_sequence.ts';
 import { defaultLocks, requestLeadership, type Leadership } from './leadership.ts';
 import { loadGlobalModel, loadModelIfChanged } from './model_source.ts';
 import { TabLink, type Announcement, type TrackResult } from './tab_link.ts';
-import { createDeviceScanner, loseDevice } from './device_scanner.ts';
 import type { ResilientScanner } from './resilient_scanner.ts';
-import { sequenceEncoderChooser, type SequenceEncoderChooser } from './sequence_encoder_choice.ts';
+
+/** The TF.js half of the worker (tf_backend.ts), fetched on first use. */
+type TfBackend = typeof import('./tf_backend.ts');
+const loadTf = (): Promise<TfBackend> => import('./tf_backend.ts');
 
 interface Running {
   engine: Engine;
   store: EventIdStore;
+  /** The plain scan until the backend is up, then the backend's scanner (a new model brings a new one). */
   scanner: ResilientScanner;
   report: InitReport;
-  choice: BackendChoice;
+  /** The backend chosen; null while TF.js loads (or when no backend could start: the plain scan stays). */
+  choice: BackendChoice | null;
+  /** Why no TF.js backend could start, when none could. */
+  backendFailed: string | null;
   leadership: Leadership | null;
   link: TabLink | null;
-  /** Picks the sequence encoder per model on the chosen backend; its report goes into stats(). */
-  sequence: SequenceEncoderChooser;
+  /** The sequence encoder per model: plain until the backend is up, then the backend's pick; in stats(). */
+  sequence: LazySequence;
 }
 
 /**
@@ -51,6 +60,11 @@ export class RecommenderHost implements HostApi {
   #consent = true;
   #options: HostInitOptions | null = null;
   #refreshing: Promise<ModelRefresh> | null = null;
+  #tf: TfBackend | null = null;
+  /** Settles once the backend is up, or (lazyBackend) given up: with lazyBackend it never rejects. */
+  #backend: Promise<void> = Promise.resolve();
+  /** lazyBackend: starts loading the backend; called after the first answer went out (or when someone waits). */
+  #kick: (() => void) | null = null;
   #nextListener = 1;
   readonly #listeners = new Map<number, UpdateListener>();
 
@@ -60,27 +74,43 @@ export class RecommenderHost implements HostApi {
     assertNamespace(o.namespace);
     this.#consent = o.consent;
     this.#options = o;
-    const choice = await chooseBackend(o.backend);
+    // Without lazyBackend a backend that cannot start fails init, as before anything is opened.
+    const early = o.lazyBackend ? null : await this.#chooseBackend();
     const store = withEventIds(await openStore(o.namespace), () => this.#announce('updated'));
-    let scanner: ResilientScanner | null = null;
     try {
       const { model, source } = o.modelData ? { model: o.modelData, source: 'memory' } : await loadGlobalModel({ url: o.model ?? '', store, maxBytes: o.maxModelBytes });
-      scanner = await this.#scanner(model, choice.backend);
+      const scanner = createBootScanner(model);
       const learner = { ...o.learner, maxEvents: o.maxEvents, keepEvents: Math.ceil(o.maxEvents / 2) };
-      const sequence = sequenceEncoderChooser(choice);
-      const engine = await createEngine({ model, store, namespace: o.namespace, backend: choice, learner, scanner, sequenceEncoder: (p) => sequence.create(p) });
+      const sequence = createLazySequence();
+      const engine = await createEngine({ model, store, namespace: o.namespace, learner, scanner, sequenceEncoder: (p) => sequence.create(p) });
       engine.setPersonal(o.consent);
-      const report: InitReport = { backend: choice.backend, storage: store.kind, modelVersion: model.modelVersion, modelSource: source };
-      this.#run = { engine, store, scanner, report, choice, leadership: null, link: null, sequence };
+      const report: InitReport = { backend: scanner.backend, storage: store.kind, modelVersion: model.modelVersion, modelSource: source };
+      const run: Running = { engine, store, scanner, report, choice: null, backendFailed: null, leadership: null, link: null, sequence };
+      this.#run = run;
       engine.onUpdate(() => this.#notify());
       // The memory store is private to this tab: sharing events would need the shared database.
       if (o.multiTab && store.kind === 'indexeddb') this.#joinTabs(o.namespace);
-      return report;
+      if (o.lazyBackend) {
+        // TF.js loads after the first answer: its parsing and the backend's start-up (shader or wasm compiles)
+        // share this thread, so starting them at once would delay exactly the answer they are deferred for.
+        const kicked = new Promise<void>((resolve) => (this.#kick = resolve));
+        this.#backend = kicked.then(() => this.#startBackend(run, model, scanner, null));
+      } else {
+        this.#backend = this.#startBackend(run, model, scanner, early);
+        await this.#backend;
+      }
+      return run.report;
     } catch (e) {
-      scanner?.dispose();
-      await store.close().catch(() => undefined);
+      if (this.#run) await this.close().catch(() => undefined); // closes the engine and with it the store
+      else await store.close().catch(() => undefined);
       throw e;
     }
+  }
+
+  /** The report once the TF.js backend is up (or given up: then `backend` stays 'plain'). */
+  async backendReady(): Promise<InitReport> {
+    await this.#backendStarted();
+    return this.#ready().report;
   }
 
   async track(input: TrackEvent | TrackEvent[]): Promise<TrackResult> {
@@ -93,11 +123,11 @@ export class RecommenderHost implements HostApi {
   }
 
   recommend(options?: RecommendOptions): Promise<Recommendation[]> {
-    return this.#ready().engine.recommend(options);
+    return this.#answered(this.#ready().engine.recommend(options));
   }
 
   similarItems(itemId: string, options?: SimilarOptions): Promise<Recommendation[]> {
-    return this.#ready().engine.similarItems(itemId, options);
+    return this.#answered(this.#ready().engine.similarItems(itemId, options));
   }
 
   explain(itemId: string): Promise<Explanation> {
@@ -113,6 +143,8 @@ export class RecommenderHost implements HostApi {
     return {
       ...s,
       backend: run.scanner.backend,
+      backendSkipped: run.choice?.skipped ?? (run.backendFailed ? [{ backend: 'tfjs', reason: run.backendFailed }] : []),
+      ...(!run.choice && !run.backendFailed && { backendLoading: true }),
       ...(lost.length > 0 && { backendLost: lost.map((x) => ({ ...x })) }),
       consent: this.#consent,
       ...(run.store.lastError && { storageError: run.store.lastError }),
@@ -159,7 +191,7 @@ export class RecommenderHost implements HostApi {
    */
   async simulateFault(kind: 'lose-device' | 'stall' | 'crash', ms = 0): Promise<boolean> {
     const run = this.#ready();
-    if (kind === 'lose-device') return loseDevice(run.scanner.backend);
+    if (kind === 'lose-device') return this.#tf?.loseDevice(run.scanner.backend) ?? false;
     if (kind === 'stall') {
       for (const end = Date.now() + ms; Date.now() < end; ) {
         // busy: a stuck kernel or an endless loop, as the heartbeat sees it
@@ -227,6 +259,7 @@ export class RecommenderHost implements HostApi {
     const previousVersion = run.report.modelVersion;
     const url = this.#options?.model;
     if (!url) return { updated: false, modelVersion: previousVersion, previousVersion }; // modelData: nothing to re-check
+    await this.#backendStarted(); // the new model's scanner goes on the backend in use
     const next = await loadModelIfChanged({ url, store: run.store, maxBytes: this.#options?.maxModelBytes }, previousVersion);
     if (!next) return { updated: false, modelVersion: previousVersion, previousVersion };
     const scanner = await this.#scanner(next.model, run.scanner.backend);
@@ -279,9 +312,53 @@ export class RecommenderHost implements HostApi {
     }
   }
 
+  /** After the first answer is sent (a task later, so comlink posts it first), the backend starts loading. */
+  async #answered<T>(answer: Promise<T>): Promise<T> {
+    try {
+      return await answer;
+    } finally {
+      if (this.#kick) setTimeout(() => void this.#backendStarted(), 0);
+    }
+  }
+
+  #backendStarted(): Promise<void> {
+    const kick = this.#kick;
+    this.#kick = null;
+    kick?.();
+    return this.#backend;
+  }
+
+  async #chooseBackend(): Promise<{ tf: TfBackend; choice: BackendChoice }> {
+    const tf = (this.#tf ??= await loadTf());
+    return { tf, choice: await tf.chooseBackend(this.#options?.backend ?? 'auto') };
+  }
+
+  /**
+   * Loads TF.js and the backend (unless `early` did), puts the catalogue on it and moves the engine's scans and
+   * sequence encodes there. Lazily started, a failure keeps the plain scan (and says why in stats()).
+   */
+  async #startBackend(run: Running, model: GlobalModel, boot: BootScanner, early: { choice: BackendChoice } | null): Promise<void> {
+    if (this.#run !== run) return; // closed before it started
+    try {
+      const { choice } = early ?? (await this.#chooseBackend());
+      const scanner = await this.#scanner(model, choice.backend);
+      if (this.#run !== run) return scanner.dispose(); // closed meanwhile
+      boot.upgrade(scanner); // the engine's scans go to the backend from the next query on
+      run.choice = choice;
+      run.report = { ...run.report, backend: choice.backend };
+      await run.sequence.adopt(this.#tf!.sequenceEncoderChooser(choice));
+    } catch (e) {
+      if (!early && this.#options?.lazyBackend) {
+        run.backendFailed = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+        console.warn(`tastebud: ${run.backendFailed}; recommendations stay on the plain-TypeScript scan`);
+      } else throw e;
+    }
+    if (this.#options?.lazyBackend) this.#notify(); // stats() changed (and listeners re-render in place)
+  }
+
   /** A scanner on `backend` that falls back along the caller's list when the device is lost. */
   #scanner(model: GlobalModel, backend: string): Promise<ResilientScanner> {
-    return createDeviceScanner(model, {
+    return this.#tf!.createDeviceScanner(model, {
       backend,
       preference: this.#options?.backend ?? 'auto',
       onSwitch: (lost, now) => {

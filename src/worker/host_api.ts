@@ -26,9 +26,15 @@ export interface HostInitOptions {
   multiTab: boolean;
   /** Learner settings over the defaults (checked by createRecommender). */
   learner?: Partial<LearnerConfig>;
+  /**
+   * true: init resolves once the engine answers with the plain-TypeScript scan; TF.js and the backend load after
+   * that and take over (`backendReady()` settles then). false: init waits for the backend, as before.
+   */
+  lazyBackend?: boolean;
 }
 
 export interface InitReport {
+  /** The backend scanning: 'plain' while TF.js loads (lazyBackend), or where no backend could start. */
   backend: string;
   storage: 'indexeddb' | 'memory';
   modelVersion: string;
@@ -50,6 +56,8 @@ export type UpdateListener = () => void;
 
 export interface HostApi extends RecommenderApi {
   init(options: HostInitOptions): Promise<InitReport>;
+  /** Settles once the TF.js backend is up (or, with lazyBackend, given up); the report then names it. */
+  backendReady(): Promise<InitReport>;
   /** Returns a subscription id for `unsubscribe`. */
   subscribe(listener: UpdateListener): Promise<number>;
   unsubscribe(id: number): Promise<void>;
