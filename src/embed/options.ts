@@ -24,6 +24,8 @@ export interface EmbedOptions {
   holdout?: number;
   /** Rules for every widget as JSON (`data-rules='{"diversity":{"category":2}}'`); checked by the engine. */
   rules?: string;
+  /** `data-stray-ms`: a product view left within this many ms is stored weighed 0 (a stray click); default 5000, 0 off. */
+  strayMs?: string;
 }
 
 /**
@@ -50,5 +52,6 @@ export function readOptions(el: HTMLOrSVGScriptElement | null, nav: Navigator = 
     learner: d.learner || undefined,
     holdout: Number(d.holdout) || 0,
     rules: d.rules || undefined,
+    strayMs: d.strayMs,
   };
 }

@@ -10,6 +10,7 @@ import { parseLearnerOption } from './learner_option.ts';
 import type { EmbedOptions } from './options.ts';
 import { registerRecommender } from './shelf_live.ts';
 import type { EmbedRecommender } from './runtime_types.ts';
+import { DEFAULT_STRAY_MS, withStrayViews } from './stray.ts';
 import { defineTastebudRecs } from './widget.ts';
 
 /** The client as the embed sees it; `setConsent` is fire-and-forget here (the loader never awaits it). */
@@ -27,6 +28,15 @@ function asEmbed(inner: Recommender): EmbedRecommender {
     setConsent: (g) => void inner.setConsent(g).catch(() => undefined),
     refreshModel: () => inner.refreshModel(),
   };
+}
+
+/** `data-stray-ms`, checked: a mistake warns and keeps the default (the embed never throws into the page). */
+function strayWindow(raw: string | undefined): number {
+  if (raw === undefined || raw.trim() === '') return DEFAULT_STRAY_MS;
+  const ms = Number(raw);
+  if (Number.isFinite(ms) && ms >= 0) return ms;
+  console.warn(`tastebud: data-stray-ms must be a number of milliseconds >= 0 (0: off), got ${JSON.stringify(raw)}; using ${DEFAULT_STRAY_MS}`);
+  return DEFAULT_STRAY_MS;
 }
 
 /**
@@ -56,6 +66,7 @@ export async function start(options: EmbedOptions): Promise<EmbedRecommender> {
     console.warn(`tastebud: ${reason}; clicks are still kept on this device, recommendations are off until the model loads`);
     recommender = createDegradedRecommender(options.namespace, reason);
   }
+  recommender = withStrayViews(recommender, { namespace: options.namespace, windowMs: strayWindow(options.strayMs), consent: options.consent === 'granted' });
   const describe = await catalogue;
   registerRecommender({ namespace: options.namespace, recommender, describe, catalogue: describe.items });
   return recommender;

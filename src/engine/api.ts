@@ -16,6 +16,11 @@ export interface TrackEvent {
    * forwarded from another tab whose ack was lost) is not applied twice.
    */
   eventId?: string;
+  /**
+   * 0-1, multiplies the type's weight (default 1). 0 keeps the event stored but learns nothing from it: the embed
+   * records a product page left within a few seconds (a stray click) this way (docs/shop.md).
+   */
+  weight?: number;
 }
 
 /** Where a shelf sits; each has a non-personal fallback (see docs/shop.md). */
@@ -125,6 +130,8 @@ export interface StoredEvent {
   timestamp: number;
   /** Present when the event was tracked with one (see TrackEvent.eventId). */
   eventId?: string;
+  /** Present when the event was tracked with one other than 1 (see TrackEvent.weight). */
+  weight?: number;
 }
 
 export interface ExportedData {

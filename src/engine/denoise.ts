@@ -24,10 +24,10 @@ const CLOCK_JUMP_MS = 24 * 60 * 60 * 1000;
  */
 export function cleanEvent(
   mem: DenoiseMemory,
-  ev: { itemId: string; type: EventType; timestamp: number },
+  ev: { itemId: string; type: EventType; timestamp: number; weight?: number },
   cfg: LearnerConfig,
 ): CleanVerdict {
-  const weight = cfg.typeWeights[ev.type];
+  const weight = cfg.typeWeights[ev.type] * (ev.weight ?? 1);
   if (!cfg.denoise) return { learn: true, weight };
   const gap = ev.timestamp - mem.lastTimestamp;
   mem.run = gap >= 0 && gap < cfg.burstGapMs ? mem.run + 1 : 1;

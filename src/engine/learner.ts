@@ -33,6 +33,8 @@ export function learnEvent(
 ): { outcome: LearnOutcome; loss: number | null } {
   s.lastSeq = Math.max(s.lastSeq, ev.seq);
   s.updatedAt = Math.max(s.updatedAt, ev.timestamp);
+  // weighed 0 by the caller (a stray click): stored, but neither evidence nor "seen" (it stays recommendable)
+  if (ev.weight === 0) return { outcome: 'ignored', loss: null };
   rememberSeen(ctx, s, ev.itemId, cfg.maxSeen);
   const entry: HistoryEntry = { seq: ev.seq, itemId: ev.itemId, type: ev.type, timestamp: ev.timestamp, weight: 0, order: s.learned };
   if (!ctx.index.has(ev.itemId)) {

@@ -23,7 +23,9 @@ export const FULL_REPLAY_TAIL = 20;
  */
 export function eventsForTransfer(record: UserStateRecord | undefined, log: StoredEvent[]): StoredEvent[] {
   const bySeq = new Map<number, StoredEvent>();
-  for (const e of [...checkpointEvents(record), ...log]) bySeq.set(e.seq, { seq: e.seq, itemId: e.itemId, type: e.type, timestamp: e.timestamp });
+  // A checkpoint entry's `weight` is the learned one, not the event's: only the log carries the event's weight.
+  for (const e of checkpointEvents(record)) bySeq.set(e.seq, { seq: e.seq, itemId: e.itemId, type: e.type, timestamp: e.timestamp });
+  for (const e of log) bySeq.set(e.seq, { seq: e.seq, itemId: e.itemId, type: e.type, timestamp: e.timestamp, ...(e.weight !== undefined && { weight: e.weight }) });
   return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
 }
 

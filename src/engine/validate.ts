@@ -46,8 +46,8 @@ export function normalizeEvents(input: unknown, now: () => number): NewEvent[] {
 function normalizeEvent(e: unknown, where: string, now: () => number): NewEvent {
   if (!e || typeof e !== 'object' || Array.isArray(e))
     throw new InvalidInputError(`${where} must be an object like { itemId: 'sku-1', type: 'select' }, got ${describe(e)}`);
-  const { itemId, type = 'select', timestamp } = e as TrackEvent;
-  const known = new Set(['itemId', 'type', 'timestamp']);
+  const { itemId, type = 'select', timestamp, weight } = e as TrackEvent;
+  const known = new Set(['itemId', 'type', 'timestamp', 'weight']);
   for (const key of Object.keys(e)) if (!known.has(key)) throw new InvalidInputError(`${where} has an unknown field "${key}"`);
   assertItemId(itemId, `${where}.itemId`);
   if (!EVENT_TYPES.includes(type as EventType))
@@ -55,8 +55,10 @@ function normalizeEvent(e: unknown, where: string, now: () => number): NewEvent 
   const ts = timestamp === undefined ? now() : timestamp;
   if (typeof ts !== 'number' || !Number.isFinite(ts) || ts < 0)
     throw new InvalidInputError(`${where}.timestamp must be a finite number of ms >= 0, got ${describe(ts)}`);
+  if (weight !== undefined && (typeof weight !== 'number' || !(weight >= 0 && weight <= 1)))
+    throw new InvalidInputError(`${where}.weight must be a number from 0 to 1 (0: stored, not learned), got ${describe(weight)}`);
   const t = now();
-  return { itemId, type, timestamp: ts > t + MAX_FUTURE_MS ? t : ts };
+  return { itemId, type, timestamp: ts > t + MAX_FUTURE_MS ? t : ts, ...(weight !== undefined && weight !== 1 && { weight }) };
 }
 
 export interface NormalizedRecommendOptions extends Partial<NormalizedRules> {

@@ -51,7 +51,7 @@ export class IdbStore implements Store {
       try {
         for (const e of events) {
           if (e.eventId !== undefined && (await tx.store.index('by-event-id').getKey(e.eventId)) !== undefined) continue;
-          const record = { itemId: e.itemId, type: e.type, timestamp: e.timestamp, ...(e.eventId !== undefined && { eventId: e.eventId }) };
+          const record = { itemId: e.itemId, type: e.type, timestamp: e.timestamp, ...(e.eventId !== undefined && { eventId: e.eventId }), ...(e.weight !== undefined && { weight: e.weight }) };
           // seq is assigned by the autoIncrement key generator; `add` of a record without it fills it in.
           const seq = await tx.store.add(record as StoredEvent);
           out.push({ ...record, seq });

@@ -35,7 +35,7 @@ export function createMemoryStore(namespace = 'default'): Store & { readonly nam
         // A retried forward from another tab carries the same id: skipped, so it is stored (and learned) once.
         if (e.eventId !== undefined && eventIds.has(e.eventId)) continue;
         if (e.eventId !== undefined) eventIds.add(e.eventId);
-        stored.push({ seq: nextSeq++, itemId: e.itemId, type: e.type, timestamp: e.timestamp, ...(e.eventId !== undefined && { eventId: e.eventId }) });
+        stored.push({ seq: nextSeq++, itemId: e.itemId, type: e.type, timestamp: e.timestamp, ...(e.eventId !== undefined && { eventId: e.eventId }), ...(e.weight !== undefined && { weight: e.weight }) });
       }
       events = events.concat(stored);
       return stored.map((e) => ({ ...e }));

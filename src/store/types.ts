@@ -31,6 +31,8 @@ export interface NewEvent {
   timestamp: number;
   /** Dedupe key: an event whose id is already stored is skipped (not returned by appendEvents). */
   eventId?: string;
+  /** 0-1, multiplies the type's weight; absent means 1 (see TrackEvent.weight). */
+  weight?: number;
 }
 
 export interface Store {
