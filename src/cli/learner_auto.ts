@@ -15,10 +15,10 @@ import { tuneLearner, type LearnerTrial, type LearnerTuneResult } from './learne
 
 /**
  * Clicks replayed per trial at most (users are added until their first 100 clicks reach it): a replay step costs
- * about 1-3 ms at 64 dimensions (the fold-in's solve grows with the history), so a trial takes 10-40 s here, and the
- * 1-5 bucket still has thousands of steps on short-history logs.
+ * 2-12 ms here (64-128 dimensions, 2 loaded cores; the fold-in's solve grows with the history), so a trial takes
+ * 15-75 s, and the 1-5 bucket still has a few thousand steps on short-history logs.
  */
-export const LEARNER_VALIDATION_CLICKS = 12_000;
+export const LEARNER_VALIDATION_CLICKS = 6_000;
 
 export interface LearnerAutoOptions {
   budgetSeconds: number;

@@ -48,7 +48,7 @@ describe('learner settings shipped in the artefact', () => {
   });
 
   it("give way to the shop's own option, key by key", () => {
-    const cfg = engineLearnerConfig({ modelVersion: 'v', learner: { ...SHIPPED, typeWeights: { view: 0 } } }, { ridge: 4, typeWeights: { purchase: 5 } });
+    const cfg = engineLearnerConfig({ modelVersion: 'v', learner: { ...SHIPPED, typeWeights: { view: 0 } } }, { ridge: 4, typeWeights: { purchase: 5 } as LearnerConfig['typeWeights'] });
     expect(cfg.ridge).toBe(4);
     expect(cfg.steps).toBe(0);
     expect(cfg.typeWeights).toEqual({ view: 0, select: 1, add_to_cart: 2, purchase: 5 });
