@@ -49,7 +49,8 @@ export async function autoLearner(all: InteractionSet, recipe: PretrainOptions, 
   const t0 = Date.now();
   const { validate: _v, onEpoch: _e, onProgress: _p, ...quiet } = recipe;
   const { train } = heldOutUsers(all, (_, u) => held.has(u));
-  o.log?.(`  training the replay model on the other ${all.userIds.length - held.size} users (${streams.length} held out)`);
+  const others = new Set(train.users).size;
+  o.log?.(`  training the replay model on the other ${others} users (${streams.length} held out)`);
   const { model } = await pretrain(asPretrainData(train), { ...quiet, modelVersion: 'learner-validation' });
   const modelSeconds = (Date.now() - t0) / 1000;
   const budgetSeconds = Math.max(0, o.budgetSeconds - modelSeconds);

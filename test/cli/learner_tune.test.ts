@@ -43,6 +43,21 @@ describe('tuneLearner (replay search over learner settings)', () => {
     expect(r.trials.slice(1).every((t) => !t.eligible)).toBe(true);
   });
 
+  it('searches on from a candidate that loses a bucket by a hair, and ships only what clears the bar', async () => {
+    const r = await tuneLearner(
+      async (s) => {
+        if (isFoldIn(s) && s.alpha === 10) return scores([0.4, 0.2, 0.1, 0.15]);
+        if (s.steps === 1 && s.alpha === 10) return scores([0.41, 0.29, 0.19, 0.24]); // the defaults, mended
+        if (s.steps === 1) return scores([0.398, 0.3, 0.2, 0.25]); // the defaults: far better, but 1-5 below the fold-in
+        return scores([0.3, 0.1, 0.1, 0.1]);
+      },
+      { budgetSeconds: 1e6, space: [['alpha', [10, 40]]] },
+    );
+    expect(r.trials[1]).toMatchObject({ label: 'defaults', eligible: false });
+    expect(r.best).toMatchObject({ steps: 1, alpha: 10 });
+    expect(r.trials.find((t) => t.label === 'alpha=10')?.eligible).toBe(true);
+  });
+
   it('never tries or ships settings outside the bounds, and every trial passes the artefact check', async () => {
     const tried: Partial<LearnerConfig>[] = [];
     const space = [
