@@ -36,10 +36,11 @@ export const FOLD_IN_SETTINGS: Partial<LearnerConfig> = {
 type Knob = keyof LearnerConfig;
 /** The knobs the search walks, in order, with the values tried (each inside LEARNER_BOUNDS). */
 export const LEARNER_SPACE: [Knob, (number | boolean)[]][] = [
-  // first what moved HR@10 most in bench:adapt's tuning: decay, the fold-in's weight, the warm-up, the steps
-  ['halfLifeEvents', [1, 3, 10, 1e6]],
+  // first the blend of the prior and the fold-in (what separates the defaults from the plain fold-in in the first
+  // clicks), then what moved HR@10 most in bench:adapt's tuning: the warm-up, the decay, the attributes, the steps
   ['foldInScale', [10, 30, 100, 1000]],
   ['warmupEvents', [0, 3, 5]],
+  ['halfLifeEvents', [1, 3, 10, 1e6]],
   ['attributeWeight', [0, 0.3]],
   ['steps', [0, 1, 2]],
   ['alpha', [10, 40]],
