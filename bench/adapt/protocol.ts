@@ -2,47 +2,18 @@
  * The prequential protocol (DESIGN.md): for each held-out user, the first 100 events in order; at step t rank
  * every model item the user has not produced yet in this stream, a hit if event t is in the top 10 (unknown
  * item: a miss), then learn event t. Methods are sessions with `recommend` and `learn`; tastebud's is the
- * real Engine (inline, memory store), the baselines are computed here from the same global model.
+ * real Engine (inline, memory store; src/cli/prequential.ts, shared with `pretrain --auto`), the baselines are
+ * computed here from the same global model.
  */
 import type { GlobalModel } from '../../src/model/global_model.ts';
-import { createEngine, type EngineOptions } from '../../src/engine/engine.ts';
-import type { LearnerConfig } from '../../src/engine/learner_config.ts';
-import type { EventType } from '../../src/engine/api.ts';
-import { createMemoryStore } from '../../src/store/memory_store.ts';
+import { K, MAX_STEPS, type Method, type Session, type StreamEvent } from '../../src/cli/prequential.ts';
 import { gramian, solveFoldIn } from '../../src/engine/fold_in.ts';
 import { scanTopK } from '../../src/model/top_k.ts';
 import { createRng, type Rng } from '../../src/model/rng.ts';
 import type { Stream } from './data.ts';
 
-export const K = 10;
-export const MAX_STEPS = 100;
-export const BUCKETS = [
-  { name: '1-5', from: 1, to: 5 },
-  { name: '6-20', from: 6, to: 20 },
-  { name: '21-100', from: 21, to: 100 },
-  { name: 'all', from: 1, to: 100 },
-] as const;
-
-export interface Session {
-  recommend(): Promise<string[]>;
-  /** `injected`: the event is an injected random click (robustness runs); only a method told so may use it. */
-  learn(itemId: string, timestamp: number, injected?: boolean): Promise<void>;
-}
-export type Method = () => Promise<Session>;
-
-export interface BucketScore {
-  steps: number;
-  hr: number;
-  ndcg: number;
-}
-export type Scores = Record<(typeof BUCKETS)[number]['name'], BucketScore>;
-
-/** One event of an evaluated stream; injected noise is learned but not scored. */
-export interface StreamEvent {
-  itemId: string;
-  timestamp: number;
-  scored: boolean;
-}
+export { BUCKETS, engineMethod, K, MAX_STEPS, runProtocol } from '../../src/cli/prequential.ts';
+export type { BucketScore, Method, Scores, Session, StreamEvent, StreamTally } from '../../src/cli/prequential.ts';
 
 /** The first 100 events of a stream, optionally with random clicks (`draw()`) injected so they make `noise` of it. */
 export function streamEvents(s: Stream, noise = 0, rng?: Rng, draw?: () => string): StreamEvent[] {
@@ -54,75 +25,6 @@ export function streamEvents(s: Stream, noise = 0, rng?: Rng, draw?: () => strin
     if (noise > 0 && rng && draw && rng.next() < noise / (1 - noise)) out.push({ itemId: draw(), timestamp: s.times[t] + 1000, scored: false });
   }
   return out;
-}
-
-/** Hits and scored steps of one stream (all buckets), for paired comparisons across runs. */
-export interface StreamTally {
-  hits: number;
-  steps: number;
-}
-
-/**
- * Runs `method` over the streams; returns HR@10 and NDCG@10 per step bucket. `perStream`, if given, receives
- * each stream's tally in order.
- *
- * @example
- * const scores = await runProtocol(popularityMethod(model), ds.heldOut.map((s) => streamEvents(s)));
- */
-export async function runProtocol(method: Method, streams: StreamEvent[][], perStream?: StreamTally[]): Promise<Scores> {
-  const acc = Object.fromEntries(BUCKETS.map((b) => [b.name, { steps: 0, hr: 0, ndcg: 0 }])) as Scores;
-  for (const events of streams) {
-    const session = await method();
-    const tally = { hits: 0, steps: 0 };
-    perStream?.push(tally);
-    let step = 0;
-    for (let k = 0; k < events.length; k++) {
-      const e = events[k];
-      // timestamps are replaced by a human pace: ratings are not clicks, and their shared seconds would read as bursts
-      const ts = 1_700_000_000_000 + k * 60_000;
-      if (e.scored) {
-        step++;
-        const recs = await session.recommend();
-        const rank = recs.indexOf(e.itemId);
-        tally.steps++;
-        if (rank >= 0 && rank < K) tally.hits++;
-        for (const b of BUCKETS) {
-          if (step < b.from || step > b.to) continue;
-          acc[b.name].steps++;
-          if (rank >= 0 && rank < K) {
-            acc[b.name].hr++;
-            acc[b.name].ndcg += 1 / Math.log2(rank + 2);
-          }
-        }
-      }
-      await session.learn(e.itemId, ts, !e.scored);
-    }
-  }
-  for (const b of BUCKETS) {
-    const a = acc[b.name];
-    a.hr = a.steps ? a.hr / a.steps : 0;
-    a.ndcg = a.steps ? a.ndcg / a.steps : 0;
-  }
-  return acc;
-}
-
-/**
- * tastebud: the real Engine, inline, on a fresh memory store per user. Every event is tracked as a `select`,
- * except injected clicks when `injectedType` is given (the shop knows them, e.g. a mis-tap backed out of at once,
- * and reports them as a low-intent type: the labelled-noise ceiling of the robustness runs).
- */
-export function engineMethod(model: GlobalModel, learner: Partial<LearnerConfig> = {}, seed = 1, injectedType?: EventType, extra: Partial<EngineOptions> = {}): Method {
-  let n = 0;
-  return async () => {
-    const engine = await createEngine({ model, store: createMemoryStore('bench'), namespace: 'bench', learner, seed: seed + n++, ...extra });
-    return {
-      recommend: async () => (await engine.recommend({ k: K })).map((r) => r.itemId),
-      learn: async (itemId, timestamp, injected) => {
-        await engine.track({ itemId, type: injected && injectedType ? injectedType : 'select', timestamp });
-        await engine.whenIdle();
-      },
-    };
-  };
 }
 
 /** A session over the model's rows that keeps the seen mask and scores with `rank`. */

@@ -68,6 +68,7 @@ function assemble(m: ValidatedManifest, bytes: Uint8Array): GlobalModel {
     hyperParameters: meta.hyperParameters,
   };
   if (meta.trainingReport) model.trainingReport = meta.trainingReport;
+  if (meta.learner !== undefined) model.learner = meta.learner;
   if (meta.items.attributes) model.itemAttributes = meta.items.attributes;
   else if (meta.items.attributeColumns || meta.items.attributeCodes) model.itemAttributes = fromColumns(meta.items, meta.numItems);
   if (meta.items.meta) model.itemMeta = meta.items.meta;

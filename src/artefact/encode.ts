@@ -10,6 +10,7 @@ import type { ArtefactJson, AttributeCodes, TastebudMetadata, WeightSpec } from 
 import type { QuantDtype } from './quantize.ts';
 import { encodeTensor } from './quantize.ts';
 import { sequenceMeta, sequenceTensors } from './sequence.ts';
+import { checkShippedSettings } from '../engine/shipped_learner.ts';
 
 export interface EncodeOptions {
   /** Storage of the item tables (embeddings, biases, projection); w, bias and p_0 stay float32. */
@@ -81,12 +82,23 @@ function metadata(model: GlobalModel): TastebudMetadata {
     items: { ids: model.itemIds },
   };
   if (model.trainingReport) meta.trainingReport = model.trainingReport;
+  if (model.learner !== undefined) meta.learner = checkedLearner(model.learner);
   if (model.itemAttributes) Object.assign(meta.items, toColumns(model.itemAttributes));
   if (model.itemMeta) meta.items.meta = model.itemMeta;
   if (model.attributeProjection) meta.attributeVocab = model.attributeProjection.vocab;
   if (model.placements) meta.placements = sparsePlacements(model.placements);
   if (model.sequence) meta.sequence = sequenceMeta(model.sequence);
   return meta;
+}
+
+/** Shipped learner settings must be what every browser accepts: checked here, so a bad one fails the write, not a shop's visitors. */
+function checkedLearner(learner: Record<string, unknown>): Record<string, unknown> {
+  try {
+    checkShippedSettings(learner);
+  } catch (e) {
+    throw new InvalidInputError(`encodeArtefact: model.learner: ${(e as Error).message}`, { cause: e });
+  }
+  return learner;
 }
 
 function sparsePlacements(p: NonNullable<GlobalModel['placements']>): NonNullable<TastebudMetadata['placements']> {

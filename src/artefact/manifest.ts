@@ -31,6 +31,9 @@ export interface TastebudMetadata {
   numItems: number;
   hyperParameters: Record<string, unknown>;
   trainingReport?: Record<string, unknown>;
+  /** On-device learner settings chosen for this model (GlobalModel.learner); checked by the engine, not here, so an
+   * artefact whose settings a later tastebud refuses still loads (with the defaults). */
+  learner?: Record<string, unknown>;
   items: {
     ids: string[];
     /** Item attributes stored by column (field → one value per item, null where absent): far smaller than one object per item. */

@@ -20,6 +20,11 @@ import { checkIntegerFlags, DATA_SPECS, loadOptions, trainOptions, TRAIN_SPECS }
 import type { Io } from './io.ts';
 import { assertCatalogueSize, assertFiniteModel } from './model_limits.ts';
 import { chooseFamily, SEQUENCE_SPECS, sequenceOptions, trainSequenceFamily } from './sequence_family.ts';
+import type { PretrainOptions } from '../train/pretrain.ts';
+import { autoDecision } from './auto_default.ts';
+import { autoLearner, type LearnerAutoResult } from './learner_auto.ts';
+import type { LearnerTrial } from './learner_tune.ts';
+import { BUCKETS } from './prequential.ts';
 
 export const PRETRAIN_SPECS: Specs = {
   ...DATA_SPECS,
@@ -30,12 +35,14 @@ export const PRETRAIN_SPECS: Specs = {
   dtype: { type: 'string', help: 'weight storage', choices: ['float32', 'float16', 'uint8'], default: 'float32' },
   'model-version': { type: 'string', help: 'model version string (default: content hash)' },
   validate: { type: 'boolean', help: 'pick the epoch count on a leave-one-out validation split, then retrain on everything' },
-  auto: { type: 'boolean', help: 'choose the ALS recipe (dim, l2, unobserved weight, alpha, recency) and epochs on a validation split of this log by full-ranking NDCG@10, within --auto-budget; trials are printed and kept in the artefact' },
-  'auto-budget': { type: 'number', help: '--auto: seconds of trials (the current recipe always runs first)', default: 600 },
+  auto: { type: 'boolean', help: 'choose the ALS recipe (dim, l2, unobserved weight, alpha, recency) and epochs on a validation split of this log by full-ranking NDCG@10 within --auto-budget, then the on-device learner\'s settings by replaying held-out users within --learner-budget; trials are printed and kept in the artefact. Default on from 100,000 interactions and 500 users unless recipe flags are given; --no-auto turns it off' },
+  'auto-budget': { type: 'number', help: '--auto: seconds of recipe trials (the current recipe always runs first)', default: 600 },
+  'learner-budget': { type: 'number', help: '--auto: seconds for choosing the on-device learner\'s settings (one model trained without the held-out users, then replays; the closed-form fold-in and the defaults always run); 0: ship no settings', default: 300 },
 };
 
 export async function cmdPretrain(argv: string[], io: Io): Promise<void> {
-  const g = getters(parseArgs(argv, PRETRAIN_SPECS));
+  const parsed = parseArgs(argv, PRETRAIN_SPECS);
+  const g = getters(parsed);
   const out = g.required('out');
   checkIntegerFlags(g);
   await checkOutDir(out);
@@ -58,14 +65,19 @@ export async function cmdPretrain(argv: string[], io: Io): Promise<void> {
   let epochs = opts.epochs;
   let curve: { epoch: number; loss: number; validation?: number }[] = [];
   let autoReport: Record<string, unknown> | undefined;
-  if (g.bool('auto')) {
+  const decision = autoDecision(argv, parsed.values.auto as boolean | undefined, all.users.length, all.userIds.length);
+  if (parsed.values.auto === undefined) io.err(`${decision.auto ? '' : 'no --auto: '}${decision.why}`);
+  let learner: LearnerAutoResult | undefined;
+  if (decision.auto) {
     const budget = g.num('auto-budget') ?? 600;
     io.err(`--auto: trying ALS recipes on a validation split of this log (each user's latest event) for up to ${budget}s, by full-ranking NDCG@10`);
     const auto = await autoTune(all, opts, { budgetSeconds: budget, seed: opts.seed, onTrial: (t) => io.err(`  trial ${t.trial}: ${JSON.stringify(t.params)} → val NDCG@10 ${t.validation.toFixed(4)} at epoch ${t.bestEpoch} (${t.seconds.toFixed(0)}s)`) });
     Object.assign(opts, auto.best);
     epochs = auto.epochs;
     autoReport = { metric: auto.metric, budgetSeconds: budget, trials: auto.trials };
-    io.err(`--auto chose ${JSON.stringify(auto.best)} with ${epochs} epochs (val NDCG@10 ${auto.trials[0].validation.toFixed(4)}, ${auto.trials.length} trials); retraining on everything`);
+    io.err(`--auto chose ${JSON.stringify(auto.best)} with ${epochs} epochs (val NDCG@10 ${auto.trials[0].validation.toFixed(4)}, ${auto.trials.length} trials)`);
+    learner = await chooseLearner(all, { ...opts, epochs }, g.num('learner-budget') ?? 300, io);
+    io.err('retraining on everything');
   } else if (g.bool('validate')) {
     io.err('choosing the epoch count on the validation split (leave-one-out of the log)');
     const r = await runExperiment({ train: all, test: leaveOneOut(all).test }, { train: { ...opts, onEpoch: bar.onEpoch, onProgress: bar.onProgress }, validation: true, skipTest: true });
@@ -77,12 +89,32 @@ export async function cmdPretrain(argv: string[], io: Io): Promise<void> {
   bar.done();
   if (curve.length) model.trainingReport = { ...model.trainingReport, validationCurve: curve };
   if (autoReport) model.trainingReport = { ...model.trainingReport, autoTune: autoReport };
+  if (learner) {
+    model.learner = learner.best;
+    model.trainingReport = { ...model.trainingReport, learnerTune: learnerReport(learner) };
+  }
   const svg = (v: string): Extra[] => (curve.length || report.epochs.length > 1 ? [{ name: 'learning_curve.svg', data: learningCurveSvg(curve.length ? curve : report.epochs, { metric: 'validation HR@10', title: `tastebud pretrain ${v}` }) }] : []);
   const { written, version } = await writeModel(model, all, g, out, svg);
   io.out(`wrote ${out}/ (${written.files.join(', ')}; ${(written.bytes / 1024).toFixed(0)} KiB), model version ${version}, ${report.trainSeconds.toFixed(1)}s, ${Math.round(report.samplesPerSecond).toLocaleString('en')} samples/s`);
 }
 
 type Extra = { name: string; data: string };
+
+/** --auto's second half (learner_auto.ts), printed like the recipe trials; undefined when skipped. */
+async function chooseLearner(all: InteractionSet, recipe: PretrainOptions, budget: number, io: Io): Promise<LearnerAutoResult | undefined> {
+  if (budget <= 0) return undefined;
+  io.err(`--auto: choosing the on-device learner's settings by replaying held-out users of this log through the engine (DESIGN.md protocol 2) for up to ${budget}s`);
+  const hr = (t: LearnerTrial): string => BUCKETS.map((b) => `${b.name} ${t.hr[b.name].toFixed(3)}`).join(' ');
+  const r = await autoLearner(all, recipe, { budgetSeconds: budget, seed: recipe.seed, log: (l) => io.err(l), onTrial: (t) => io.err(`  learner trial ${t.trial} (${t.label}): HR@10 ${hr(t)}${t.eligible ? '' : ' (below the fold-in in a bucket)'} (${t.seconds.toFixed(0)}s)`) });
+  if (!r) io.err('  too few users with two clicks or more to hold any out: the artefact ships no learner settings (browsers use the defaults)');
+  else io.err(`--auto chose the learner settings of trial "${r.bestLabel}" (${r.trials.length} trials on ${r.validationUsers} users, ${r.validationSteps} clicks): ${JSON.stringify(r.best)}`);
+  return r;
+}
+
+function learnerReport(r: LearnerAutoResult): Record<string, unknown> {
+  const { best: _b, ...rest } = r; // the winner itself is model.learner
+  return rest;
+}
 
 /**
  * Placement lists, the finite check, the content-hash seal and the atomic write, for every model family. The version

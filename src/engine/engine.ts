@@ -9,7 +9,8 @@ import type { GlobalModel } from '../model/global_model.ts';
 import type { BackendChoice, CatalogueScanner } from '../kernels/types.ts';
 import type { Store } from '../store/types.ts';
 import { createRng, type Rng } from '../model/rng.ts';
-import { resolveLearnerConfig, type LearnerConfig } from './learner_config.ts';
+import type { LearnerConfig } from './learner_config.ts';
+import { engineLearnerConfig } from './shipped_learner.ts';
 import { createModelContext, type ModelContext } from './model_context.ts';
 import { createLocalState, fromRecord, isFiniteState, toRecord, type LocalState } from './user_state.ts';
 import { assertItemId, assertK, normalizeEvents, normalizeRecommendOptions } from './validate.ts';
@@ -35,6 +36,7 @@ export interface EngineOptions {
   scanner?: CatalogueScanner;
   /** Which TF.js backend won; only reported in `stats()`. */
   backend?: BackendChoice;
+  /** The shop's learner settings: over the model's shipped ones (`GlobalModel.learner`), which are over the defaults. */
   learner?: Partial<LearnerConfig>;
   /** Seeds negative sampling and replay, so a replayed stream learns the same state. */
   seed?: number;
@@ -71,7 +73,7 @@ export class Engine implements RecommenderApi {
   private state: LocalState;
   private scanner: CatalogueScanner;
   private ownScanner: boolean;
-  private readonly cfg: LearnerConfig;
+  private cfg: LearnerConfig;
   private readonly seqCfg: SequenceSettings;
   private encoder: SequenceEncoder | null = null;
   private readonly store: Store;
@@ -93,7 +95,7 @@ export class Engine implements RecommenderApi {
 
   /** Use `createEngine`, which also restores the stored state. */
   constructor(private readonly opts: EngineOptions) {
-    this.cfg = resolveLearnerConfig(opts.learner);
+    this.cfg = engineLearnerConfig(opts.model, opts.learner);
     this.seqCfg = resolveSequenceSettings(opts.sequence);
     this.ctx = createModelContext(opts.model, this.cfg.sampler);
     this.state = createLocalState(this.ctx);
@@ -232,12 +234,15 @@ export class Engine implements RecommenderApi {
     this.assertOpen();
     await this.serial(async () => {
       await this.whenIdle();
-      const ctx = createModelContext(model, this.cfg.sampler);
+      // the new model may ship other learner settings (chosen for it); the shop's own still win
+      const cfg = engineLearnerConfig(model, this.opts.learner);
+      const ctx = createModelContext(model, cfg.sampler);
       const events = eventsForTransfer(toRecord(this.state), await this.store.readEvents(0));
       const encoder = await this.createEncoder(model);
       if (this.ownScanner) this.scanner.dispose();
       this.encoder?.dispose?.();
       this.encoder = encoder;
+      this.cfg = cfg;
       this.ctx = ctx;
       this.scanner = scanner ?? createPlainScanner(ctx.itemEmb, ctx.itemBias, ctx.dim);
       this.ownScanner = !scanner;

@@ -54,6 +54,13 @@ export interface GlobalModel {
   hyperParameters: Record<string, unknown>;
   trainingReport?: TrainingReport;
   /**
+   * On-device learner settings chosen for this model (`pretrain --auto` replays held-out users of the shop's log
+   * through the engine, DESIGN.md protocol 2). Plain JSON; the engine checks them against the learner's bounds
+   * and learns with its built-in defaults (warning `ShippedLearnerSettingsInvalid`) when they are refused. A
+   * shop's own `learner` option overrides them key by key.
+   */
+  learner?: Record<string, unknown>;
+  /**
    * Present when the model reads the order of the clicks (see `sequence/types.ts`): the user's vector is the
    * encoder's output over the newest events instead of a fold-in, and `sequence.itemEmb === itemEmb`.
    */
