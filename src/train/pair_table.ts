@@ -55,6 +55,8 @@ export interface PairColumns {
   weight(p: number): number;
   /** Events per item (the artefact's popularity). */
   itemEvents: Float32Array;
+  /** Drops the pair columns (read them no more): their memory goes before the CSR's second side is built. */
+  release(): void;
 }
 
 export interface PairTable {
@@ -175,7 +177,10 @@ export function createPairTable(recency?: RecencyOptions): PairTable {
         rec.chunks.length = 0;
         last.chunks.length = 0;
       }
-      return { size, numUsers, numItems, events, user: (p) => pu.get(p), item: (p) => pi.get(p), weight: (p) => base.get(p), itemEvents: itemEvents.slice(0, numItems) };
+      const release = (): void => {
+        for (const c of [pu, pi, base]) c.chunks.length = 0;
+      };
+      return { size, numUsers, numItems, events, user: (p) => pu.get(p), item: (p) => pi.get(p), weight: (p) => base.get(p), itemEvents: itemEvents.slice(0, numItems), release };
     },
   };
 }

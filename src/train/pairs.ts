@@ -57,22 +57,27 @@ export function pairRows(pairs: PairColumns, o: RowsOptions = {}): PairRows {
     userCount[pairs.user(p)]++;
     itemCount[pairs.item(p)]++;
   }
-  // pairs in user order (a counting sort), so each item's row fills with users ascending
+  const byItem = itemRows(pairs, userCount, itemCount, a);
+  pairs.release();
+  return { byUser: transpose(byItem, numUsers, userCount, a), byItem, itemEvents: padded(pairs.itemEvents, numItems), events: pairs.events };
+}
+
+/** Item rows with users ascending: the pairs in user order (a counting sort), then each into its item's row. */
+function itemRows(pairs: PairColumns, userCount: Int32Array, itemCount: Int32Array, a: ReturnType<typeof allocator>): WeightedRows {
   const userStart = prefixSums(userCount, (n) => new Int32Array(n));
   const byUserOrder = new Int32Array(pairs.size);
   for (let p = 0; p < pairs.size; p++) byUserOrder[userStart[pairs.user(p)]++] = p;
-  const itemOffsets = prefixSums(itemCount, a.int32);
-  const itemFill = itemOffsets.slice(0, numItems);
-  const itemCols = a.int32(pairs.size);
-  const itemWeights = a.float32(pairs.size);
+  const offsets = prefixSums(itemCount, a.int32);
+  const fill = offsets.slice(0, itemCount.length);
+  const cols = a.int32(pairs.size);
+  const weights = a.float32(pairs.size);
   for (let k = 0; k < pairs.size; k++) {
     const p = byUserOrder[k];
-    const at = itemFill[pairs.item(p)]++;
-    itemCols[at] = pairs.user(p);
-    itemWeights[at] = pairs.weight(p);
+    const at = fill[pairs.item(p)]++;
+    cols[at] = pairs.user(p);
+    weights[at] = pairs.weight(p);
   }
-  const byItem: WeightedRows = { offsets: itemOffsets, cols: itemCols, weights: itemWeights };
-  return { byUser: transpose(byItem, numUsers, userCount, a), byItem, itemEvents: padded(pairs.itemEvents, numItems), events: pairs.events };
+  return { offsets, cols, weights };
 }
 
 /** The other side of a CSR: walking rows in order fills each column's row ascending. */
