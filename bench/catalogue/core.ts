@@ -50,6 +50,13 @@ function heldBytes(): Record<string, number> {
 
 async function load(r: Extract<CatalogueRequest, { op: 'load' }>): Promise<Record<string, unknown>> {
   if (backendReady !== r.backend) {
+    if (r.backend === 'wasm') {
+      // this page is cross-origin isolated (for the memory measurement), which makes tfjs pick its threaded
+      // wasm build, whose pthread workers the build does not ship: measure the single-threaded SIMD build a
+      // shop page (not isolated) gets
+      await import('@tensorflow/tfjs-backend-wasm');
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    }
     await chooseBackend([r.backend]);
     backendReady = r.backend;
   }
