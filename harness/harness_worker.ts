@@ -7,13 +7,18 @@ import { runContractSuite } from '../test/contract/suite.ts';
 
 export type HarnessRequest =
   | { id: number; task: 'contract'; backend: BackendName; leakSteps?: number }
-  | { id: number; task: 'bench' | 'sequence-latency'; backend: BackendName; quick?: boolean };
+  | { id: number; task: 'bench' | 'sequence-latency'; backend: BackendName; quick?: boolean }
+  | { id: number; task: 'catalogue'; request: import('../bench/catalogue/core.ts').CatalogueRequest };
 
 type Scope = { postMessage(m: unknown): void; onmessage: ((e: MessageEvent<HarnessRequest>) => void) | null };
 const scope = globalThis as unknown as Scope;
 
 async function handle(req: HarnessRequest): Promise<unknown> {
   if (req.task === 'contract') return runContractSuite({ backend: req.backend, leakSteps: req.leakSteps });
+  if (req.task === 'catalogue') {
+    const { runCatalogueOp } = await import('../bench/catalogue/core.ts');
+    return runCatalogueOp(req.request);
+  }
   if (req.task === 'sequence-latency') {
     const { runSequenceLatency } = await import('../bench/sequence/latency_core.ts');
     return runSequenceLatency({ backend: req.backend, quick: req.quick });

@@ -19,8 +19,10 @@ const TYPES: Record<string, string> = {
  * @example
  * const server = await serveStatic('dist-bench', 4402); // http://localhost:4402/harness/contract.html
  * server.close();
+ * // cross-origin isolated (performance.measureUserAgentSpecificMemory):
+ * await serveStatic('dist-bench', 4402, { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' });
  */
-export function serveStatic(dir: string, port: number): Promise<Server> {
+export function serveStatic(dir: string, port: number, headers: Record<string, string> = {}): Promise<Server> {
   const root = resolve(dir);
   const server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
@@ -31,7 +33,7 @@ export function serveStatic(dir: string, port: number): Promise<Server> {
     } catch {
       return void res.writeHead(404).end();
     }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', ...headers });
     createReadStream(file).pipe(res);
   });
   return new Promise((ok, fail) => {

@@ -1,8 +1,9 @@
 /**
  * `npm run bench:scale`: generated logs of 1M and 10M events (SCALE_SIZES=1000000,10000000; SCALE_50M=1 adds
  * 50M) with power-law popularity and sessions (scale_log.ts), written as CSV, then per size in a fresh process:
- * the CLI's streaming read (loadDataset), and ALS with the shipped ML-1M recipe for SCALE_ITERATIONS (2)
- * iterations on every core. Reports wall time, peak memory (max RSS of that process) and events/s.
+ * the CLI's streaming read into (user, item) pairs (loadPairs: no per-event arrays, as `pretrain --stream`),
+ * and ALS with the shipped ML-1M recipe for SCALE_ITERATIONS (2) iterations on every core. Reports wall time,
+ * peak memory (max RSS of that process), events/s, and bytes per event and per distinct pair.
  * Writes bench/results/scale.{json,md}.
  */
 import { execFileSync } from 'node:child_process';
@@ -11,8 +12,8 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAlsPool } from '../../src/cli/als_pool.ts';
-import { loadDataset } from '../../src/cli/datasets.ts';
-import { pretrain } from '../../src/train/pretrain.ts';
+import { loadPairs } from '../../src/cli/pair_log.ts';
+import { pretrainPairs } from '../../src/train/pretrain.ts';
 import { SPECS } from '../lib/specs.ts';
 import { generateLog } from './log.ts';
 
@@ -34,18 +35,20 @@ async function writeCsv(path: string, events: number): Promise<void> {
 /** One size, in this (fresh) process: read, then train. */
 async function measureOne(path: string, events: number): Promise<Record<string, number>> {
   const iterations = Number(process.env.SCALE_ITERATIONS ?? 2);
+  const recipe = SPECS.ml1m.train;
+  const threads = availableParallelism();
   const t0 = performance.now();
-  const d = await loadDataset({ data: path, format: 'csv' });
+  const log = await loadPairs({ data: path, format: 'csv' }, { boost: recipe.recencyBoost ?? 0, halfLife: recipe.recencyHalfLife ?? 5 }, { shared: threads > 1 });
   const readSeconds = (performance.now() - t0) / 1000;
   const rssAfterRead = process.memoryUsage().rss;
-  const s = d.set;
   const t1 = performance.now();
-  await pretrain({ users: s.users, items: s.items, timestamps: s.timestamps, itemIds: s.itemIds, numUsers: s.userIds.length }, { ...SPECS.ml1m.train, epochs: iterations, threads: availableParallelism(), createAlsPool });
+  await pretrainPairs(log.rows, { itemIds: log.itemIds, numUsers: log.userIds.length }, { ...recipe, epochs: iterations, threads, createAlsPool });
   const trainSeconds = (performance.now() - t1) / 1000;
+  const peak = process.resourceUsage().maxRSS * 1024;
   return {
-    events, users: s.userIds.length, items: s.itemIds.length, readSeconds, readEventsPerSecond: events / readSeconds,
+    events, pairs: log.pairs, users: log.userIds.length, items: log.itemIds.length, readSeconds, readEventsPerSecond: events / readSeconds,
     trainSecondsPerIteration: trainSeconds / iterations, trainEventsPerSecond: (events * iterations) / trainSeconds,
-    rssAfterReadMB: rssAfterRead / 2 ** 20, peakRssMB: process.resourceUsage().maxRSS / 1024, threads: availableParallelism(),
+    rssAfterReadMB: rssAfterRead / 2 ** 20, peakRssMB: peak / 2 ** 20, bytesPerEvent: peak / events, bytesPerPair: peak / log.pairs, threads,
   };
 }
 
@@ -67,16 +70,20 @@ async function main(): Promise<void> {
     const r = JSON.parse(out.trim().split('\n').pop()!) as Record<string, number>;
     rows.push(r);
     console.log(JSON.stringify(r));
+    writeResults(rows); // after each size: a long 50M run keeps what finished
     if (process.env.SCALE_KEEP !== '1') rmSync(path);
   }
+}
+
+function writeResults(rows: Record<string, number>[]): void {
   const results = join(ROOT, 'bench', 'results');
   mkdirSync(results, { recursive: true });
   writeFileSync(join(results, 'scale.json'), JSON.stringify({ generatedAt: new Date().toISOString(), recipe: SPECS.ml1m.train, rows }, null, 2));
   const f = (n: number, d = 0): string => n.toLocaleString('en', { maximumFractionDigits: d, minimumFractionDigits: d });
   const md = [
     `# Scaling (generated logs, ALS dim ${SPECS.ml1m.train.dim}, ${rows[0]?.threads} threads)`, '',
-    '| events | users | items | read s | read events/s | train s / iteration | train events/s | RSS after read MB | peak RSS MB |', '|---|---|---|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${f(r.events)} | ${f(r.users)} | ${f(r.items)} | ${f(r.readSeconds, 1)} | ${f(r.readEventsPerSecond)} | ${f(r.trainSecondsPerIteration, 1)} | ${f(r.trainEventsPerSecond)} | ${f(r.rssAfterReadMB)} | ${f(r.peakRssMB)} |`),
+    '| events | distinct pairs | users | items | read s | read events/s | train s / iteration | train events/s | RSS after read MB | peak RSS MB | peak bytes / event | peak bytes / pair |', '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${f(r.events)} | ${f(r.pairs)} | ${f(r.users)} | ${f(r.items)} | ${f(r.readSeconds, 1)} | ${f(r.readEventsPerSecond)} | ${f(r.trainSecondsPerIteration, 1)} | ${f(r.trainEventsPerSecond)} | ${f(r.rssAfterReadMB)} | ${f(r.peakRssMB)} | ${f(r.bytesPerEvent, 1)} | ${f(r.bytesPerPair, 1)} |`),
   ];
   writeFileSync(join(results, 'scale.md'), md.join('\n') + '\n');
   console.log(md.join('\n'));

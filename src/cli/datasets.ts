@@ -67,7 +67,7 @@ export interface LoadedData {
   notes: string[];
 }
 
-function parserFor(format: Format, o: LoadOptions, notes: string[]): LineParser {
+export function parserFor(format: Format, o: LoadOptions, notes: string[]): LineParser {
   const delimited = (delimiter: string): LineParser => {
     const columns = o.columns ? parseColumns(o.columns) : undefined;
     const onColumns = (c: ColumnMap, how: string): void => void notes.push(`columns ${describeColumns(c)} (${how === 'header' ? 'from the header' : how === 'named' ? 'as named by --columns' : 'by position: no header; name them with --columns'})`);

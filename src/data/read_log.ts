@@ -48,6 +48,23 @@ export async function readLog(
   opts: ReadOptions = {},
 ): Promise<{ set: InteractionSet; stats: ReadStats }> {
   const b = opts.builder ?? createLogBuilder();
+  const stats = await readRows(lines, parse, (r) => b.add(r), opts);
+  return { set: b.build(), stats };
+}
+
+/**
+ * The reading loop alone: each parsed row goes to `add` (a log builder, or a pair table that keeps no
+ * per-event arrays: src/cli/pair_log.ts).
+ *
+ * @example
+ * const stats = await readRows(lines, parser, (r) => table.add(ids.user(r.user), ids.item(r.item), 1, NaN));
+ */
+export async function readRows(
+  lines: AsyncIterable<string> | Iterable<string>,
+  parse: LineParser,
+  add: (r: RawInteraction) => void,
+  opts: Omit<ReadOptions, 'builder'> = {},
+): Promise<ReadStats> {
   const stats: ReadStats = { lines: 0, rows: 0, skippedEmpty: 0, skippedMalformed: 0, filtered: 0, errors: [] };
   const where = opts.source ?? 'input';
   const maxMalformed = opts.maxMalformed ?? 1000;
@@ -80,9 +97,9 @@ export async function readLog(
         stats.filtered++;
         continue;
       }
-      b.add(r);
+      add(r);
       stats.rows++;
     }
   }
-  return { set: b.build(), stats };
+  return stats;
 }

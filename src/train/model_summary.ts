@@ -30,11 +30,16 @@ export function checkInteractions(
   }
   const numUsers = data.numUsers ?? maxUser + 1;
   if (numUsers <= maxUser) throw new InvalidInputError(`pretrain: numUsers ${numUsers} but a user index is ${maxUser}`);
+  checkCounts(o);
+  return numUsers;
+}
+
+/** dim, epochs, batchSize: positive integers; negatives: >= 0. */
+export function checkCounts(o: { dim?: number; epochs?: number; negatives?: number; batchSize?: number }): void {
   for (const [k, v] of Object.entries(o)) {
     if (v !== undefined && !(Number.isInteger(v) && v >= (k === 'negatives' ? 0 : 1)))
       throw new InvalidInputError(`pretrain: ${k} must be a positive integer, got ${v}`);
   }
-  return numUsers;
 }
 
 /** Interactions per item. */
@@ -44,15 +49,20 @@ export function interactionCounts(items: Int32Array, numItems: number): Float32A
   return c;
 }
 
-/** Mean of the vectors of the users that have interactions: the cold-start prior p_0. */
-export function meanUserVector(p: CfParams, users: Int32Array): Float32Array {
-  const d = p.dim;
-  const seen = new Uint8Array(p.numUsers);
+/** 1 for each user index that appears in `users`. */
+export function activeUsers(users: Int32Array, numUsers: number): Uint8Array {
+  const seen = new Uint8Array(numUsers);
   for (let n = 0; n < users.length; n++) seen[users[n]] = 1;
+  return seen;
+}
+
+/** Mean of the vectors of the users that have interactions (`active`): the cold-start prior p_0. */
+export function meanUserVector(p: CfParams, active: Uint8Array): Float32Array {
+  const d = p.dim;
   const sum = new Float64Array(d);
   let count = 0;
   for (let u = 0; u < p.numUsers; u++) {
-    if (!seen[u]) continue;
+    if (!active[u]) continue;
     count++;
     for (let j = 0; j < d; j++) sum[j] += p.userEmb[u * d + j];
   }

@@ -14,13 +14,16 @@ import type { CreateSparseTrainer } from '../kernels/types.ts';
 import { InvalidInputError } from '../errors.ts';
 import { FORMAT_VERSION } from '../artefact/format.ts';
 import { createAprStep } from './apr.ts';
-import type { AlsConfig, AlsPool } from './als.ts';
-import { alsHalfStep, alsLoss, initAlsParams, weightedRows } from './als.ts';
+import type { AlsPool } from './als.ts';
+import { initAlsParams } from './als.ts';
+import { alsThreads, createAlsLoop } from './als_loop.ts';
+import type { PairRows } from './pairs.ts';
+import { aggregatePairs } from './pairs.ts';
 import { recencyWeights } from './recency.ts';
 import { createBatchBuilder } from './batches.ts';
 import { buildUserItemIndex } from './user_index.ts';
 import { fitAttributeProjection } from './attribute_projection.ts';
-import { checkInteractions, contentVersion, interactionCounts, meanUserVector } from './model_summary.ts';
+import { activeUsers, checkCounts, checkInteractions, contentVersion, interactionCounts, meanUserVector } from './model_summary.ts';
 
 export interface PretrainData {
   users: Int32Array;
@@ -134,7 +137,7 @@ export interface PretrainResult {
   report: PretrainReport;
 }
 
-type Resolved = Required<Omit<PretrainOptions, 'validate' | 'onEpoch' | 'onProgress' | 'modelVersion' | 'createTrainer' | 'createAlsPool'>> &
+export type Resolved = Required<Omit<PretrainOptions, 'validate' | 'onEpoch' | 'onProgress' | 'modelVersion' | 'createTrainer' | 'createAlsPool'>> &
   Pick<PretrainOptions, 'validate' | 'onEpoch' | 'onProgress' | 'modelVersion' | 'createTrainer' | 'createAlsPool'>;
 
 function resolve(o: PretrainOptions): Resolved {
@@ -187,16 +190,63 @@ export async function pretrain(input: PretrainData, options: PretrainOptions = {
   const o = resolve(options);
   const numItems = input.itemIds.length;
   const numUsers = checkInteractions(input, { dim: o.dim, epochs: o.epochs, negatives: o.negatives, batchSize: o.batchSize });
-  const data = withRecency(input, o, numUsers);
   if (o.solver === 'als' && (o.advEps > 0 || o.createTrainer)) throw new InvalidInputError('pretrain: the ALS solver has no APR and no TF.js trainer; drop advEps / createTrainer or use solver "sgd"');
   if (o.createTrainer && o.advEps > 0) throw new InvalidInputError('pretrain: APR (advEps > 0) runs on the plain-TypeScript trainer only; drop createTrainer or advEps');
+  if (o.solver === 'als') {
+    if (o.recencyBoost > 0 && !(o.recencyHalfLife > 0)) throw new InvalidInputError('pretrain: recencyHalfLife must be > 0');
+    // ALS needs only the distinct pairs: aggregated compactly (recency folded in), no per-event weights
+    const rows = aggregatePairs({ ...input, numUsers, numItems }, recencyOf(o), { shared: alsThreads(input.users.length, o) > 1 });
+    return trainPairs(rows, { itemIds: input.itemIds, itemAttributes: input.itemAttributes, numUsers }, o);
+  }
+  const data = withRecency(input, o, numUsers);
   const params = createParams({ numUsers, numItems, dim: o.dim, seed: o.seed, scale: o.initScale });
   const counts = interactionCounts(data.items, numItems);
-  if (o.solver === 'als') initAlsParams(params, o.initScale, o.seed);
-  const loop = o.solver === 'als' ? createAlsLoop(params, data, o) : await createLoop(params, data, counts, o);
+  const loop = await createLoop(params, data, counts, o);
   const report = await runEpochs(loop, data.users.length, o);
   const trained = loop.best ?? (await loop.read());
-  const model = buildGlobalModel(trained, data, counts, o, report);
+  const model = buildGlobalModel(trained, data, activeUsers(data.users, numUsers), counts, o, report);
+  loop.dispose();
+  return { model, params: trained, report };
+}
+
+/** What a streamed log hands to ALS: its pair rows (src/train/pairs.ts) and the id tables. */
+export interface PairsMeta {
+  itemIds: string[];
+  itemAttributes?: (ItemAttributes | undefined)[];
+  numUsers: number;
+}
+
+/**
+ * ALS on pairs aggregated while the log streamed in (src/cli/pair_log.ts): the same training and model as
+ * `pretrain` with solver 'als', without per-event arrays. The recency weighting must already be in the
+ * rows' weights (the pair table folds it in); `recencyBoost` here is only recorded.
+ *
+ * @example
+ * const { model } = await pretrainPairs(rows, { itemIds, numUsers }, { ...SPECS.ml1m.train, createAlsPool, threads: 2 });
+ */
+export async function pretrainPairs(rows: PairRows, meta: PairsMeta, options: PretrainOptions = {}): Promise<PretrainResult> {
+  const o = resolve({ ...options, solver: 'als' });
+  if (o.advEps > 0 || o.createTrainer) throw new InvalidInputError('pretrainPairs: ALS has no APR and no TF.js trainer; drop advEps / createTrainer');
+  if (rows.events === 0) throw new InvalidInputError('pretrain: no interactions to train on');
+  checkCounts({ dim: o.dim, epochs: o.epochs });
+  if (rows.byItem.offsets.length - 1 !== meta.itemIds.length) throw new InvalidInputError(`pretrainPairs: ${rows.byItem.offsets.length - 1} item rows for ${meta.itemIds.length} itemIds`);
+  return trainPairs(rows, meta, o);
+}
+
+function recencyOf(o: Resolved): { boost: number; halfLife: number } | undefined {
+  return o.recencyBoost > 0 ? { boost: o.recencyBoost, halfLife: o.recencyHalfLife } : undefined;
+}
+
+async function trainPairs(rows: PairRows, meta: PairsMeta, o: Resolved): Promise<PretrainResult> {
+  const numUsers = Math.max(meta.numUsers, rows.byUser.offsets.length - 1);
+  const params = createParams({ numUsers, numItems: meta.itemIds.length, dim: o.dim, seed: o.seed, scale: o.initScale });
+  initAlsParams(params, o.initScale, o.seed);
+  const loop = createAlsLoop(params, rows, o);
+  const report = await runEpochs(loop, rows.events, o);
+  const trained = loop.best ?? (await loop.read());
+  const active = new Uint8Array(numUsers);
+  for (let u = 0; u + 1 < rows.byUser.offsets.length; u++) active[u] = rows.byUser.offsets[u + 1] > rows.byUser.offsets[u] ? 1 : 0;
+  const model = buildGlobalModel(trained, meta, active, rows.itemEvents, o, report);
   loop.dispose();
   return { model, params: trained, report };
 }
@@ -234,7 +284,7 @@ function copyParams(from: CfParams, to: CfParams): void {
   to.bias.set(from.bias);
 }
 
-interface Loop {
+export interface Loop {
   epoch(epoch: number, onBatch: (done: number, loss: number) => void): Promise<{ loss: number; samples: number }>;
   read(): Promise<CfParams>;
   best: CfParams | null;
@@ -277,44 +327,6 @@ async function createLoop(params: CfParams, data: PretrainData, counts: Float32A
     dispose: () => trainer?.dispose(),
   };
 }
-
-/**
- * One epoch = one ALS iteration: every user row, then every item row, re-solved exactly (a few CG steps) —
- * across `threads` worker threads when the log is big enough to repay starting them.
- */
-function createAlsLoop(params: CfParams, data: PretrainData, o: Resolved): Loop {
-  let byUser = weightedRows(data.users, data.items, data.weights, params.numUsers);
-  let byItem = weightedRows(data.items, data.users, data.weights, params.numItems);
-  const cfg: AlsConfig = { alpha: o.alsAlpha, unobservedWeight: o.alsUnobserved, reg: o.l2, regExponent: o.alsRegExponent, cgSteps: o.alsCgSteps };
-  const threads = data.users.length >= PARALLEL_MIN_PAIRS || o.threads < 0 ? Math.abs(o.threads) : 1;
-  const pool = threads > 1 && o.createAlsPool ? o.createAlsPool(threads) : null;
-  if (pool) {
-    params.userEmb = pool.share(params.userEmb);
-    params.itemEmb = pool.share(params.itemEmb);
-    byUser = { offsets: pool.share(byUser.offsets), cols: pool.share(byUser.cols), weights: pool.share(byUser.weights) };
-    byItem = { offsets: pool.share(byItem.offsets), cols: pool.share(byItem.cols), weights: pool.share(byItem.weights) };
-  }
-  return {
-    best: null,
-    async epoch(_epoch, onBatch) {
-      if (pool) {
-        await pool.halfStep(params.userEmb, params.itemEmb, byUser, params.numItems, cfg, params.dim);
-        await pool.halfStep(params.itemEmb, params.userEmb, byItem, params.numUsers, cfg, params.dim);
-      } else {
-        alsHalfStep(params.userEmb, params.itemEmb, byUser, params.numItems, cfg, params.dim);
-        alsHalfStep(params.itemEmb, params.userEmb, byItem, params.numUsers, cfg, params.dim);
-      }
-      const loss = pool ? await pool.loss(params, byUser, cfg) : alsLoss(params, byUser, cfg);
-      onBatch(data.users.length, loss);
-      return { loss, samples: data.users.length };
-    },
-    read: async () => params,
-    dispose: () => void pool?.close(),
-  };
-}
-
-/** Below this many pairs one thread is faster than starting workers. */
-const PARALLEL_MIN_PAIRS = 50_000;
 
 async function runEpochs(loop: Loop, total: number, o: Resolved): Promise<PretrainReport> {
   const epochs: EpochReport[] = [];
@@ -364,7 +376,7 @@ async function runEpochs(loop: Loop, total: number, o: Resolved): Promise<Pretra
   };
 }
 
-function buildGlobalModel(p: CfParams, data: PretrainData, counts: Float32Array, o: Resolved, report: PretrainReport): GlobalModel {
+function buildGlobalModel(p: CfParams, data: Pick<PretrainData, 'itemIds' | 'itemAttributes'>, active: Uint8Array, counts: Float32Array, o: Resolved, report: PretrainReport): GlobalModel {
   report.numUsers = p.numUsers;
   report.numItems = p.numItems;
   const sgd = {
@@ -386,7 +398,7 @@ function buildGlobalModel(p: CfParams, data: PretrainData, counts: Float32Array,
     itemBias: p.itemBias.slice(),
     w: p.w.slice(),
     bias: p.bias[0],
-    priorUser: meanUserVector(p, data.users),
+    priorUser: meanUserVector(p, active),
     popularity: counts,
     hyperParameters,
     trainingReport: { ...report },
