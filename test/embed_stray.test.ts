@@ -21,7 +21,11 @@ function fakePage(start = 1_000_000): StrayEnv & { t: number; fire(type: 'pagehi
     fire: (type: 'pagehide' | 'visibilitychange') => listeners[type].forEach((l) => l()),
     advance(ms: number) {
       env.t += ms;
-      for (const [id, x] of [...timers]) if (x.at <= env.t) (timers.delete(id), x.fn());
+      for (const [id, x] of [...timers]) {
+        if (x.at > env.t) continue;
+        timers.delete(id);
+        x.fn();
+      }
     },
   };
   return env;
