@@ -48,7 +48,8 @@ export function flatLayout(config: SequenceConfig): FlatLayout {
   return { tensors, size: offset };
 }
 
-function tensorOf(params: SequenceParams, name: string): Float32Array {
+/** The tensor of `params` named as in the artefact (`item_emb`, `block0/wq`, …); a missing bias reads as zeros. */
+export function sequenceTensor(params: SequenceParams, name: string): Float32Array {
   switch (name) {
     case 'item_emb': return params.itemEmb;
     case 'item_bias': return params.itemBias ?? new Float32Array(params.config.numItems);
@@ -62,7 +63,7 @@ function tensorOf(params: SequenceParams, name: string): Float32Array {
 
 /** Copies `params` into `out` (a fresh array by default) in the layout's order. */
 export function flattenParams(params: SequenceParams, layout: FlatLayout, out: Float32Array = new Float32Array(layout.size)): Float32Array {
-  for (const t of layout.tensors) out.set(tensorOf(params, t.name), t.offset);
+  for (const t of layout.tensors) out.set(sequenceTensor(params, t.name), t.offset);
   return out;
 }
 

@@ -8,47 +8,18 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { SequenceConfig, SequenceParams } from '../../model/sequence/types.ts';
-import { BLOCK_KEYS } from '../../model/sequence/types.ts';
+import { sequenceTensor, sequenceTensorShapes } from './flat_params.ts';
 import { LN_EPS } from '../../model/sequence/encode.ts';
 
 export type SequenceVariables = Record<string, tf.Variable>;
 
-/** One TF.js variable per tensor of `params`, named as in the artefact (`seq/block0/wq`, `seq/item_emb`, …). */
+/** One TF.js variable per tensor of `params`, named as in the artefact (`block0/wq`, `item_emb`, …). */
 export function createSequenceVariables(params: SequenceParams): SequenceVariables {
-  const { numItems, dim, maxLen, ffnDim } = params.config;
   const v: SequenceVariables = {};
-  const add = (name: string, a: Float32Array, shape: number[]): void => {
-    v[name] = tf.variable(tf.tensor(a, shape), true, `${name}#${Math.random().toString(36).slice(2)}`);
-  };
-  add('item_emb', params.itemEmb, [numItems, dim]);
-  add('item_bias', params.itemBias ?? new Float32Array(numItems), [numItems]);
-  add('pos_emb', params.posEmb, [maxLen, dim]);
-  add('lnf_gamma', params.lnfGamma, [dim]);
-  add('lnf_beta', params.lnfBeta, [dim]);
-  params.blocks.forEach((b, i) => {
-    for (const key of BLOCK_KEYS) {
-      const shape = key === 'w1' ? [dim, ffnDim] : key === 'w2' ? [ffnDim, dim] : key[0] === 'w' ? [dim, dim] : [b[key].length];
-      add(`block${i}/${key}`, b[key], shape);
-    }
-  });
+  for (const [name, shape] of sequenceTensorShapes(params.config)) {
+    v[name] = tf.variable(tf.tensor(sequenceTensor(params, name), shape), true, `${name}#${Math.random().toString(36).slice(2)}`);
+  }
   return v;
-}
-
-/** Reads the variables back into plain arrays (a new `SequenceParams`). */
-export function readSequenceVariables(v: SequenceVariables, config: SequenceConfig): SequenceParams {
-  const get = (name: string): Float32Array => Float32Array.from(v[name].dataSync() as Float32Array);
-  return {
-    config: { ...config },
-    itemEmb: get('item_emb'),
-    itemBias: get('item_bias'),
-    posEmb: get('pos_emb'),
-    lnfGamma: get('lnf_gamma'),
-    lnfBeta: get('lnf_beta'),
-    blocks: Array.from({ length: config.blocks }, (_, i) => {
-      const entries = BLOCK_KEYS.map((key) => [key, get(`block${i}/${key}`)] as const);
-      return Object.fromEntries(entries) as unknown as SequenceParams['blocks'][number];
-    }),
-  };
 }
 
 function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor {
