@@ -31,6 +31,8 @@ export const SEQUENCE_SPECS: Specs = {
   'ffn-dim': { type: 'number', help: 'sequence models: feed-forward width' },
   'seq-loss': { type: 'string', help: 'sequence models: full softmax or sampled softmax with --negatives', choices: ['full', 'sampled'] },
   dropout: { type: 'number', help: 'sequence models: dropout while training' },
+  'seq-init': { type: 'string', help: 'sequence models: weight initialisation', choices: ['xavier', 'fanIn'] },
+  'lr-decay': { type: 'number', help: 'sequence models: share of the run (epochs or --time-budget), at its end, over which the rate falls linearly to 0' },
   'time-budget': { type: 'number', help: 'sequence models: stop training after this many seconds' },
 };
 
@@ -58,6 +60,10 @@ export function sequenceOptions(g: ReturnType<typeof getters>, argv: string[]): 
   if (given('threads') && threads !== undefined && threads > 0) o.threads = Math.min(threads, 64);
   const loss = g.str('seq-loss');
   if (loss) o.loss = loss as SequenceTrainOptions['loss'];
+  const init = g.str('seq-init');
+  if (init) o.init = init as SequenceTrainOptions['init'];
+  const decay = g.num('lr-decay');
+  if (decay !== undefined) o.lrDecay = decay;
   const budget = g.num('time-budget');
   if (budget !== undefined) o.timeBudgetMs = budget * 1000;
   for (const k of ['dim', 'maxLen', 'heads', 'ffnDim', 'epochs', 'batchSize'] as const) {

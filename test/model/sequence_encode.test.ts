@@ -133,6 +133,20 @@ describe('createSequenceParams / validateSequenceParams', () => {
     expect(() => validateSequenceParams(a)).not.toThrow();
   });
 
+  it('draws matrices Xavier-uniform or, with init fanIn, uniform ±1/√fanIn with biases too', () => {
+    const maxAbs = (a: Float32Array): number => a.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+    const x = createSequenceParams(config, 3);
+    const f = createSequenceParams(config, 3, 'fanIn');
+    const { dim, ffnDim } = config;
+    expect(maxAbs(x.blocks[0].w2)).toBeLessThanOrEqual(Math.sqrt(6 / (dim + ffnDim)));
+    expect(maxAbs(x.blocks[0].w2)).toBeGreaterThan(1 / Math.sqrt(ffnDim)); // Xavier reaches past fanIn's bound
+    expect(maxAbs(f.blocks[0].w2)).toBeLessThanOrEqual(1 / Math.sqrt(ffnDim));
+    expect(maxAbs(x.blocks[0].b1)).toBe(0);
+    expect(maxAbs(f.blocks[0].b1)).toBeGreaterThan(0);
+    expect(maxAbs(f.blocks[0].b1)).toBeLessThanOrEqual(1 / Math.sqrt(dim));
+    expect(() => validateSequenceParams(f)).not.toThrow();
+  });
+
   it('names the tensor whose length disagrees with the config', () => {
     const p = createSequenceParams(config);
     p.blocks[1].w1 = new Float32Array(5);

@@ -115,5 +115,22 @@ describe('trainSequenceModel', () => {
     await expect(trainSequenceModel([Int32Array.of(1, 7)], 5)).rejects.toThrow(/outside 0\.\.4/);
     await expect(trainSequenceModel([Int32Array.of(1, 2)], 5, { lr: -1 })).rejects.toThrow(/lr > 0/);
     await expect(trainSequenceModel([Int32Array.of(1, 2)], 5, { dim: 6, heads: 4 })).rejects.toThrow(/multiple of heads/);
+    await expect(trainSequenceModel([Int32Array.of(1, 2)], 5, { init: 'he' as 'fanIn' })).rejects.toThrow(/unknown init 'he'/);
+    await expect(trainSequenceModel([Int32Array.of(1, 2)], 5, { lrDecay: 2 })).rejects.toThrow(/lrDecay must be 0\.\.1/);
+  });
+
+  it('anneals the learning rate to nothing over the last lrDecay of the run', async () => {
+    // Same data, seed and epochs: the last epoch's steps move the weights far less when the rate has decayed.
+    const sequences = Array.from({ length: 24 }, (_, u) => Int32Array.from({ length: 5 }, (_, t) => (u + t) % 9));
+    const base = { dim: 8, maxLen: 4, blocks: 1, heads: 1, ffnDim: 8, epochs: 6, batchSize: 8, lr: 1e-2, dropout: 0, loss: 'full' } as const;
+    const lastStep = async (lrDecay: number): Promise<number> => {
+      const snaps: Float32Array[] = [];
+      await trainSequenceModel(sequences, 9, { ...base, lrDecay, onEpoch: ({ snapshot }) => void snaps.push(snapshot().itemEmb) });
+      const [a, b] = snaps.slice(-2);
+      return a.reduce((m, x, i) => m + Math.abs(x - b[i]), 0);
+    };
+    const constant = await lastStep(0);
+    const linear = await lastStep(0.5);
+    expect(linear).toBeLessThan(constant / 3);
   });
 });

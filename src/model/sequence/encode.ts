@@ -19,6 +19,12 @@ export function gelu(x: number): number {
 }
 
 /**
+ * How fresh matrices are drawn: `xavier` (Xavier-uniform, biases 0) or `fanIn` (uniform ±1/√fanIn for weights
+ * and biases: PyTorch's `nn.Linear` default, about half Xavier's spread at dim 64).
+ */
+export type SequenceInit = 'xavier' | 'fanIn';
+
+/**
  * Fresh parameters: item embeddings N(0, 1/dim) (so the input `itemEmb·sqrt(dim)` has unit-variance entries and
  * initial scores are O(1)), positions N(0, 0.02²), LayerNorm gamma 1 / beta 0, matrices Xavier-uniform, biases 0.
  * Seeded, so runs are reproducible.
@@ -26,7 +32,7 @@ export function gelu(x: number): number {
  * @example
  * const p = createSequenceParams({ numItems: 3706, dim: 64, maxLen: 200, blocks: 2, heads: 2, ffnDim: 256 });
  */
-export function createSequenceParams(config: SequenceConfig, seed = 1): SequenceParams {
+export function createSequenceParams(config: SequenceConfig, seed = 1, init: SequenceInit = 'xavier'): SequenceParams {
   validateConfig(config);
   const { numItems, dim, maxLen, blocks, ffnDim } = config;
   const rng = createRng(seed);
@@ -35,30 +41,33 @@ export function createSequenceParams(config: SequenceConfig, seed = 1): Sequence
     for (let i = 0; i < n; i++) a[i] = rng.normal() * std;
     return a;
   };
-  const xavier = (fanIn: number, fanOut: number): Float32Array => {
-    const a = new Float32Array(fanIn * fanOut);
-    const lim = Math.sqrt(6 / (fanIn + fanOut));
-    for (let i = 0; i < a.length; i++) a[i] = (rng.next() * 2 - 1) * lim;
+  const uniform = (n: number, lim: number): Float32Array => {
+    const a = new Float32Array(n);
+    for (let i = 0; i < n; i++) a[i] = (rng.next() * 2 - 1) * lim;
     return a;
   };
+  const fanInOnly = init === 'fanIn';
+  const xavier = (fanIn: number, fanOut: number): Float32Array =>
+    uniform(fanIn * fanOut, fanInOnly ? 1 / Math.sqrt(fanIn) : Math.sqrt(6 / (fanIn + fanOut)));
+  const bias = (fanIn: number, n: number): Float32Array => (fanInOnly ? uniform(n, 1 / Math.sqrt(fanIn)) : new Float32Array(n));
   const ones = (n: number): Float32Array => new Float32Array(n).fill(1);
   const makeBlock = (): SequenceBlockParams => ({
     ln1Gamma: ones(dim),
     ln1Beta: new Float32Array(dim),
     wq: xavier(dim, dim),
-    bq: new Float32Array(dim),
+    bq: bias(dim, dim),
     wk: xavier(dim, dim),
-    bk: new Float32Array(dim),
+    bk: bias(dim, dim),
     wv: xavier(dim, dim),
-    bv: new Float32Array(dim),
+    bv: bias(dim, dim),
     wo: xavier(dim, dim),
-    bo: new Float32Array(dim),
+    bo: bias(dim, dim),
     ln2Gamma: ones(dim),
     ln2Beta: new Float32Array(dim),
     w1: xavier(dim, ffnDim),
-    b1: new Float32Array(ffnDim),
+    b1: bias(dim, ffnDim),
     w2: xavier(ffnDim, dim),
-    b2: new Float32Array(dim),
+    b2: bias(ffnDim, dim),
   });
   return {
     config: { ...config },

@@ -13,6 +13,7 @@ import '@tensorflow/tfjs';
 import { InvalidInputError } from '../../errors.ts';
 import { createRng } from '../../model/rng.ts';
 import { createSequenceParams } from '../../model/sequence/encode.ts';
+import type { SequenceInit } from '../../model/sequence/encode.ts';
 import type { SequenceConfig, SequenceParams } from '../../model/sequence/types.ts';
 import { epochBatches, trainingWindows } from './batches.ts';
 import type { SequenceLossKind } from './loss.ts';
@@ -46,10 +47,17 @@ export interface SequenceTrainOptions {
   /** Histories per batch at full width; shorter histories are packed to the same number of positions. */
   batchSize: number;
   lr: number;
+  /**
+   * Share of the run, at its end, over which the learning rate falls linearly to 0 (0: constant; 1: linear decay
+   * from the start). The run's length is the time budget when one is set, else the epochs.
+   */
+  lrDecay: number;
   loss: SequenceLossKind;
   /** Sampled items per batch for `loss: 'sampled'`. */
   negatives: number;
   dropout: number;
+  /** How fresh weight matrices are drawn (`createSequenceParams`). */
+  init: SequenceInit;
   seed: number;
   /**
    * Threads computing gradients, data-parallel over each batch (default 1; more needs a threaded pool factory:
@@ -85,7 +93,7 @@ export async function trainSequenceModel(
   const layout = flatLayout(config);
   const threads = o.threads;
   const params = new Float32Array(threads > 1 ? new SharedArrayBuffer(layout.size * 4) : new ArrayBuffer(layout.size * 4));
-  flattenParams(createSequenceParams(config, o.seed), layout, params);
+  flattenParams(createSequenceParams(config, o.seed, o.init), layout, params);
   installZeroCopyIdentity();
   const settings = { loss: o.loss, negatives: o.negatives, dropout: o.dropout };
   const pool = await createPool(threads, { config, layout, settings, params, backend: tf.getBackend() });
@@ -102,12 +110,15 @@ export async function trainSequenceModel(
     while (epoch < o.epochs) {
       let sum = 0;
       let count = 0;
-      for (const batch of epochBatches(windows, o.batchSize * o.maxLen, rng)) {
+      const batches = epochBatches(windows, o.batchSize * o.maxLen, rng);
+      let batchIndex = 0;
+      for (const batch of batches) {
         const seed = rng.int(2 ** 31);
         const jobs = splitBatch(batch, threads).map((b, k) => ({ batch: b, dropoutSeed: seed + 7919 * k, negativeSeed: seed }));
         const shares = await pool.step(jobs);
         sum += averageGradients(shares, pool.grads, grad);
         count += batch.targets.length;
+        adam.lr = o.lr * lrFactor(o, epoch, batchIndex++ / batches.length, Date.now() - start);
         adamStep(adam, params, grad);
         if (Date.now() - start > o.timeBudgetMs) break; // an epoch can outlast the budget on a busy machine
       }
@@ -145,6 +156,14 @@ export async function trainSequenceModel(
   } finally {
     await pool.dispose();
   }
+}
+
+/** The learning rate's share at this point of the run: 1, then a linear fall to 0 over the last `lrDecay`. */
+function lrFactor(o: SequenceTrainOptions, epoch: number, epochShare: number, elapsedMs: number): number {
+  if (o.lrDecay === 0) return 1;
+  const done = Number.isFinite(o.timeBudgetMs) ? elapsedMs / o.timeBudgetMs : 0;
+  const progress = Math.max(done, Number.isFinite(o.epochs) ? (epoch + epochShare) / o.epochs : 0);
+  return Math.min(1, Math.max(0.01, (1 - progress) / o.lrDecay));
 }
 
 /** `grad` = the shares' gradients weighted by their target positions; returns the batch's summed loss. */
@@ -186,5 +205,7 @@ function checkInput(sequences: Int32Array[], numItems: number, o: SequenceTrainO
   if (!(o.lr > 0) || !(o.dropout >= 0 && o.dropout < 1)) {
     throw new InvalidInputError(`options need lr > 0 and 0 <= dropout < 1, got lr ${o.lr}, dropout ${o.dropout}`);
   }
+  if (!(o.lrDecay >= 0 && o.lrDecay <= 1)) throw new InvalidInputError(`option lrDecay must be 0..1, got ${String(o.lrDecay)}`);
+  if (o.init !== 'xavier' && o.init !== 'fanIn') throw new InvalidInputError(`unknown init '${String(o.init)}'`);
   if (o.loss !== 'full' && o.loss !== 'sampled') throw new InvalidInputError(`unknown loss '${String(o.loss)}'`);
 }
