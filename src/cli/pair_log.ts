@@ -66,11 +66,14 @@ export async function loadPairs(
   if (o.format === 'ml1m-implicit') throw new InvalidInputError('--format ml1m-implicit comes with a fixed test split; streaming into pairs trains on one log file');
   if (o.repeats && o.repeats !== 'keep') throw new InvalidInputError(`--repeats ${o.repeats} needs every event; streaming into pairs sums repeats as separate events (--repeats keep)`);
   const notes: string[] = [];
-  const parse = parserFor(o.format, { ...o, holdout: undefined }, notes);
+  // a parser per read: some keep state across lines (Amazon files number each user's events across the file)
+  let parse = parserFor(o.format, { ...o, holdout: undefined }, notes);
   const weightOf = eventWeigher(o.eventWeights);
   const users = createIds();
   const items = createIds();
+  let reads = 0;
   const pass = async (add: (r: RawInteraction, w: number) => void, progress?: (p: ReadProgressInfo) => void): Promise<ReadStats> => {
+    if (reads++ > 0) parse = parserFor(o.format, { ...o, holdout: undefined }, []);
     let lines = 0;
     const text = readLines(o.data, { onBytes: (b, t) => progress?.({ source: o.data, lines, bytes: b, totalBytes: t }) });
     return readRows(text, parse, (r) => add(r, weightOf(r)), { source: o.data, skipMalformed: o.skipMalformed, onLine: (n) => void (lines = n) });

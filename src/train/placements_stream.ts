@@ -8,10 +8,12 @@
  * (time, item) order the "together" windows walk. Pass 2 (`add`) then counts: trending exactly as defined;
  * "together" from a ring of each user's last `window` items (a late user's rows alone are held and sorted).
  *
- * Co-occurrence counts per item live in a Space-Saving summary of `capacity` neighbours (Metwally et al. 2005):
- * an item with at most `capacity` distinct neighbours has exact counts, so its list is the in-memory one;
- * beyond that a count may be over by at most (its item's co-occurrences) / capacity, and a rare neighbour can
- * be evicted. Memory: items × capacity × 8 bytes, users × (window + 3) × 4 bytes.
+ * Co-occurrence counts per item live in a weighted Space-Saving summary of `capacity` neighbours (Metwally et
+ * al. 2005), weighted by 1/√n_j so it keeps the neighbours the cosine ranks first: an item with at most
+ * `capacity` distinct neighbours has exact counts, so its list is the in-memory one; beyond that a weak
+ * neighbour can be missed and a kept one's count overestimated (bench/scale/placements.ts measures how
+ * much). Memory: items × capacity × 12 bytes, users × (4·window + 21) bytes; plus the rows of users out of
+ * (time, item) order, which are held (24 bytes each) and sorted.
  */
 import type { PlacementLists, PlacementOptions } from './placements.ts';
 import { placementOptions, rankTogether, topRows, trendingHalfLife, trendingWeight } from './placements.ts';
@@ -70,13 +72,14 @@ export function createPlacementStream(opts: PlacementStreamOptions = {}): Placem
   const lastKey = growable((n) => new Float64Array(n), -Infinity);
   const lastItem = growable((n) => new Int32Array(n), -1);
   const late = growable((n) => new Uint8Array(n));
+  const eventsPerItem = growable((n) => new Float64Array(n));
   // pass 2
   let k = 0;
   let hi = 0;
   let halfLife = 1;
   let score = new Float64Array(0);
   let count = new Float64Array(0);
-  let summary = createSummary(0, capacity);
+  let summary = createSummary(new Float64Array(0), capacity);
   let seen = new Int32Array(0);
   let ring = new Int32Array(0);
   const held: { u: number[]; i: number[]; key: number[] } = { u: [], i: [], key: [] };
@@ -103,8 +106,14 @@ export function createPlacementStream(opts: PlacementStreamOptions = {}): Placem
         else if (t !== first) varies = true;
       }
       if (u < 0) return; // dropped by cleaning: counts for "times vary" only, as the loader's check runs first
-      if (finite) (tLo = Math.min(tLo, t)), (tHi = Math.max(tHi, t));
-      else (kLo = Math.min(kLo, kept)), (kHi = Math.max(kHi, kept));
+      if (finite) {
+        tLo = Math.min(tLo, t);
+        tHi = Math.max(tHi, t);
+      } else {
+        kLo = Math.min(kLo, kept);
+        kHi = Math.max(kHi, kept);
+      }
+      eventsPerItem.at(i)[i]++;
       const key = finite ? t : kept;
       const lk = lastKey.at(u);
       const li = lastItem.at(u);
@@ -120,7 +129,7 @@ export function createPlacementStream(opts: PlacementStreamOptions = {}): Placem
       halfLife = trendingHalfLife(lo, hi, o.halfLifeShare);
       score = new Float64Array(numItems);
       count = new Float64Array(numItems);
-      summary = createSummary(numItems, capacity);
+      summary = createSummary(eventsPerItem.at(numItems).slice(0, numItems), capacity);
       seen = new Int32Array(numUsers);
       ring = new Int32Array(numUsers * window);
       late.at(numUsers);
@@ -146,14 +155,19 @@ export function createPlacementStream(opts: PlacementStreamOptions = {}): Placem
 }
 
 /**
- * Per item, its most frequent neighbours with their counts (Space-Saving): slots kept in descending count
- * order, so a frequent neighbour is found early and the smallest count is the last slot.
+ * Per item i, the neighbours j with the largest c(i,j)/√n_j — the order its list is ranked in — by weighted
+ * Space-Saving: each co-occurrence adds 1/√n_j, a newcomer to a full row takes the smallest slot's value over.
+ * Slots stay in descending value order, so a strong neighbour is found early and the smallest is the last
+ * slot. 12 bytes a slot; counts are exact in a row that never replaced a slot.
  */
-function createSummary(numItems: number, capacity: number) {
+function createSummary(eventsPerItem: Float64Array, capacity: number) {
+  const numItems = eventsPerItem.length;
   const ids = new Int32Array(numItems * capacity);
   const counts = new Uint32Array(numItems * capacity);
+  const value = new Float32Array(numItems * capacity);
   const used = new Uint32Array(numItems);
   const evicted = new Uint8Array(numItems);
+  const step = Float32Array.from(eventsPerItem, (n) => 1 / Math.sqrt(Math.max(n, 1)));
   return {
     bump(i: number, j: number): void {
       const base = i * capacity;
@@ -161,27 +175,35 @@ function createSummary(numItems: number, capacity: number) {
       let s = 0;
       while (s < n && ids[base + s] !== j) s++;
       if (s === n) {
-        if (n < capacity) used[i] = n + 1;
-        else {
-          s = n - 1; // replace the least frequent neighbour; its count is the new one's overestimate
+        if (n < capacity) {
+          used[i] = n + 1;
+          value[base + s] = 0;
+        } else {
+          s = n - 1; // the weakest neighbour makes room; its value carries over as the newcomer's overestimate
           evicted[i] = 1;
         }
         ids[base + s] = j;
-        if (s === n) counts[base + s] = 0;
+        counts[base + s] = 0;
       }
       const c = ++counts[base + s];
-      // keep the slots in descending order: move past neighbours with the old count
-      while (s > 0 && counts[base + s - 1] < c) {
+      const v = (value[base + s] += step[j]);
+      while (s > 0 && value[base + s - 1] < v) {
         ids[base + s] = ids[base + s - 1];
         counts[base + s] = counts[base + s - 1];
+        value[base + s] = value[base + s - 1];
         ids[base + s - 1] = j;
         counts[base + s - 1] = c;
+        value[base + s - 1] = v;
         s--;
       }
     },
+    /** (neighbour, count): exact, or value × √n_j (counted plus taken over) in a row that replaced slots. */
     row(i: number): [number, number][] {
       const out: [number, number][] = [];
-      for (let s = 0; s < used[i]; s++) out.push([ids[i * capacity + s], counts[i * capacity + s]]);
+      for (let s = 0; s < used[i]; s++) {
+        const j = ids[i * capacity + s];
+        out.push([j, evicted[i] ? Math.max(counts[i * capacity + s], value[i * capacity + s] / step[j]) : counts[i * capacity + s]]);
+      }
       return out;
     },
     evicting(): number {
