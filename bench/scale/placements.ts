@@ -1,9 +1,10 @@
 /**
- * `npm run bench:placements`: how close `pretrain --stream`'s "bought together" lists (Space-Saving neighbours
- * per item, src/train/placements_stream.ts) come to the in-memory lists (exact co-occurrence counts) on real
- * logs, per capacity (PLACEMENTS_CAPACITIES=16,64,256), side by side in one run: recall of the exact top-12
- * per item (mean over items with a list), the share of lists identical, items over capacity, and the seconds
- * and bytes of each. Trending is exact at any capacity (checked). Needs ../shared/data (skips loudly without).
+ * `npm run bench:placements`: how close `pretrain --stream`'s "bought together" lists (co-occurrence rows in a
+ * memory budget, src/train/cooccurrence_rows.ts) come to the in-memory lists (exact counts) on real logs, per
+ * budget in MiB (PLACEMENTS_MIB=4,16,64,256), side by side in one run: recall of the exact top-12 per item
+ * (mean over items with a list), the share of lists identical, rows that overflowed, the neighbour cap the
+ * budget allowed, and the seconds of the second read. Trending is exact at any budget (checked). Needs
+ * ../shared/data (skips loudly without).
  * Writes bench/results/placements_stream.{json,md}.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -23,7 +24,7 @@ const LOGS: [name: string, o: LoadOptions][] = [
 ];
 
 async function main(): Promise<void> {
-  const capacities = (process.env.PLACEMENTS_CAPACITIES ?? '16,64,256').split(',').map(Number);
+  const budgets = (process.env.PLACEMENTS_MIB ?? '4,16,64,256').split(',').map(Number);
   const rows: Record<string, unknown>[] = [];
   for (const [name, o] of LOGS) {
     if (!existsSync(o.data)) {
@@ -34,8 +35,8 @@ async function main(): Promise<void> {
     let t = performance.now();
     const exact = buildPlacements(set);
     const exactSeconds = (performance.now() - t) / 1000;
-    for (const capacity of capacities) {
-      const p = createPlacementStream({ capacity });
+    for (const mib of budgets) {
+      const p = createPlacementStream({ memoryBytes: mib * 2 ** 20 });
       const log = await loadPairs(o, undefined, { onRow: p.observe });
       t = performance.now();
       p.start(log.userIds.length, log.itemIds.length);
@@ -53,9 +54,9 @@ async function main(): Promise<void> {
         if (want.join() === got.together[i].join()) same++;
       });
       const row = {
-        log: name, events: set.users.length, items: set.itemIds.length, capacity, recall: recall / lists, identical: same / lists, lists,
-        itemsOverCapacity: got.inexactItems, trendingExact: got.trending.join() === exact.trending.join(),
-        streamSeconds: seconds, exactSeconds, summaryMB: (set.itemIds.length * capacity * 8) / 1e6,
+        log: name, events: set.users.length, items: set.itemIds.length, budgetMiB: mib, recall: recall / lists, identical: same / lists, lists,
+        rowsOverflowed: got.inexactItems, trendingExact: got.trending.join() === exact.trending.join(),
+        streamSeconds: seconds, exactSeconds, neighbourCap: got.neighbourCap, rowsMiB: got.cooccurrenceBytes / 2 ** 20,
       };
       rows.push(row);
       console.log(JSON.stringify(row));
@@ -64,9 +65,9 @@ async function main(): Promise<void> {
   const out = join(ROOT, 'bench/results');
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'placements_stream.json'), JSON.stringify(rows, null, 2));
-  const md = ['| log | events | items | capacity | recall of exact top-12 | lists identical | items over capacity | trending exact | stream s (second read) | summary MB |', '|---|---|---|---|---|---|---|---|---|---|'];
+  const md = ['| log | events | items | budget MiB | neighbour cap | recall of exact top-12 | lists identical | rows overflowed | trending exact | second read s |', '|---|---|---|---|---|---|---|---|---|---|'];
   for (const r of rows as Record<string, number | string | boolean>[])
-    md.push(`| ${r.log} | ${r.events.toLocaleString('en')} | ${r.items.toLocaleString('en')} | ${r.capacity} | ${(r.recall as number).toFixed(3)} | ${(r.identical as number).toFixed(3)} | ${r.itemsOverCapacity} | ${r.trendingExact} | ${(r.streamSeconds as number).toFixed(1)} | ${(r.summaryMB as number).toFixed(1)} |`);
+    md.push(`| ${r.log} | ${r.events.toLocaleString('en')} | ${r.items.toLocaleString('en')} | ${r.budgetMiB} | ${r.neighbourCap} | ${(r.recall as number).toFixed(3)} | ${(r.identical as number).toFixed(3)} | ${r.rowsOverflowed} | ${r.trendingExact} | ${(r.streamSeconds as number).toFixed(1)} |`);
   writeFileSync(join(out, 'placements_stream.md'), md.join('\n') + '\n');
 }
 

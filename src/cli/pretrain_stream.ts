@@ -10,7 +10,7 @@ import { statSync } from 'node:fs';
 import { InvalidInputError } from '../errors.ts';
 import { pretrainPairs } from '../train/pretrain.ts';
 import type { PretrainOptions } from '../train/pretrain.ts';
-import { createPlacementStream, PLACEMENT_CAPACITY } from '../train/placements_stream.ts';
+import { createPlacementStream } from '../train/placements_stream.ts';
 import { learningCurveSvg } from '../eval/report.ts';
 import type { OptionSpec, getters } from './args.ts';
 import { readAttributes } from './datasets.ts';
@@ -100,7 +100,7 @@ export async function pretrainStreamed(g: Get, opts: PretrainOptions, io: Io, ou
   await log.replay(placements.add, (p) => meter({ ...p, source: `${p.source} (second read: placements)` }));
   const lists = placements.finish();
   const placementSeconds = (Date.now() - t1) / 1000;
-  io.err(`placements from a second read in ${placementSeconds.toFixed(1)}s${lists.lateUsers ? ` (${lists.lateUsers} users out of time order: their rows held and sorted)` : ''}${lists.inexactItems ? `; ${lists.inexactItems} items had over ${PLACEMENT_CAPACITY} distinct neighbours: their "together" counts are Space-Saving estimates` : ''}`);
+  io.err(`placements from a second read in ${placementSeconds.toFixed(1)}s${lists.lateUsers ? ` (${lists.lateUsers} users out of time order: their rows held and sorted)` : ''}; "together" counted exactly for items with up to ${lists.neighbourCap.toLocaleString('en')} possible neighbours (${(lists.cooccurrenceBytes / 2 ** 20).toFixed(0)} MiB)${lists.inexactItems ? `, ${lists.inexactItems} items overflowed: their lists keep the strongest neighbours found` : ''}`);
   const notes: string[] = [];
   const attrs = await readAttributes(load, load.data, notes);
   for (const n of notes) io.err(`  ${n}`);
@@ -109,7 +109,7 @@ export async function pretrainStreamed(g: Get, opts: PretrainOptions, io: Io, ou
   const { model, report } = await pretrainPairs(log.rows, meta, { ...opts, modelVersion: g.str('model-version'), onEpoch: bar.onEpoch, onProgress: bar.onProgress });
   bar.done();
   const peakMB = process.resourceUsage().maxRSS / 1024;
-  const stream = { reads: log.notes.some((n) => /read again/.test(n)) ? 3 : 2, readSeconds, eventsPerSecond: events / Math.max(readSeconds, 1e-3), placementSeconds, distinctPairs: log.pairs, lateUsers: lists.lateUsers, inexactTogetherItems: lists.inexactItems, peakRssMB: Math.round(peakMB) };
+  const stream = { reads: log.notes.some((n) => /read again/.test(n)) ? 3 : 2, readSeconds, eventsPerSecond: events / Math.max(readSeconds, 1e-3), placementSeconds, distinctPairs: log.pairs, lateUsers: lists.lateUsers, inexactTogetherItems: lists.inexactItems, togetherNeighbourCap: lists.neighbourCap, peakRssMB: Math.round(peakMB) };
   model.trainingReport = { ...model.trainingReport, stream };
   const svg = (v: string) => (report.epochs.length > 1 ? [{ name: 'learning_curve.svg', data: learningCurveSvg(report.epochs, { metric: 'validation HR@10', title: `tastebud pretrain ${v}` }) }] : []);
   const { written, version } = await writeModel(model, lists, log.itemIds, g, out, svg);

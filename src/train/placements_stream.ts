@@ -8,22 +8,22 @@
  * (time, item) order the "together" windows walk. Pass 2 (`add`) then counts: trending exactly as defined;
  * "together" from a ring of each user's last `window` items (a late user's rows alone are held and sorted).
  *
- * Co-occurrence counts per item live in a weighted Space-Saving summary of `capacity` neighbours (Metwally et
- * al. 2005), weighted by 1/√n_j so it keeps the neighbours the cosine ranks first: an item with at most
- * `capacity` distinct neighbours has exact counts, so its list is the in-memory one; beyond that a weak
- * neighbour can be missed and a kept one's count overestimated (bench/scale/placements.ts measures how
- * much). Memory: items × capacity × 12 bytes, users × (4·window + 21) bytes; plus the rows of users out of
- * (time, item) order, which are held (24 bytes each) and sorted.
+ * Co-occurrence counts per item live in rows of a fixed memory budget (src/train/cooccurrence_rows.ts): an
+ * item with at most `cap` possible neighbours (2·window·its events, capped by the catalogue) is counted
+ * exactly, so its list is the in-memory one; a row that overflows keeps its strongest half by c(i,j)/√n_j and
+ * counts on (bench/scale/placements.ts measures the agreement). Memory: that budget, users × (4·window + 21)
+ * bytes, plus the rows of users out of (time, item) order, which are held (24 bytes each) and sorted.
  */
 import type { PlacementLists, PlacementOptions } from './placements.ts';
 import { placementOptions, rankTogether, topRows, trendingHalfLife, trendingWeight } from './placements.ts';
+import { createCooccurrenceRows } from './cooccurrence_rows.ts';
 
-/** Neighbours kept per item by default: 512 bytes an item. */
-export const PLACEMENT_CAPACITY = 64;
+/** Memory for the co-occurrence rows by default (256 MiB): exact lists for catalogues up to a few ten thousand items. */
+export const PLACEMENT_MEMORY_BYTES = 256 * 1024 ** 2;
 
 export interface PlacementStreamOptions extends PlacementOptions {
-  /** Neighbours kept per item (default PLACEMENT_CAPACITY): lists are exact for items with at most this many. */
-  capacity?: number;
+  /** Bytes for the co-occurrence rows (default PLACEMENT_MEMORY_BYTES); see src/train/cooccurrence_rows.ts. */
+  memoryBytes?: number;
 }
 
 export interface PlacementStream {
@@ -34,7 +34,7 @@ export interface PlacementStream {
   /** Pass 2: the kept rows again, in the same order, with their weights (event type applied, as float32). */
   add(u: number, i: number, weight: number, time: number | undefined): void;
   /** The lists; rows index the log's item ids. */
-  finish(): PlacementLists & { lateUsers: number; inexactItems: number };
+  finish(): PlacementLists & { lateUsers: number; inexactItems: number; neighbourCap: number; cooccurrenceBytes: number };
 }
 
 /** A typed array that grows by doubling (ids arrive one by one). */
@@ -60,8 +60,8 @@ function growable<T extends Int32Array | Float64Array | Uint8Array>(make: (n: nu
  * p.finish(numItems).together[0];
  */
 export function createPlacementStream(opts: PlacementStreamOptions = {}): PlacementStream {
-  const { capacity = PLACEMENT_CAPACITY, ...rest } = opts;
-  if (!(Number.isInteger(capacity) && capacity >= 1)) throw new RangeError(`placements: capacity must be a whole number >= 1, got ${capacity}`);
+  const { memoryBytes = PLACEMENT_MEMORY_BYTES, ...rest } = opts;
+  if (!(memoryBytes > 0)) throw new RangeError(`placements: memoryBytes must be > 0, got ${memoryBytes}`);
   const o = placementOptions(rest);
   const window = Math.ceil(o.window);
   // pass 1
@@ -79,7 +79,7 @@ export function createPlacementStream(opts: PlacementStreamOptions = {}): Placem
   let halfLife = 1;
   let score = new Float64Array(0);
   let count = new Float64Array(0);
-  let summary = createSummary(new Float64Array(0), capacity);
+  let summary = createCooccurrenceRows(new Float64Array(0), window, memoryBytes);
   let seen = new Int32Array(0);
   let ring = new Int32Array(0);
   const held: { u: number[]; i: number[]; key: number[] } = { u: [], i: [], key: [] };
@@ -129,7 +129,7 @@ export function createPlacementStream(opts: PlacementStreamOptions = {}): Placem
       halfLife = trendingHalfLife(lo, hi, o.halfLifeShare);
       score = new Float64Array(numItems);
       count = new Float64Array(numItems);
-      summary = createSummary(eventsPerItem.at(numItems).slice(0, numItems), capacity);
+      summary = createCooccurrenceRows(eventsPerItem.at(numItems).slice(0, numItems), window, memoryBytes);
       seen = new Int32Array(numUsers);
       ring = new Int32Array(numUsers * window);
       late.at(numUsers);
@@ -149,65 +149,7 @@ export function createPlacementStream(opts: PlacementStreamOptions = {}): Placem
       for (const x of order) pairWithRecent(held.u[x], held.i[x]);
       const lateUsers = new Set(held.u).size;
       const together = Array.from({ length: count.length }, (_, i) => rankTogether(summary.row(i), i, count, o));
-      return { trending: topRows(score, o.trendingSize), together, lateUsers, inexactItems: summary.evicting() };
-    },
-  };
-}
-
-/**
- * Per item i, the neighbours j with the largest c(i,j)/√n_j — the order its list is ranked in — by weighted
- * Space-Saving: each co-occurrence adds 1/√n_j, a newcomer to a full row takes the smallest slot's value over.
- * Slots stay in descending value order, so a strong neighbour is found early and the smallest is the last
- * slot. 12 bytes a slot; counts are exact in a row that never replaced a slot.
- */
-function createSummary(eventsPerItem: Float64Array, capacity: number) {
-  const numItems = eventsPerItem.length;
-  const ids = new Int32Array(numItems * capacity);
-  const counts = new Uint32Array(numItems * capacity);
-  const value = new Float32Array(numItems * capacity);
-  const used = new Uint32Array(numItems);
-  const evicted = new Uint8Array(numItems);
-  const step = Float32Array.from(eventsPerItem, (n) => 1 / Math.sqrt(Math.max(n, 1)));
-  return {
-    bump(i: number, j: number): void {
-      const base = i * capacity;
-      const n = used[i];
-      let s = 0;
-      while (s < n && ids[base + s] !== j) s++;
-      if (s === n) {
-        if (n < capacity) {
-          used[i] = n + 1;
-          value[base + s] = 0;
-        } else {
-          s = n - 1; // the weakest neighbour makes room; its value carries over as the newcomer's overestimate
-          evicted[i] = 1;
-        }
-        ids[base + s] = j;
-        counts[base + s] = 0;
-      }
-      const c = ++counts[base + s];
-      const v = (value[base + s] += step[j]);
-      while (s > 0 && value[base + s - 1] < v) {
-        ids[base + s] = ids[base + s - 1];
-        counts[base + s] = counts[base + s - 1];
-        value[base + s] = value[base + s - 1];
-        ids[base + s - 1] = j;
-        counts[base + s - 1] = c;
-        value[base + s - 1] = v;
-        s--;
-      }
-    },
-    /** (neighbour, count): exact, or value × √n_j (counted plus taken over) in a row that replaced slots. */
-    row(i: number): [number, number][] {
-      const out: [number, number][] = [];
-      for (let s = 0; s < used[i]; s++) {
-        const j = ids[i * capacity + s];
-        out.push([j, evicted[i] ? Math.max(counts[i * capacity + s], value[i * capacity + s] / step[j]) : counts[i * capacity + s]]);
-      }
-      return out;
-    },
-    evicting(): number {
-      return evicted.reduce((a, b) => a + b, 0);
+      return { trending: topRows(score, o.trendingSize), together, lateUsers, inexactItems: summary.prunedRows(), neighbourCap: summary.cap, cooccurrenceBytes: summary.bytes };
     },
   };
 }
