@@ -17,7 +17,7 @@ import type { Io } from './io.ts';
 import { assertCatalogueSize } from './model_limits.ts';
 import type { Extra } from './model_write.ts';
 import { writeModel } from './model_write.ts';
-import { pretrainStreamed, STREAM_SPEC, streamDecision } from './pretrain_stream.ts';
+import { pretrainStreamed, STREAM_SPECS, streamDecision } from './pretrain_stream.ts';
 import { chooseFamily, SEQUENCE_SPECS, sequenceOptions, trainSequenceFamily } from './sequence_family.ts';
 import type { PretrainOptions } from '../train/pretrain.ts';
 import { autoDecision } from './auto_default.ts';
@@ -33,7 +33,7 @@ export const PRETRAIN_SPECS: Specs = {
   out: { type: 'string', help: 'output folder for model.json and shards' },
   dtype: { type: 'string', help: 'weight storage', choices: ['float32', 'float16', 'uint8'], default: 'float32' },
   'model-version': { type: 'string', help: 'model version string (default: content hash)' },
-  stream: STREAM_SPEC,
+  ...STREAM_SPECS,
   validate: { type: 'boolean', help: 'pick the epoch count on a leave-one-out validation split, then retrain on everything' },
   auto: { type: 'boolean', help: 'choose the ALS recipe (dim, l2, unobserved weight, alpha, recency) and epochs on a validation split of this log by full-ranking NDCG@10 within --auto-budget, then the on-device learner\'s settings by replaying held-out users within --learner-budget; trials are printed and kept in the artefact. Default on from 100,000 interactions and 500 users unless recipe flags are given; --no-auto turns it off' },
   'auto-budget': { type: 'number', help: '--auto: seconds of recipe trials (the current recipe always runs first)', default: 600 },

@@ -10,7 +10,7 @@ import { statSync } from 'node:fs';
 import { InvalidInputError } from '../errors.ts';
 import { pretrainPairs } from '../train/pretrain.ts';
 import type { PretrainOptions } from '../train/pretrain.ts';
-import { createPlacementStream } from '../train/placements_stream.ts';
+import { createPlacementStream, PLACEMENT_MEMORY_BYTES } from '../train/placements_stream.ts';
 import { learningCurveSvg } from '../eval/report.ts';
 import type { OptionSpec, getters } from './args.ts';
 import { readAttributes } from './datasets.ts';
@@ -29,9 +29,12 @@ export const STREAM_MIN_BYTES = 1024 ** 3;
 /** A `.gz` log is streamed from this compressed size (text logs compress about 4:1). */
 export const STREAM_MIN_GZ_BYTES = 256 * 1024 ** 2;
 
-export const STREAM_SPEC: OptionSpec = {
-  type: 'boolean',
-  help: `read the log as a stream: memory grows with the distinct (user, item) pairs, users and items, not the events (ALS, placements from a second read); no validation split, so not with --auto, --validate, --model sasrec/auto, --solver sgd, --test, --dedupe/--repeats, --min-user/--min-item. Default on for logs from ${STREAM_MIN_BYTES / 1024 ** 3} GiB (.gz from ${STREAM_MIN_GZ_BYTES / 1024 ** 2} MiB) unless one of those is given; --no-stream holds every event in memory`,
+export const STREAM_SPECS: Record<string, OptionSpec> = {
+  stream: {
+    type: 'boolean',
+    help: `read the log as a stream: memory grows with the distinct (user, item) pairs, users and items, not the events (ALS, placements from a second read); no validation split, so not with --auto, --validate, --model sasrec/auto, --solver sgd, --test, --dedupe/--repeats, --min-user/--min-item. Default on for logs from ${STREAM_MIN_BYTES / 1024 ** 3} GiB (.gz from ${STREAM_MIN_GZ_BYTES / 1024 ** 2} MiB) unless one of those is given; --no-stream holds every event in memory`,
+  },
+  'together-memory': { type: 'number', help: `--stream: MiB for counting the "bought together" co-occurrences (items with up to the cap this allows counted exactly, the cap printed)`, default: PLACEMENT_MEMORY_BYTES / 2 ** 20 },
 };
 
 /** What reading as a stream cannot do, each as the flag that asks for it (empty: nothing in the way). */
@@ -85,7 +88,12 @@ function fileBytes(path: string | undefined): number {
 export async function pretrainStreamed(g: Get, opts: PretrainOptions, io: Io, out: string): Promise<void> {
   const load = loadOptions(g);
   io.err('no --auto: the log is read as a stream, without the validation split --auto needs (--no-stream to tune on it)');
-  const placements = createPlacementStream();
+  const notes: string[] = [];
+  const attrs = await readAttributes(load, load.data, notes); // before the (long) read: a wrong path fails now
+  for (const n of notes) io.err(`  ${n}`);
+  const mib = g.num('together-memory') ?? PLACEMENT_MEMORY_BYTES / 2 ** 20;
+  if (!(mib >= 1 && mib <= 1e6)) throw new InvalidInputError(`--together-memory must be in [1, 1000000] MiB, got ${mib}`);
+  const placements = createPlacementStream({ memoryBytes: mib * 2 ** 20 });
   const recency = (opts.recencyBoost ?? 0) > 0 ? { boost: opts.recencyBoost!, halfLife: opts.recencyHalfLife ?? 5 } : undefined;
   const t0 = Date.now();
   const log = await loadPairs(load, recency, { shared: (opts.threads ?? 1) > 1, onRead: createReadProgress(io.stderr), onRow: placements.observe });
@@ -101,9 +109,6 @@ export async function pretrainStreamed(g: Get, opts: PretrainOptions, io: Io, ou
   const lists = placements.finish();
   const placementSeconds = (Date.now() - t1) / 1000;
   io.err(`placements from a second read in ${placementSeconds.toFixed(1)}s${lists.lateUsers ? ` (${lists.lateUsers} users out of time order: their rows held and sorted)` : ''}; "together" counted exactly for items with up to ${lists.neighbourCap.toLocaleString('en')} possible neighbours (${(lists.cooccurrenceBytes / 2 ** 20).toFixed(0)} MiB)${lists.inexactItems ? `, ${lists.inexactItems} items overflowed: their lists keep the strongest neighbours found` : ''}`);
-  const notes: string[] = [];
-  const attrs = await readAttributes(load, load.data, notes);
-  for (const n of notes) io.err(`  ${n}`);
   const bar = createProgressBar(io.stderr, 'val HR@10');
   const meta = { itemIds: log.itemIds, numUsers: log.userIds.length, itemAttributes: attrs ? log.itemIds.map((id) => attrs.get(id)) : undefined };
   const { model, report } = await pretrainPairs(log.rows, meta, { ...opts, modelVersion: g.str('model-version'), onEpoch: bar.onEpoch, onProgress: bar.onProgress });

@@ -22,10 +22,10 @@ export interface CooccurrenceRows {
 }
 
 const SLOT_BYTES = 12;
-/** No row is capped below this many live neighbours, whatever the budget (a 32-slot table: 384 bytes an item). */
+/** No row is capped below this many live neighbours, whatever the budget (a 25-slot table: 300 bytes an item). */
 const MIN_CAP = 16;
 
-const tableSize = (live: number): number => (live <= 0 ? 0 : 2 ** Math.ceil(Math.log2(Math.ceil(live * 1.5) + 1)));
+const tableSize = (live: number): number => (live <= 0 ? 0 : Math.ceil(live * 1.5) + 1);
 
 /**
  * @example
@@ -50,9 +50,10 @@ export function createCooccurrenceRows(eventsPerItem: Float64Array, window: numb
 
   const find = (i: number, j: number): number => {
     const base = offset[i];
-    const mask = offset[i + 1] - base - 1;
-    let h = (Math.imul(j, 0x9e3779b1) >>> 7) & mask;
-    while (ids[base + h] !== -1 && ids[base + h] !== j) h = (h + 1) & mask;
+    const size = offset[i + 1] - base;
+    // multiplicative hash scaled to the row (sizes are not powers of two, so the budget is not rounded up)
+    let h = Math.floor(((Math.imul(j, 0x9e3779b1) >>> 0) * size) / 2 ** 32);
+    while (ids[base + h] !== -1 && ids[base + h] !== j) h = h + 1 === size ? 0 : h + 1;
     return base + h;
   };
   const prune = (i: number): void => {

@@ -142,6 +142,13 @@ describe('tastebud pretrain --stream', () => {
     const io = captureIo();
     expect(await runCli(['pretrain', '--data', bad, '--stream', '--out', join(dir, 'bad')], io)).toBe(1);
     expect(io.stderrLines.join('')).toMatch(/InvalidInputError: .*bad\.csv:3/);
+    const missing = captureIo();
+    expect(await runCli(['pretrain', '--data', join(dir, 'nope.csv'), '--stream', '--out', join(dir, 'bad')], missing)).toBe(1);
+    expect(missing.stderrLines.join('')).toMatch(/InvalidInputError: .*nope\.csv/);
+    const attrs = captureIo();
+    expect(await runCli(['pretrain', '--data', log, '--stream', '--attributes', join(dir, 'none.json'), '--out', join(dir, 'bad')], attrs)).toBe(1);
+    expect(attrs.stderrLines.join('')).toMatch(/InvalidInputError: --attributes .*none\.json: no such file/);
+    expect(attrs.stderrLines.join('')).not.toMatch(/read \d+ interactions/); // refused before the read
   });
 
   it('streams large logs by default, says so, and holds events when a flag needs them', async () => {
