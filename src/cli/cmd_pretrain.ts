@@ -1,24 +1,23 @@
 /** `tastebud pretrain`: train the global model on the whole log and write the artefact folder. */
-import { encodeSealedArtefact } from '../artefact/integrity.ts';
-import type { WeightDtype } from '../artefact/format.ts';
 import { leaveOneOut } from '../data/split.ts';
 import { asPretrainData, runExperiment } from '../eval/experiment.ts';
 import { autoTune } from '../eval/auto.ts';
 import { learningCurveSvg } from '../eval/report.ts';
 import { pretrain } from '../train/pretrain.ts';
-import { buildPlacements, toModelRows } from '../train/placements.ts';
+import { buildPlacements } from '../train/placements.ts';
 import type { InteractionSet } from '../data/interactions.ts';
-import type { GlobalModel } from '../model/global_model.ts';
 import type { Specs } from './args.ts';
 import { getters, parseArgs } from './args.ts';
-import { writeArtefactDir } from './artefact_dir.ts';
 import { checkOutDir } from './artefact_write.ts';
 import { loadDataset } from './datasets.ts';
 import { createProgressBar } from './progress.ts';
 import { createReadProgress } from './read_progress.ts';
 import { checkIntegerFlags, DATA_SPECS, loadOptions, trainOptions, TRAIN_SPECS } from './train_args.ts';
 import type { Io } from './io.ts';
-import { assertCatalogueSize, assertFiniteModel } from './model_limits.ts';
+import { assertCatalogueSize } from './model_limits.ts';
+import type { Extra } from './model_write.ts';
+import { writeModel } from './model_write.ts';
+import { pretrainStreamed, STREAM_SPECS, streamDecision } from './pretrain_stream.ts';
 import { chooseFamily, SEQUENCE_SPECS, sequenceOptions, trainSequenceFamily } from './sequence_family.ts';
 import type { PretrainOptions } from '../train/pretrain.ts';
 import { autoDecision } from './auto_default.ts';
@@ -34,6 +33,7 @@ export const PRETRAIN_SPECS: Specs = {
   out: { type: 'string', help: 'output folder for model.json and shards' },
   dtype: { type: 'string', help: 'weight storage', choices: ['float32', 'float16', 'uint8'], default: 'float32' },
   'model-version': { type: 'string', help: 'model version string (default: content hash)' },
+  ...STREAM_SPECS,
   validate: { type: 'boolean', help: 'pick the epoch count on a leave-one-out validation split, then retrain on everything' },
   auto: { type: 'boolean', help: 'choose the ALS recipe (dim, l2, unobserved weight, alpha, recency) and epochs on a validation split of this log by full-ranking NDCG@10 within --auto-budget, then the on-device learner\'s settings by replaying held-out users within --learner-budget; trials are printed and kept in the artefact. Default on from 100,000 interactions and 500 users unless recipe flags are given; --no-auto turns it off' },
   'auto-budget': { type: 'number', help: '--auto: seconds of recipe trials (the current recipe always runs first)', default: 600 },
@@ -47,6 +47,9 @@ export async function cmdPretrain(argv: string[], io: Io): Promise<void> {
   checkIntegerFlags(g);
   await checkOutDir(out);
   const opts = await trainOptions(g); // every option checked before the (long) read
+  const streaming = await streamDecision(parsed.values, g);
+  if (streaming.why) io.err(streaming.why);
+  if (streaming.stream) return pretrainStreamed(g, opts, io, out);
   const data = await loadDataset(loadOptions(g), { onRead: createReadProgress(io.stderr) });
   const all = data.set;
   io.err(`read ${data.stats.rows} interactions (${all.userIds.length} users, ${all.itemIds.length} items); skipped ${data.stats.skippedEmpty} blank/header/comment lines, ${data.stats.skippedMalformed} malformed, ${data.stats.filtered} filtered`);
@@ -94,11 +97,9 @@ export async function cmdPretrain(argv: string[], io: Io): Promise<void> {
     model.trainingReport = { ...model.trainingReport, learnerTune: learnerReport(learner) };
   }
   const svg = (v: string): Extra[] => (curve.length || report.epochs.length > 1 ? [{ name: 'learning_curve.svg', data: learningCurveSvg(curve.length ? curve : report.epochs, { metric: 'validation HR@10', title: `tastebud pretrain ${v}` }) }] : []);
-  const { written, version } = await writeModel(model, all, g, out, svg);
+  const { written, version } = await writeModel(model, buildPlacements(all), all.itemIds, g, out, svg);
   io.out(`wrote ${out}/ (${written.files.join(', ')}; ${(written.bytes / 1024).toFixed(0)} KiB), model version ${version}, ${report.trainSeconds.toFixed(1)}s, ${Math.round(report.samplesPerSecond).toLocaleString('en')} samples/s`);
 }
-
-type Extra = { name: string; data: string };
 
 /** --auto's second half (learner_auto.ts), printed like the recipe trials; undefined when skipped. */
 async function chooseLearner(all: InteractionSet, recipe: PretrainOptions, budget: number, io: Io): Promise<LearnerAutoResult | undefined> {
@@ -116,26 +117,11 @@ function learnerReport(r: LearnerAutoResult): Record<string, unknown> {
   return rest;
 }
 
-/**
- * Placement lists, the finite check, the content-hash seal and the atomic write, for every model family. The version
- * is the content hash (ids, attributes and metadata included) unless --model-version names it.
- */
-async function writeModel(model: GlobalModel, all: InteractionSet, g: ReturnType<typeof getters>, out: string, extras: (version: string) => Extra[]) {
-  model.placements = toModelRows(buildPlacements(all), all.itemIds, model.itemIds);
-  assertFiniteModel(model);
-  const enc = await encodeSealedArtefact(model, { dtype: g.str('dtype') as WeightDtype, keepVersion: g.str('model-version') !== undefined });
-  const version = enc.modelJson.tastebud.modelVersion;
-  // the cold-start shelf the embed paints before the model loads: a few ids, fetched in one small request
-  const trending = { name: 'trending.json', data: JSON.stringify({ modelVersion: version, items: model.placements.trending.slice(0, 24).map((r) => model.itemIds[r]) }) };
-  const written = await writeArtefactDir(out, enc, { extras: [...extras(version), trending] });
-  return { written, version };
-}
-
 async function pretrainSequence(all: InteractionSet, g: ReturnType<typeof getters>, argv: string[], io: Io, out: string): Promise<void> {
   const options = sequenceOptions(g, argv);
   io.err(`training a sequence model (sasrec) on ${all.userIds.length} histories`);
   const { model } = await trainSequenceFamily(all, options, g.str('model-version'));
-  const { written, version } = await writeModel(model, all, g, out, () => []);
+  const { written, version } = await writeModel(model, buildPlacements(all), all.itemIds, g, out, () => []);
   const r = model.trainingReport ?? {};
   io.out(`wrote ${out}/ (${written.files.join(', ')}; ${(written.bytes / 1024).toFixed(0)} KiB), model version ${version} (sasrec, ${JSON.stringify(model.sequence!.config)}), ${Number(r.trainSeconds ?? 0).toFixed(1)}s`);
 }

@@ -9,6 +9,7 @@ import { applyEventWeights, countRepeats, DEFAULT_EVENT_WEIGHTS, dedupe, filterM
 import type { ColumnMap } from '../data/columns.ts';
 import { describeColumns, parseColumns } from '../data/columns.ts';
 import type { InteractionSet } from '../data/interactions.ts';
+import type { ItemAttributes } from '../model/global_model.ts';
 import type { LogBuilder } from '../data/interactions.ts';
 import { createLogBuilder } from '../data/interactions.ts';
 import type { CandidateSet } from '../data/ncf_candidates.ts';
@@ -172,16 +173,22 @@ async function readSource(path: string, parse: LineParser, o: LoadOptions, build
 }
 
 async function attachAttributes(set: InteractionSet, o: LoadOptions, dataPath: string, notes: string[]): Promise<InteractionSet> {
+  const attrs = await readAttributes(o, dataPath, notes);
+  return attrs ? withItemAttributes(set, attrs) : set;
+}
+
+/** `--attributes`, or an Amazon log's sibling `<name>_item2attributes.json`; undefined when there is none. */
+export async function readAttributes(o: Pick<LoadOptions, 'attributes' | 'format'>, dataPath: string, notes: string[]): Promise<Map<string, ItemAttributes> | undefined> {
   let path = o.attributes;
   if (!path && o.format === 'amazon') {
     const guess = join(dirname(dataPath), basename(dataPath).replace(/\.txt$/, '_item2attributes.json'));
     if (existsSync(guess)) path = guess;
   }
-  if (!path) return set;
+  if (!path) return undefined;
   if (!existsSync(path)) throw new InvalidInputError(`--attributes ${path}: no such file`);
   const attrs = parseItemAttributesJson(await readTextFile(path), basename(path));
   notes.push(`item attributes: ${attrs.size} items from ${basename(path)}`);
-  return withItemAttributes(set, attrs);
+  return attrs;
 }
 
 async function readCandidates(path: string, set: InteractionSet): Promise<ReturnType<typeof parseNcfCandidates>> {

@@ -28,6 +28,15 @@ export interface PairLog {
   /** Distinct pairs. */
   pairs: number;
   notes: string[];
+  /** Reads the file once more, handing each kept row over with its dense ids and its weight as float32 (as the per-event log stores it). */
+  replay(visit: (u: number, i: number, weight: number, time: number | undefined) => void, onRead?: (p: ReadProgressInfo) => void): Promise<void>;
+}
+
+export interface LoadPairsHooks {
+  shared?: boolean;
+  onRead?: (p: ReadProgressInfo) => void;
+  /** Every parsed row of the first read, in file order: dense ids, or -1 for a row its event type's weight 0 drops. */
+  onRow?: (u: number, i: number, time: number | undefined) => void;
 }
 
 /** Dense ids in first-seen order, as the per-event builder gives them. */
@@ -49,30 +58,35 @@ function createIds(): { index: Map<string, number>; of(id: string): number } {
  * await pretrainPairs(log.rows, { itemIds: log.itemIds, numUsers: log.userIds.length }, recipe);
  */
 export async function loadPairs(
-  o: Pick<LoadOptions, 'data' | 'format' | 'columns' | 'skipMalformed' | 'eventWeights' | 'repeats'>,
+  o: Pick<LoadOptions, 'data' | 'format' | 'columns' | 'skipMalformed' | 'eventWeights' | 'repeats' | 'minRating'>,
   recency?: RecencyOptions,
-  { shared, onRead }: { shared?: boolean; onRead?: (p: ReadProgressInfo) => void } = {},
+  { shared, onRead, onRow }: LoadPairsHooks = {},
 ): Promise<PairLog> {
   if (/\.parquet$/i.test(o.data)) throw new InvalidInputError('streaming into pairs reads CSV/TSV/space-separated logs (and .gz); convert the Parquet log or drop --stream');
   if (o.format === 'ml1m-implicit') throw new InvalidInputError('--format ml1m-implicit comes with a fixed test split; streaming into pairs trains on one log file');
   if (o.repeats && o.repeats !== 'keep') throw new InvalidInputError(`--repeats ${o.repeats} needs every event; streaming into pairs sums repeats as separate events (--repeats keep)`);
   const notes: string[] = [];
-  const parse = parserFor(o.format, { ...o, holdout: undefined }, notes);
+  // a parser per read: some keep state across lines (Amazon files number each user's events across the file)
+  let parse = parserFor(o.format, { ...o, holdout: undefined }, notes);
   const weightOf = eventWeigher(o.eventWeights);
   const users = createIds();
   const items = createIds();
-  const pass = async (add: (r: RawInteraction, w: number) => void, report: boolean): Promise<ReadStats> => {
+  let reads = 0;
+  const pass = async (add: (r: RawInteraction, w: number) => void, progress?: (p: ReadProgressInfo) => void): Promise<ReadStats> => {
+    if (reads++ > 0) parse = parserFor(o.format, { ...o, holdout: undefined }, []);
     let lines = 0;
-    const progress = report ? onRead : undefined;
     const text = readLines(o.data, { onBytes: (b, t) => progress?.({ source: o.data, lines, bytes: b, totalBytes: t }) });
-    return readRows(text, parse, (r) => {
-      const w = weightOf(r);
-      if (w >= 0) add(r, w);
-    }, { source: o.data, skipMalformed: o.skipMalformed, onLine: (n) => void (lines = n) });
+    return readRows(text, parse, (r) => add(r, weightOf(r)), { source: o.data, skipMalformed: o.skipMalformed, onLine: (n) => void (lines = n) });
   };
   const feed = (t: PairTable, r: RawInteraction, w: number): void => t.add(users.of(r.user), items.of(r.item), w, r.timestamp ?? NaN);
   let table = createPairTable(recency);
-  const stats = await pass((r, w) => feed(table, r, w), true);
+  const stats = await pass((r, w) => {
+    // ids of every row, dropped ones too: the per-event log interns them before cleaning, so both have the same catalogue
+    const u = users.of(r.user);
+    const i = items.of(r.item);
+    if (w >= 0) feed(table, r, w);
+    onRow?.(w >= 0 ? u : -1, w >= 0 ? i : -1, r.timestamp);
+  }, onRead);
   const late = table.lateUsers();
   const lateCount = late ? late.reduce((s, x) => s + x, 0) : 0;
   if (lateCount > 0) {
@@ -84,30 +98,42 @@ export async function loadPairs(
     const ht: number[] = [];
     const hw: number[] = [];
     await pass((r, w) => {
+      if (w < 0) return;
       const u = users.of(r.user);
       if (!late![u]) return feed(table, r, w);
       hu.push(u);
       hi.push(items.of(r.item));
       ht.push(r.timestamp === undefined || Number.isNaN(r.timestamp) ? -Infinity : r.timestamp);
       hw.push(w);
-    }, false);
+    });
     const order = Int32Array.from(hu, (_, k) => k).sort((a, b) => ht[a] - ht[b] || a - b);
     for (const k of order) table.add(hu[k], hi[k], hw[k], ht[k]);
   }
   const pairs = table.size;
   const rows = pairRows(table.finish(), { numUsers: users.index.size, numItems: items.index.size, shared });
-  return { rows, userIds: [...users.index.keys()], itemIds: [...items.index.keys()], stats, pairs, notes };
+  const weight32 = eventWeigher(o.eventWeights, true);
+  const replay: PairLog['replay'] = async (visit, progress) => {
+    await pass((r) => {
+      const w = weight32(r);
+      if (w >= 0) visit(users.of(r.user), items.of(r.item), w, r.timestamp);
+    }, progress);
+  };
+  return { rows, userIds: [...users.index.keys()], itemIds: [...items.index.keys()], stats, pairs, notes, replay };
 }
 
-/** The row's weight times its event type's weight (`--event-weights`); -1 drops the row (type weight 0), as cleaning does. */
-function eventWeigher(spec: LoadOptions['eventWeights']): (r: RawInteraction) => number {
+/**
+ * The row's weight times its event type's weight (`--event-weights`); -1 drops the row (type weight 0), as
+ * cleaning does. `float32`: rounded as the per-event log's Float32 weight column holds it, step by step.
+ */
+function eventWeigher(spec: LoadOptions['eventWeights'], float32 = false): (r: RawInteraction) => number {
   const table = spec ? (spec === true ? DEFAULT_EVENT_WEIGHTS : parseWeights(spec)) : null;
+  const round = float32 ? Math.fround : (x: number): number => x;
   return (r) => {
-    const w = r.weight ?? 1;
+    const w = round(r.weight ?? 1);
     if (!(w >= 0 && Number.isFinite(w))) throw new InvalidInputError(`weight ${w}: weights must be finite and >= 0`);
     if (!table || r.event === undefined) return w;
     const f = table[r.event];
     if (f === undefined) throw new InvalidInputError(`no weight for event type "${r.event}"; known: ${Object.keys(table).join(', ')}`);
-    return f > 0 ? w * f : -1;
+    return f > 0 ? round(w * f) : -1;
   };
 }

@@ -34,11 +34,17 @@ export interface PlacementLists {
  * set.itemIds[trending[0]]; // the item most bought lately
  */
 export function buildPlacements(set: InteractionSet, opts: PlacementOptions = {}): PlacementLists {
+  const o = placementOptions(opts);
+  const time = orderKeys(set);
+  return { trending: trending(set, time, o.trendingSize, o.halfLifeShare), together: together(set, time, o) };
+}
+
+/** The options with their defaults, each checked (a positive number). */
+export function placementOptions(opts: PlacementOptions = {}): Required<PlacementOptions> {
   const o = { trendingSize: 100, halfLifeShare: 0.125, togetherSize: 12, window: 5, minSupport: 2, ...opts };
   for (const [key, v] of Object.entries(o))
     if (!(typeof v === 'number' && Number.isFinite(v) && v > 0)) throw new InvalidInputError(`placements: ${key} must be a positive number, got ${String(v)}`);
-  const time = orderKeys(set);
-  return { trending: trending(set, time, o.trendingSize, o.halfLifeShare), together: together(set, time, o) };
+  return o;
 }
 
 /** Timestamps, or the position in the log where the source has none. */
@@ -55,10 +61,20 @@ function trending(set: InteractionSet, time: Float64Array, size: number, halfLif
     lo = Math.min(lo, t);
     hi = Math.max(hi, t);
   }
-  const halfLife = Math.max((hi - lo) * halfLifeShare, Number.MIN_VALUE);
+  const halfLife = trendingHalfLife(lo, hi, halfLifeShare);
   const score = new Float64Array(set.itemIds.length);
-  for (let k = 0; k < time.length; k++) score[set.items[k]] += (set.weights[k] || 1) * 2 ** ((time[k] - hi) / halfLife);
+  for (let k = 0; k < time.length; k++) score[set.items[k]] += trendingWeight(set.weights[k], time[k], hi, halfLife);
   return topRows(score, size);
+}
+
+/** The half-life of a trending weight, from the log's first and last order key. */
+export function trendingHalfLife(lo: number, hi: number, halfLifeShare: number): number {
+  return Math.max((hi - lo) * halfLifeShare, Number.MIN_VALUE);
+}
+
+/** What one interaction adds to its item's trending score: its weight (0 counts as 1), halved every half-life before the log's end. */
+export function trendingWeight(weight: number, time: number, hi: number, halfLife: number): number {
+  return (weight || 1) * 2 ** ((time - hi) / halfLife);
 }
 
 function together(set: InteractionSet, time: Float64Array, o: Required<PlacementOptions>): number[][] {
@@ -84,13 +100,19 @@ function together(set: InteractionSet, time: Float64Array, o: Required<Placement
       }
     }
   }
-  return pairs.map((row, i) => {
-    const scored = [...row].filter(([, c]) => c >= o.minSupport).map(([j, c]) => [j, c / Math.sqrt(count[i] * count[j])] as const);
-    return scored.sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, o.togetherSize).map(([j]) => j);
-  });
+  return pairs.map((row, i) => rankTogether(row, i, count, o));
 }
 
-function topRows(score: Float64Array, size: number): number[] {
+/**
+ * Item i's "together" list from its co-occurrence counts: pairs below `minSupport` dropped, the rest by cosine
+ * c(i,j)/√(n_i·n_j), best first (ties: smaller row), `togetherSize` of them. `count` is events per item.
+ */
+export function rankTogether(row: Iterable<readonly [number, number]>, i: number, count: ArrayLike<number>, o: Required<PlacementOptions>): number[] {
+  const scored = [...row].filter(([, c]) => c >= o.minSupport).map(([j, c]) => [j, c / Math.sqrt(count[i] * count[j])] as const);
+  return scored.sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, o.togetherSize).map(([j]) => j);
+}
+
+export function topRows(score: Float64Array, size: number): number[] {
   const rows = Array.from(score.keys()).filter((i) => score[i] > 0);
   return rows.sort((a, b) => score[b] - score[a] || a - b).slice(0, size);
 }
