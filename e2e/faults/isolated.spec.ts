@@ -27,12 +27,17 @@ function watch(page: Page): { errors: string[]; warnings: string[] } {
   return seen;
 }
 
-/** The embed test page, isolated; `scope: 'site'` puts the headers on every response (scripts, wasm, JSON) too. */
-async function openIsolated(page: Page, scope: 'site' | 'page', backend: string, namespace: string): Promise<void> {
+/**
+ * The embed test page, isolated; `scope: 'site'` puts the headers on every response (scripts, wasm, JSON) too,
+ * and `block` fails the scripts whose text it matches.
+ */
+async function openIsolated(page: Page, scope: 'site' | 'page', backend: string, namespace: string, block?: (js: string) => boolean): Promise<void> {
   if (scope === 'site') {
     await page.route(/^http:\/\/localhost:\d+\//, async (route) => {
       const response = await route.fetch();
-      await route.fulfill({ response, headers: { ...response.headers(), ...ISOLATION } });
+      const body = await response.body();
+      if (block && route.request().url().endsWith('.js') && block(body.toString('utf8'))) return route.abort('failed');
+      await route.fulfill({ response, body, headers: { ...response.headers(), ...ISOLATION } });
     });
   }
   await page.route('**/embed-test.html', (route) => route.fulfill({ body: TEST_PAGE, contentType: 'text/html; charset=utf-8', headers: ISOLATION }));
@@ -53,16 +58,9 @@ const stats = (page: Page): Promise<Stats> => page.evaluate(() => (window as unk
 for (const backend of ['wasm', 'auto']) {
   test(`isolated on every response, backend ${backend}: the shelf fills and TF.js wasm loads single-threaded`, async ({ page }) => {
     const seen = watch(page);
-    if (backend === 'auto') {
-      // Where auto lands on wasm (no WebGPU / WebGL, or wasm measured fastest): the GPU backends' chunks fail to load.
-      await page.route(/\/assets\/[^/]+\.js$/, async (route) => {
-        const response = await route.fetch();
-        const text = await response.text();
-        if (GPU_BACKEND_FLAGS.some((f) => text.includes(f))) return route.abort('failed');
-        await route.fulfill({ response, body: text, headers: { ...response.headers(), ...ISOLATION } });
-      });
-    }
-    await openIsolated(page, 'site', backend, `iso-${backend}-${Math.random().toString(36).slice(2)}`);
+    // auto where it lands on wasm (no WebGPU / WebGL here, or wasm measured fastest): the GPU backends' chunks fail
+    const block = backend === 'auto' ? (js: string) => GPU_BACKEND_FLAGS.some((f) => js.includes(f)) : undefined;
+    await openIsolated(page, 'site', backend, `iso-${backend}-${Math.random().toString(36).slice(2)}`, block);
     await expect(page.locator('#plain')).toHaveAttribute('aria-busy', 'false', { timeout: 90_000 });
     await expect(page.locator('#plain .tb-item')).toHaveCount(4);
     // The backend takes over from the plain scan; had the threaded build been picked, it would stay 'plain' forever.
