@@ -76,7 +76,7 @@ for (const backend of ['wasm', 'auto']) {
 
 const BOOT_FAULTS: [string, (page: Page) => Promise<void>][] = [
   ['the page is isolated but the worker script has no COEP header (the browser refuses it)', async () => undefined],
-  ['the worker script throws at boot', (page) => page.route(/\/assets\/worker-[\w-]+\.js$/, (r) => r.fulfill({ body: 'throw new Error("boom at boot")', contentType: 'text/javascript', headers: ISOLATION }))],
+  ['the worker script throws at boot', async (page) => void (await page.route(/\/assets\/worker-[\w-]+\.js$/, (r) => r.fulfill({ body: 'throw new Error("boom at boot")', contentType: 'text/javascript', headers: ISOLATION })))],
 ];
 
 for (const [what, fault] of BOOT_FAULTS) {
