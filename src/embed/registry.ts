@@ -3,6 +3,7 @@
  * `namespace` attribute uses the first one. Lives in the runtime module, which the browser loads once per URL, so
  * both instances of a twice-loaded script share it.
  */
+import type { Describe } from './catalogue.ts';
 import type { RenderItem } from './render.ts';
 import type { EmbedRecommender } from './runtime_types.ts';
 
@@ -61,6 +62,8 @@ export interface EmbedContext {
   rules?: string;
   /** Sends a command through the instance (so consent applies), e.g. ['track', 'select_item', payload]. */
   run(command: string, args: unknown[]): Promise<unknown>;
+  /** trending.json's ids and the catalogue, fetched once per page from the loader's start (widget.ts shippedList). */
+  shipped?: Promise<{ ids: unknown; describe: Describe }>;
 }
 
 interface Shared {

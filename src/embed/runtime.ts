@@ -11,7 +11,8 @@ import type { EmbedOptions } from './options.ts';
 import { registerRecommender } from './shelf_live.ts';
 import type { EmbedRecommender } from './runtime_types.ts';
 import { DEFAULT_STRAY_MS, withStrayViews } from './stray.ts';
-import { defineTastebudRecs } from './widget.ts';
+import { contextOf } from './registry.ts';
+import { defineTastebudRecs, shippedList } from './widget.ts';
 
 /** The client as the embed sees it; `setConsent` is fire-and-forget here (the loader never awaits it). */
 function asEmbed(inner: Recommender): EmbedRecommender {
@@ -49,7 +50,9 @@ function strayWindow(raw: string | undefined): number {
 export async function start(options: EmbedOptions): Promise<EmbedRecommender> {
   defineTastebudRecs();
   const backend = options.backend ? (options.backend.split(',').map((b) => b.trim()) as BackendName[]) : 'auto';
-  const catalogue = loadCatalogue(options.catalogue, options.itemUrl).catch((e: unknown) => {
+  // The loader's context has both lists on their way already (widget.ts shippedList); a bundled embed has none.
+  const context = contextOf(options.namespace);
+  const catalogue = (context ? shippedList(context).then((s) => s.describe) : loadCatalogue(options.catalogue, options.itemUrl)).catch((e: unknown) => {
     console.warn(`tastebud: ${e instanceof Error ? e.message : String(e)}; widgets show item ids`);
     return Object.assign((id: string) => ({ id }), { items: [] });
   });
@@ -61,10 +64,10 @@ export async function start(options: EmbedOptions): Promise<EmbedRecommender> {
     recommender = asEmbed(inner);
   } catch (e) {
     if (e instanceof InvalidInputError) throw e; // a mistake in the tag: warned by name, nothing starts
-    // Degrade, don't disappear: clicks are kept for later, widgets show nothing rather than stay busy.
+    // Degrade, don't disappear: clicks are kept for later, widgets show the non-personal list rather than stay busy.
     const reason = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    console.warn(`tastebud: ${reason}; clicks are still kept on this device, recommendations are off until the model loads`);
-    recommender = createDegradedRecommender(options.namespace, reason);
+    console.warn(`tastebud: ${reason}; clicks are still kept on this device; shelves show the non-personal list until tastebud can start`);
+    recommender = createDegradedRecommender(options.namespace, reason, async () => (context ? ((await shippedList(context)).ids as string[]) : []));
   }
   recommender = withStrayViews(recommender, { namespace: options.namespace, windowMs: strayWindow(options.strayMs), consent: options.consent === 'granted' });
   const describe = await catalogue;

@@ -16,17 +16,14 @@ import { HEADINGS, placementOf } from './widget_query.ts';
 /** Each distinct problem once (a broken `k` on one widget must not hide an unknown item on another). */
 const warn = (e: unknown): void => warnOnce(e, '<tastebud-recs> could not render');
 
-const shipped = new Map<EmbedContext, Promise<{ ids: unknown; describe: (id: string) => ItemInfo }>>();
-
-/** trending.json and the catalogue, fetched once per instance however many shelves paint from them. */
-function shippedList(c: EmbedContext): Promise<{ ids: unknown; describe: (id: string) => ItemInfo }> {
-  let p = shipped.get(c);
-  if (!p) {
-    const list = fetch(new URL('trending.json', new URL(c.model, location.href))).then((r) => (r.ok ? r.json() : {}) as Promise<{ items?: unknown }>);
-    p = Promise.all([list, loadCatalogue(c.catalogue, c.itemUrl)]).then(([l, describe]) => ({ ids: l.items, describe }));
-    shipped.set(c, p);
-  }
-  return p;
+/**
+ * trending.json and the catalogue, fetched once per instance however many shelves paint from them; the runtime
+ * reuses the catalogue (one download and one parse of it per page, not one per bundle).
+ */
+export function shippedList(c: EmbedContext): NonNullable<EmbedContext['shipped']> {
+  // a missing or malformed list only means no cold-start shelf; it must not fail the catalogue the runtime reuses
+  const list = (): Promise<{ items?: unknown }> => fetch(new URL('trending.json', new URL(c.model, location.href))).then((r) => (r.ok ? r.json() : {})).catch(() => ({}));
+  return (c.shipped ??= Promise.all([list(), loadCatalogue(c.catalogue, c.itemUrl)]).then(([l, describe]) => ({ ids: l.items, describe })));
 }
 
 function firstPaintMark(): void {

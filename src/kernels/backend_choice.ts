@@ -48,6 +48,10 @@ const PROBES: Record<BackendName, Probe> = {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     if (opts.wasmPaths) wasm.setWasmPaths(opts.wasmPaths);
     else if (!tf.env().getBool('IS_NODE')) wasm.setWasmPaths((await import('./wasm_urls.ts')).WASM_URLS);
+    // On a cross-origin isolated page tfjs sees SharedArrayBuffer and picks its threaded build, whose pthread
+    // workers a bundled copy cannot start (their inlined script breaks under minification): the backend would
+    // never finish loading. The single-threaded SIMD build is what every other page gets.
+    if (!tf.env().getBool('IS_NODE')) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     registerWasmUnsortedSegmentSum();
     const reason = await activate('wasm');
     if (reason) return reason;

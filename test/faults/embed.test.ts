@@ -77,6 +77,29 @@ describe('fault: embed retries', () => {
   });
 });
 
+describe('fault: the worker dies at boot', () => {
+  it('shelves get the shipped non-personal list, minus the shelf item and what the caller leaves out', async () => {
+    const shipped = vi.fn(async () => ['t1', 't2', 't3', 't4', 't5']);
+    const degraded = createDegradedRecommender('boot', 'TastebudError: The tastebud worker failed to start', shipped);
+    expect(await degraded.recommend({ k: 3 })).toEqual([
+      { itemId: 't1', score: 1, source: 'trending' },
+      { itemId: 't2', score: 0.5, source: 'trending' },
+      { itemId: 't3', score: 1 / 3, source: 'trending' },
+    ]);
+    expect((await degraded.recommend({ k: 3, placement: 'similar', item: 't1', unavailable: ['t3'], exclude: ['t4'] })).map((r) => r.itemId)).toEqual(['t2', 't5']);
+    expect((await degraded.similarItems('t2', { k: 2 })).map((r) => r.itemId)).toEqual(['t1', 't3']);
+    expect((await degraded.recommend({ candidates: ['t5', 't2'] })).map((r) => r.itemId)).toEqual(['t2', 't5']);
+    expect(shipped).toHaveBeenCalledTimes(1); // fetched once per page
+    await degraded.close();
+  });
+
+  it('a shipped list that cannot load means empty shelves, not an error', async () => {
+    const degraded = createDegradedRecommender('boot-2', 'x', async () => Promise.reject(new TypeError('Failed to fetch')));
+    await expect(degraded.recommend({ k: 3 })).resolves.toEqual([]);
+    await degraded.close();
+  });
+});
+
 describe('fault: model unavailable', () => {
   it('clicks are stored with their ids, and the full recommender learns them later', async () => {
     const degraded = createDegradedRecommender('shop', 'ModelLoadError: 404');
