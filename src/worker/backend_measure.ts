@@ -9,8 +9,12 @@ import type { CatalogueScanner } from '../kernels/types.ts';
 import { queryVector } from '../model/cf_model.ts';
 import type { ScanCandidate, TimeRecommend } from './backend_timing.ts';
 
-/** Repetitions per candidate at most (after one warm-up that compiles shaders and uploads the table). */
-const MAX_RUNS = 7;
+/** Samples per candidate at most. */
+const MAX_SAMPLES = 15;
+/** Samples wanted before the budget may stop a candidate: a median of three shrugs off one GC pause. */
+const MIN_SAMPLES = 3;
+/** A sample lasts at least this long: a worker's clock ticks in 0.1 ms steps, a 1k-item scan takes about that. */
+const SAMPLE_MS = 1;
 const K = 10;
 
 export interface ScanTable {
@@ -21,30 +25,47 @@ export interface ScanTable {
   priorUser: Float32Array;
 }
 
-/** Runs wanted before the budget may stop a candidate: the median of three shrugs off one GC pause or JIT tier-up. */
-const MIN_RUNS = 3;
+/**
+ * Runs ~1 ms chunks of queries until a chunk is no longer clearly faster than the one before (or `capMs` is
+ * spent); returns the last chunk's ms per query. A loaded CPU delivers the JIT's optimised scan late: timed
+ * before it arrives, the plain scan looked 100x slower than it is.
+ */
+async function warmUp(query: () => Promise<unknown>, capMs: number): Promise<number> {
+  const start = performance.now();
+  for (let prev = Infinity; ; ) {
+    const t0 = performance.now();
+    let n = 0;
+    do {
+      await query();
+      n++;
+    } while (performance.now() - t0 < SAMPLE_MS && n < 100);
+    const per = (performance.now() - t0) / n;
+    if (per > 0.8 * prev || performance.now() - start > capMs) return per;
+    prev = per;
+  }
+}
 
 /**
- * Median ms of warm top-k queries on `scanner`, after warm-ups (the first compiles shaders and uploads the
- * table, the others let the JIT settle): three runs while they fit in twice the budget, more while the budget
- * lasts, at least one.
+ * Median ms of one warm top-k query on `scanner`. The first query compiles shaders and uploads the table; warm-up
+ * chunks follow until the speed settles (`warmUp`), so a sub-millisecond scan gets the JIT tier-ups a shelf's
+ * hundredth query would have. Then samples of enough queries to last ~1 ms each: three while
+ * they fit in twice the budget, more while the budget lasts, at least one.
  */
-export async function medianScanMs(scanner: CatalogueScanner, z: Float32Array, budgetMs: number): Promise<number> {
+export async function medianScanMs(scanner: CatalogueScanner, z: Float32Array, budgetMs: number, maxSamples = MAX_SAMPLES): Promise<number> {
   const exclude = new Uint8Array(scanner.numItems);
-  // Warm-ups: at least two, and for fast candidates a quarter of the budget (costs nothing on a slow GPU start,
-  // and gives a sub-millisecond scan the JIT tier-ups a shelf's hundredth query would have).
-  const warm = performance.now();
-  for (let w = 0; w < 2 || (w < 1000 && performance.now() - warm < budgetMs / 4); w++) await scanner.topK(z, K, exclude);
+  const query = (): Promise<unknown> => scanner.topK(z, K, exclude);
+  await query();
+  const reps = Math.min(100, Math.max(1, Math.ceil(SAMPLE_MS / Math.max(1e-3, await warmUp(query, budgetMs / 2)))));
   const ms: number[] = [];
   const start = performance.now();
   const more = (): boolean => {
-    const next = performance.now() - start + ms[ms.length - 1];
-    return ms.length < MAX_RUNS && (next <= budgetMs || (ms.length < MIN_RUNS && next <= 2 * budgetMs));
+    const next = performance.now() - start + ms[ms.length - 1] * reps;
+    return ms.length < maxSamples && (next <= budgetMs || (ms.length < MIN_SAMPLES && next <= 2 * budgetMs));
   };
   do {
     const t0 = performance.now();
-    await scanner.topK(z, K, exclude);
-    ms.push(performance.now() - t0);
+    for (let r = 0; r < reps; r++) await query();
+    ms.push((performance.now() - t0) / reps);
   } while (more());
   ms.sort((a, b) => a - b);
   return ms[ms.length >> 1];
