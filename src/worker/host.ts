@@ -358,6 +358,7 @@ export class RecommenderHost implements HostApi {
     try {
       const tf = (this.#tf ??= await loadTf());
       const auto = this.#options?.backend === 'auto' ? await this.#autoFirst(run, model, early === null) : null;
+      if (this.#run !== run) return; // closed while it measured
       const { choice } = auto ? { choice: await tf.chooseBackend(tf.preferenceFor(auto.choice)) } : (early ?? (await this.#chooseBackend()));
       const scanner = await this.#scanner(model, auto?.choice === 'plain' ? 'plain' : choice.backend);
       if (this.#run !== run) return scanner.dispose(); // closed meanwhile
