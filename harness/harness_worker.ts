@@ -8,7 +8,8 @@ import { runContractSuite } from '../test/contract/suite.ts';
 export type HarnessRequest =
   | { id: number; task: 'contract'; backend: BackendName; leakSteps?: number }
   | { id: number; task: 'bench' | 'sequence-latency'; backend: BackendName; quick?: boolean }
-  | { id: number; task: 'catalogue'; request: import('../bench/catalogue/core.ts').CatalogueRequest };
+  | { id: number; task: 'catalogue'; request: import('../bench/catalogue/core.ts').CatalogueRequest }
+  | { id: number; task: 'auto-backend'; quick?: boolean };
 
 type Scope = { postMessage(m: unknown): void; onmessage: ((e: MessageEvent<HarnessRequest>) => void) | null };
 const scope = globalThis as unknown as Scope;
@@ -18,6 +19,10 @@ async function handle(req: HarnessRequest): Promise<unknown> {
   if (req.task === 'catalogue') {
     const { runCatalogueOp } = await import('../bench/catalogue/core.ts');
     return runCatalogueOp(req.request);
+  }
+  if (req.task === 'auto-backend') {
+    const { runAutoBench } = await import('../bench/kernels/auto_core.ts');
+    return runAutoBench({ env: 'chromium-worker', quick: req.quick });
   }
   if (req.task === 'sequence-latency') {
     const { runSequenceLatency } = await import('../bench/sequence/latency_core.ts');

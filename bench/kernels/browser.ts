@@ -14,7 +14,7 @@ export interface BrowserBenchOptions {
   outDir: string;
   build: boolean;
   /** The harness task each backend's page runs (default 'bench', the kernel bench). */
-  task?: 'bench' | 'sequence-latency';
+  task?: 'bench' | 'sequence-latency' | 'auto-backend';
 }
 
 const ARGS = ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];

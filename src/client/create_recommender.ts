@@ -21,7 +21,7 @@ export interface RecommenderOptions {
   modelData?: GlobalModel;
   /** The shop's storage namespace; default 'default'. */
   namespace?: string;
-  /** 'auto' (default: webgpu → webgl → wasm → cpu), one backend, or an ordered list. */
+  /** 'auto' (default: the fastest measured on this device for this catalogue, cached; docs/shop.md), one backend, or an ordered list. */
   backend?: 'auto' | BackendName | BackendName[];
   /**
    * Default false: createRecommender resolves once the TF.js backend is chosen and holds the catalogue. true: it

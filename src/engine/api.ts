@@ -121,6 +121,31 @@ export interface Stats {
    * TypeScript where that measured faster) and why (see docs/sequence-backends.md).
    */
   sequenceEncoder?: { kind: string; backend: string; reason: string };
+  /**
+   * Under `backend: 'auto'`: the recommend path timed on each candidate on this device for this catalogue
+   * (docs/shop.md, "Auto means fastest"). `state` 'measuring' while it runs in the background.
+   */
+  autoBackend?: AutoBackendStats;
+}
+
+/** `stats().autoBackend`. */
+export interface AutoBackendStats {
+  state: 'measuring' | 'done' | 'failed';
+  /** The fastest candidate: a TF.js backend or 'plain' (the plain-TypeScript scan). */
+  choice?: string;
+  /** 'measured' on this load, 'cached' from an earlier load on this device with this model version. */
+  source?: 'measured' | 'cached';
+  /** Median ms of one recommend (scan + top-10) per candidate. */
+  ms?: Record<string, number>;
+  /** Candidates that could not run, with the reason. */
+  failed?: { backend: string; reason: string }[];
+  /** What identifies this device for the cache (user agent, cores, GPU adapter); never sent anywhere. */
+  device?: string;
+  modelVersion?: string;
+  numItems?: number;
+  measuredAt?: number;
+  /** Why the measurement failed (state 'failed'). */
+  error?: string;
 }
 
 export interface StoredEvent {

@@ -6,7 +6,7 @@ import { deleteDB, openDB, type IDBPDatabase } from 'idb';
 import type { StoredEvent } from '../engine/api.ts';
 import { StorageError } from '../errors.ts';
 import { DB_VERSION, USER_STATE_KEY, dbName, upgradeSchema, type TastebudDB } from './schema.ts';
-import type { CachedModelRecord, NewEvent, Store, UserStateRecord } from './types.ts';
+import type { CachedModelRecord, DeviceRecord, NewEvent, Store, UserStateRecord } from './types.ts';
 
 /** Model versions kept in the cache: the current one and the previous (a rollback or a slow tab). */
 const MODELS_KEPT = 2;
@@ -117,6 +117,14 @@ export class IdbStore implements Store {
       }
       await tx.done;
     });
+  }
+
+  loadDevice(key: string): Promise<DeviceRecord | undefined> {
+    return this.#read(undefined, (db) => db.get('device', key));
+  }
+
+  async saveDevice(key: string, record: DeviceRecord): Promise<void> {
+    await this.#write((db) => db.put('device', record, key));
   }
 
   async clear(): Promise<void> {

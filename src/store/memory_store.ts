@@ -4,7 +4,7 @@
  * and out, so a caller that mutates a returned record cannot corrupt what is "stored".
  */
 import type { StoredEvent } from '../engine/api.ts';
-import type { CachedModelRecord, NewEvent, Store, UserStateRecord } from './types.ts';
+import type { CachedModelRecord, DeviceRecord, NewEvent, Store, UserStateRecord } from './types.ts';
 import { ClosedError } from '../errors.ts';
 
 /**
@@ -21,6 +21,7 @@ export function createMemoryStore(namespace = 'default'): Store & { readonly nam
   let nextSeq = 1;
   let state: UserStateRecord | undefined;
   let models = new Map<string, CachedModelRecord>();
+  let device = new Map<string, DeviceRecord>();
   let closed = false;
   const open = (): void => {
     if (closed) throw new ClosedError(`memory store "${namespace}" is closed; open a new one`);
@@ -74,8 +75,18 @@ export function createMemoryStore(namespace = 'default'): Store & { readonly nam
       open();
       models.set(record.modelVersion, { ...record, weights: record.weights.slice(0) });
     },
+    async loadDevice(key: string) {
+      open();
+      const r = device.get(key);
+      return r && structuredClone(r);
+    },
+    async saveDevice(key: string, record: DeviceRecord) {
+      open();
+      device.set(key, structuredClone(record));
+    },
     async clear() {
       open();
+      device = new Map();
       events = [];
       eventIds = new Set();
       state = undefined;

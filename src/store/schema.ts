@@ -7,12 +7,14 @@
  * - v2: `events` gains the unique `by-event-id` index (multi-tab dedupe); `state` becomes `userState` with a
  *   `Float32Array` vector (structured clone keeps typed arrays, 4x smaller than a number list); `models` caches
  *   artefacts by version.
+ * - v3: `device` keeps what was measured on this device (out-of-line keys; `'auto-backend'`: the `backend: 'auto'`
+ *   measurement, so the next load skips it).
  */
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { StoredEvent } from '../engine/api.ts';
-import type { CachedModelRecord, UserStateRecord } from './types.ts';
+import type { CachedModelRecord, DeviceRecord, UserStateRecord } from './types.ts';
 
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 export const DB_PREFIX = 'tastebud/';
 /** The one key of the `userState` store: one shopper per browser profile and namespace. */
 export const USER_STATE_KEY = 'current';
@@ -21,6 +23,7 @@ export interface TastebudDB extends DBSchema {
   events: { key: number; value: StoredEvent; indexes: { 'by-event-id': string } };
   userState: { key: string; value: UserStateRecord };
   models: { key: string; value: CachedModelRecord; indexes: { 'by-saved-at': number } };
+  device: { key: string; value: DeviceRecord };
 }
 
 /** What a v1 database held in `state`; kept to migrate it. */
@@ -52,6 +55,7 @@ export async function upgradeSchema(db: IDBPDatabase<TastebudDB>, oldVersion: nu
   try {
     if (oldVersion < 1) createV1(db);
     if (oldVersion < 2) await migrateV1toV2(db, tx);
+    if (oldVersion < 3) db.createObjectStore('device');
   } catch (e) {
     // idb does not watch this promise: abort explicitly so a half-done migration never commits (the open then
     // fails and openStore falls back to memory).

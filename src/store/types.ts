@@ -25,6 +25,9 @@ export interface CachedModelRecord {
   weights: ArrayBuffer;
 }
 
+/** A device measurement (e.g. the `backend: 'auto'` timings): structured-cloneable, no personal data. */
+export type DeviceRecord = Record<string, unknown>;
+
 export interface NewEvent {
   itemId: string;
   type: EventType;
@@ -51,6 +54,9 @@ export interface Store {
   saveUserState(state: UserStateRecord): Promise<void>;
   loadModel(modelVersion?: string): Promise<CachedModelRecord | undefined>;
   saveModel(record: CachedModelRecord): Promise<void>;
+  /** A device measurement by key (optional: stores without it measure on every load). */
+  loadDevice?(key: string): Promise<DeviceRecord | undefined>;
+  saveDevice?(key: string, record: DeviceRecord): Promise<void>;
   /** Deletes everything of this namespace (and the database when it is the last). */
   clear(): Promise<void>;
   close(): Promise<void>;

@@ -9,7 +9,7 @@ import { chooseBackend, createCatalogueScanner } from '../kernels/index.ts';
 import { BACKEND_ORDER, type BackendName, type CatalogueScanner } from '../kernels/types.ts';
 import type { GlobalModel } from '../model/global_model.ts';
 import { catalogueRows } from './boot_scanner.ts';
-import { createResilientScanner, type BackendScanner, type ResilientScanner } from './resilient_scanner.ts';
+import { createResilientScanner, type BackendScanner, type MovableScanner } from './resilient_scanner.ts';
 import { warmScanner } from './warm_up.ts';
 
 /** A scan slower than this counts as a lost device; generous, because SwiftShader compiles shaders on the CPU. */
@@ -67,7 +67,7 @@ async function activeScanner(itemEmb: Float32Array, itemBias: Float32Array, dim:
 }
 
 export interface DeviceScannerOptions {
-  /** The backend `chooseBackend` activated. */
+  /** The backend `chooseBackend` activated, or 'plain' for the plain-TypeScript scan (measured fastest by `auto`). */
   backend: string;
   /** The caller's preference list: after a loss, the backends after the lost one are tried in order. */
   preference: 'auto' | readonly BackendName[];
@@ -79,9 +79,12 @@ export interface DeviceScannerOptions {
  * const scanner = await createDeviceScanner(model, { backend: 'webgpu', preference: 'auto', onSwitch: notify });
  * scanner.backend; // 'webgpu' — 'webgl' after a device loss
  */
-export async function createDeviceScanner(model: GlobalModel, o: DeviceScannerOptions): Promise<ResilientScanner> {
+export async function createDeviceScanner(model: GlobalModel, o: DeviceScannerOptions): Promise<MovableScanner> {
   const { itemEmb, itemBias } = catalogueRows(model);
-  const first: BackendScanner = { backend: o.backend, scanner: await activeScanner(itemEmb, itemBias, model.dim, o.backend), lost: deviceLost(o.backend) };
+  const first: BackendScanner =
+    o.backend === 'plain'
+      ? { backend: 'plain', scanner: null }
+      : { backend: o.backend, scanner: await activeScanner(itemEmb, itemBias, model.dim, o.backend), lost: deviceLost(o.backend) };
   const order = o.preference === 'auto' ? BACKEND_ORDER : o.preference;
   return createResilientScanner(first, {
     itemEmb,

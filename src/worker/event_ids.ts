@@ -6,7 +6,7 @@
  * each committed user-state checkpoint (`onCheckpoint`), the moment other tabs can load the same state.
  */
 import type { TrackEvent } from '../engine/api.ts';
-import type { NewEvent, Store } from '../store/types.ts';
+import type { DeviceRecord, NewEvent, Store } from '../store/types.ts';
 
 export interface EventIdStore extends Store {
   /** Remembers the ids of events about to be tracked; returns the function that forgets them again. */
@@ -68,6 +68,8 @@ export function withEventIds(store: Store, onCheckpoint: () => void = () => unde
     },
     loadModel: (version) => store.loadModel(version),
     saveModel: (record) => store.saveModel(record),
+    ...(store.loadDevice && { loadDevice: (key: string) => store.loadDevice!(key) }),
+    ...(store.saveDevice && { saveDevice: (key: string, record: DeviceRecord) => store.saveDevice!(key, record) }),
     clear: async () => {
       if (skipClears > 0) skipClears--;
       else await store.clear();

@@ -5,13 +5,15 @@
  * store, loads the model through the cache and creates the engine on the plain-TypeScript scan, which needs no
  * backend; TF.js and its backends load after that (a dynamic import, so they are separate chunks): the chosen
  * backend's scanner then takes over. With `lazyBackend` init resolves before the backend is up, so the first
- * answer waits for no TF.js download. Then it joins the tabs of its namespace — the Web Lock holder applies
+ * answer waits for no TF.js download. Under `backend: 'auto'` the backend is the one measured fastest on this
+ * device for this catalogue (auto_backend.ts): cached from an earlier load, or measured where the backend would
+ * start (the plain scan answers meanwhile). Then it joins the tabs of its namespace — the Web Lock holder applies
  * events, the others forward theirs and refresh from the store after each checkpoint the leader commits.
  */
 // (The reference above: the kernels import Vite `?url` assets; any program that reaches the host, e.g. the
 // embed's inline path, needs that declaration.)
 import { releaseProxy } from 'comlink';
-import type { ExportedData, Explanation, Recommendation, RecommendOptions, SimilarOptions, Stats, TrackEvent } from '../engine/api.ts';
+import type { AutoBackendStats, ExportedData, Explanation, Recommendation, RecommendOptions, SimilarOptions, Stats, TrackEvent } from '../engine/api.ts';
 import { createEngine, type Engine } from '../engine/engine.ts';
 import { normalizeEvents } from '../engine/validate.ts';
 import { ClosedError, InvalidInputError, TastebudError } from '../errors.ts';
@@ -25,7 +27,8 @@ import { createLazySequence, type LazySequence } from './lazy_sequence.ts';
 import { defaultLocks, requestLeadership, type Leadership } from './leadership.ts';
 import { loadGlobalModel, loadModelIfChanged } from './model_source.ts';
 import { TabLink, type Announcement, type TrackResult } from './tab_link.ts';
-import type { ResilientScanner } from './resilient_scanner.ts';
+import type { MovableScanner, ResilientScanner } from './resilient_scanner.ts';
+import type { AutoBackendReport } from './backend_timing.ts';
 
 /** The TF.js half of the worker (tf_backend.ts), fetched on first use. */
 type TfBackend = typeof import('./tf_backend.ts');
@@ -36,6 +39,8 @@ interface Running {
   store: EventIdStore;
   /** The plain scan until the backend is up, then the backend's scanner (a new model brings a new one). */
   scanner: ResilientScanner;
+  /** The backend's scanner once it is up (what `auto`'s measurement moves); null while TF.js loads. */
+  device: MovableScanner | null;
   report: InitReport;
   /** The backend chosen; null while TF.js loads (or when no backend could start: the plain scan stays). */
   choice: BackendChoice | null;
@@ -45,6 +50,9 @@ interface Running {
   link: TabLink | null;
   /** The sequence encoder per model: plain until the backend is up, then the backend's pick; in stats(). */
   sequence: LazySequence;
+  model: GlobalModel;
+  /** Under `backend: 'auto'`: the measurement (stats().autoBackend); null before it starts. */
+  auto: AutoBackendStats | null;
 }
 
 /**
@@ -65,6 +73,8 @@ export class RecommenderHost implements HostApi {
   #backend: Promise<void> = Promise.resolve();
   /** lazyBackend: starts loading the backend; called after the first answer went out (or when someone waits). */
   #kick: (() => void) | null = null;
+  /** `auto`'s measurement while it runs: close and a model refresh wait for it (it stops before its next candidate). */
+  #tuning: Promise<unknown> | null = null;
   #nextListener = 1;
   readonly #listeners = new Map<number, UpdateListener>();
 
@@ -85,7 +95,7 @@ export class RecommenderHost implements HostApi {
       const engine = await createEngine({ model, store, namespace: o.namespace, learner, scanner, sequenceEncoder: (p) => sequence.create(p) });
       engine.setPersonal(o.consent);
       const report: InitReport = { backend: scanner.backend, storage: store.kind, modelVersion: model.modelVersion, modelSource: source };
-      const run: Running = { engine, store, scanner, report, choice: null, backendFailed: null, leadership: null, link: null, sequence };
+      const run: Running = { engine, store, scanner, device: null, report, choice: null, backendFailed: null, leadership: null, link: null, sequence, model, auto: null };
       this.#run = run;
       engine.onUpdate(() => this.#notify());
       // The memory store is private to this tab: sharing events would need the shared database.
@@ -153,6 +163,7 @@ export class RecommenderHost implements HostApi {
       leader: run.leadership?.isLeader ?? true,
       persistent: await persisted(),
       ...(seq && s.learner.sequence && { sequenceEncoder: seq }), // only while the model reads the click order
+      ...(run.auto && { autoBackend: structuredClone(run.auto) }),
     };
   }
 
@@ -231,6 +242,7 @@ export class RecommenderHost implements HostApi {
     const run = this.#run;
     this.#run = null;
     if (!run) return;
+    await this.#tuning; // stops before its next candidate
     run.leadership?.release();
     run.link?.close();
     await run.engine.close(); // finishes pending learning, checkpoints, closes the store
@@ -262,6 +274,7 @@ export class RecommenderHost implements HostApi {
     await this.#backendStarted(); // the new model's scanner goes on the backend in use
     const next = await loadModelIfChanged({ url, store: run.store, maxBytes: this.#options?.maxModelBytes }, previousVersion);
     if (!next) return { updated: false, modelVersion: previousVersion, previousVersion };
+    await this.#tuning; // one user of TF.js's active backend at a time
     const scanner = await this.#scanner(next.model, run.scanner.backend);
     try {
       await run.engine.setModel(next.model, scanner); // re-fits the shopper's state from the events
@@ -270,8 +283,10 @@ export class RecommenderHost implements HostApi {
       throw e;
     }
     run.scanner.dispose(); // the engine no longer holds it
-    run.scanner = scanner;
+    run.scanner = run.device = scanner;
+    run.model = next.model;
     run.report = { ...run.report, modelVersion: next.model.modelVersion, modelSource: next.source };
+    if (this.#options?.backend === 'auto') this.#tune(run); // another catalogue: measured again
     this.#announce('model');
     return { updated: true, modelVersion: next.model.modelVersion, previousVersion };
   }
@@ -335,18 +350,24 @@ export class RecommenderHost implements HostApi {
 
   /**
    * Loads TF.js and the backend (unless `early` did), puts the catalogue on it and moves the engine's scans and
-   * sequence encodes there. Lazily started, a failure keeps the plain scan (and says why in stats()).
+   * sequence encodes there. Under `auto` the backend is the cached or measured winner (`#autoFirst`). Lazily
+   * started, a failure keeps the plain scan (and says why in stats()).
    */
   async #startBackend(run: Running, model: GlobalModel, boot: BootScanner, early: { choice: BackendChoice } | null): Promise<void> {
     if (this.#run !== run) return; // closed before it started
     try {
-      const { choice } = early ?? (await this.#chooseBackend());
-      const scanner = await this.#scanner(model, choice.backend);
+      const tf = (this.#tf ??= await loadTf());
+      const auto = this.#options?.backend === 'auto' ? await this.#autoFirst(run, model, early === null) : null;
+      if (this.#run !== run) return; // closed while it measured
+      const { choice } = auto ? { choice: await tf.chooseBackend(tf.preferenceFor(auto.choice)) } : (early ?? (await this.#chooseBackend()));
+      const scanner = await this.#scanner(model, auto?.choice === 'plain' ? 'plain' : choice.backend);
       if (this.#run !== run) return scanner.dispose(); // closed meanwhile
       boot.upgrade(scanner); // the engine's scans go to the backend from the next query on
+      run.device = scanner;
       run.choice = choice;
-      run.report = { ...run.report, backend: choice.backend };
-      await run.sequence.adopt(this.#tf!.sequenceEncoderChooser(choice));
+      run.report = { ...run.report, backend: scanner.backend };
+      await run.sequence.adopt(tf.sequenceEncoderChooser(choice));
+      if (this.#options?.backend === 'auto' && !auto && !run.auto) this.#tune(run); // first visit, eager start
     } catch (e) {
       if (!early && this.#options?.lazyBackend) {
         run.backendFailed = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
@@ -356,8 +377,57 @@ export class RecommenderHost implements HostApi {
     if (this.#options?.lazyBackend) this.#notify(); // stats() changed (and listeners re-render in place)
   }
 
+  /**
+   * `auto` before the backend starts: the winner cached for this device and model version, or (`measureNow`,
+   * the lazy boot: the plain scan answers meanwhile and nothing runs on TF.js yet) a measurement now. Null: the
+   * fixed order starts, and without `measureNow` `#tune` measures once the backend is up.
+   */
+  async #autoFirst(run: Running, model: GlobalModel, measureNow: boolean): Promise<AutoBackendReport | null> {
+    const tf = this.#tf!;
+    const cached = await tf.cachedAutoBackend(run.store, model.modelVersion);
+    if (cached || !measureNow) {
+      if (cached) run.auto = { state: 'done', ...cached };
+      return cached ?? null;
+    }
+    run.auto = { state: 'measuring' };
+    const measuring = tf.measureAutoBackend({ model, store: run.store, stopped: () => this.#run !== run });
+    this.#tuning = measuring.catch(() => undefined).finally(() => (this.#tuning = null));
+    try {
+      const report = await measuring;
+      run.auto = { state: 'done', ...report };
+      return report;
+    } catch (e) {
+      this.#autoFailed(run, e);
+      return null;
+    }
+  }
+
+  /** `auto` with a backend running: the measurement in the background; the scans move to the winner. */
+  #tune(run: Running): void {
+    const scanner = run.device;
+    if (!scanner) return;
+    const seq = run.sequence.report?.backend;
+    run.auto = { state: 'measuring' };
+    const pinned = seq && seq !== 'none' ? seq : undefined;
+    this.#tuning = this.#tf!.tuneAutoBackend({ model: run.model, store: run.store, scanner, pinned, stopped: () => this.#run !== run })
+      .then((r) => {
+        run.auto = { state: 'done', ...r };
+        run.report = { ...run.report, backend: scanner.backend };
+      })
+      .catch((e: unknown) => this.#autoFailed(run, e))
+      .finally(() => {
+        this.#tuning = null;
+        this.#notify();
+      });
+  }
+
+  #autoFailed(run: Running, e: unknown): void {
+    run.auto = { state: 'failed', error: String(e).slice(0, 300) };
+    if (this.#run === run) console.warn(`tastebud: the backend measurement failed (${String(e)}); recommendations run on the usual order`);
+  }
+
   /** A scanner on `backend` that falls back along the caller's list when the device is lost. */
-  #scanner(model: GlobalModel, backend: string): Promise<ResilientScanner> {
+  #scanner(model: GlobalModel, backend: string): Promise<MovableScanner> {
     return this.#tf!.createDeviceScanner(model, {
       backend,
       preference: this.#options?.backend ?? 'auto',

@@ -14,7 +14,7 @@ export interface HostInitOptions {
   model?: string;
   /** An in-memory model instead of a URL (tests, demos). */
   modelData?: GlobalModel;
-  /** 'auto' (webgpu → webgl → wasm → cpu) or an ordered list. */
+  /** 'auto' (the fastest measured here, cached per device and model version) or an ordered list. */
   backend: 'auto' | BackendName[];
   /** false: track() stores and learns nothing until consent is given (setConsent(true)). */
   consent: boolean;

@@ -38,6 +38,15 @@ export interface ResilientScanner extends CatalogueScanner {
   readonly lost: readonly { backend: string; reason: string }[];
 }
 
+/** A resilient scanner that the `auto` measurement can also move on purpose. */
+export interface MovableScanner extends ResilientScanner {
+  /**
+   * Moves the scans to another backend (the `auto` measurement's winner): `build` gets the current table;
+   * queries already running finish on the old scanner, which is disposed after them.
+   */
+  replace(build: (itemEmb: Float32Array, itemBias: Float32Array) => Promise<BackendScanner>): Promise<void>;
+}
+
 interface Current {
   backend: string;
   scanner: CatalogueScanner;
@@ -49,11 +58,12 @@ interface Current {
  * const scanner = createResilientScanner({ backend: 'webgpu', scanner: gpuScanner, lost }, { itemEmb, itemBias, dim, next, plain, scanMs: 15000, onSwitch });
  * await scanner.topK(z, 10); // answered by webgl (or plain) if the GPU was lost
  */
-export function createResilientScanner(first: BackendScanner, o: ResilientOptions): ResilientScanner {
+export function createResilientScanner(first: BackendScanner, o: ResilientOptions): MovableScanner {
   let emb = o.itemEmb;
   let bias = o.itemBias;
   const lostLog: { backend: string; reason: string }[] = [];
   let switching: Promise<void> | null = null;
+  const running = new Set<Promise<unknown>>();
   const adopt = (b: BackendScanner): Current => {
     const lost = (b.lost ?? new Promise<string>(() => undefined)).then((reason): never => {
       throw new BackendError(`${b.backend}: ${reason}`);
@@ -113,13 +123,31 @@ export function createResilientScanner(first: BackendScanner, o: ResilientOption
       for (;;) {
         await switching;
         const c = cur;
+        const scan = scanOnce(c, z, k, exclude);
+        running.add(scan);
         try {
-          return await scanOnce(c, z, k, exclude);
+          return await scan;
         } catch (e) {
           if (e instanceof InvalidInputError || c.backend === 'plain') throw e;
           await fallBack(c, e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+        } finally {
+          running.delete(scan);
         }
       }
+    },
+    async replace(build) {
+      await switching;
+      const old = cur;
+      const table = emb;
+      const built = await build(emb, bias);
+      if (built.scanner && table !== emb) await built.scanner.setItems(emb, bias); // fine-tuned while it was built
+      if (old !== cur) {
+        built.scanner?.dispose(); // a device loss moved the scans meanwhile: keep its choice
+        return;
+      }
+      cur = adopt(built);
+      await Promise.allSettled([...running]);
+      old.scanner.dispose();
     },
     async setItems(itemEmb, itemBias) {
       emb = itemEmb;

@@ -6,3 +6,5 @@
 export { chooseBackend } from '../kernels/backend_choice.ts';
 export { createDeviceScanner, loseDevice } from './device_scanner.ts';
 export { sequenceEncoderChooser } from './sequence_encoder_choice.ts';
+export { cachedAutoBackend, measureAutoBackend, tuneAutoBackend } from './auto_backend.ts';
+export { preferenceFor } from './backend_timing.ts';

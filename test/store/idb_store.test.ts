@@ -196,6 +196,40 @@ describe('schema migrations', () => {
     expect(count).toBe(4);
   });
 
+  it('migrates a v2 database to v3 keeping events, user state and cached models; the device store works', async () => {
+    // Written with the raw API, as the v2 code left it.
+    await new Promise<void>((resolve, reject) => {
+      const req = indexedDB.open(dbName('shop'), 2);
+      req.onupgradeneeded = () => {
+        const db = req.result;
+        const events = db.createObjectStore('events', { keyPath: 'seq', autoIncrement: true });
+        events.createIndex('by-event-id', 'eventId', { unique: true });
+        db.createObjectStore('userState').put({ modelVersion: 'm1', lastSeq: 1, updatedAt: 5, userVector: new Float32Array([1, 2]) }, 'current');
+        db.createObjectStore('models', { keyPath: 'modelVersion' }).createIndex('by-saved-at', 'savedAt');
+        events.add({ itemId: 'kept', type: 'view', timestamp: 1, eventId: 'e1' });
+        req.transaction!.objectStore('models').put(model('m1', 7));
+      };
+      req.onsuccess = () => {
+        req.result.close();
+        resolve();
+      };
+      req.onerror = () => reject(req.error);
+    });
+    const s = await openIdbStore('shop');
+    expect((await indexedDB.databases()).find((d) => d.name === dbName('shop'))?.version).toBe(DB_VERSION);
+    expect((await s.readEvents()).map((e) => [e.seq, e.itemId, e.eventId])).toEqual([[1, 'kept', 'e1']]);
+    expect((await s.appendEvents([ev('again', 2, 'e1')])).length).toBe(0); // the id index survived
+    expect(Array.from((await s.loadUserState())!.userVector)).toEqual([1, 2]);
+    expect(new Float32Array((await s.loadModel('m1'))!.weights)[0]).toBe(7);
+    expect(await s.loadDevice('auto-backend')).toBeUndefined();
+    await s.saveDevice('auto-backend', { choice: 'wasm', ms: { wasm: 0.4 } });
+    await s.close();
+    const reopened = await openIdbStore('shop');
+    expect(await reopened.loadDevice('auto-backend')).toEqual({ choice: 'wasm', ms: { wasm: 0.4 } });
+    await reopened.clear(); // forget erases the measurement with everything else
+    expect(await (await openIdbStore('shop')).loadDevice('auto-backend')).toBeUndefined();
+  });
+
   it('creates a fresh database at the current version', async () => {
     const s = await openIdbStore('fresh');
     expect(await s.countEvents()).toBe(0);
