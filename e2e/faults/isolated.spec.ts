@@ -17,7 +17,7 @@ const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-e
 const GPU_BACKEND_FLAGS = ['WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', 'WEBGL_FORCE_F16_TEXTURES'];
 
 type Win = Window & { tastebud: (...a: unknown[]) => Promise<unknown> };
-interface Stats { backend: string; backendLoading?: boolean; backendSkipped: { backend: string; reason: string }[]; workerRestarts?: number; eventsStored: number }
+interface Stats { backend: string; backendLoading?: boolean; autoBackend?: { state: string; choice?: string; ms?: Record<string, number>; failed?: { backend: string }[] }; backendSkipped: { backend: string; reason: string }[]; workerRestarts?: number; eventsStored: number }
 
 /** Console warnings and uncaught errors of the page (its workers' uncaught errors reach it as `pageerror`). */
 function watch(page: Page): { errors: string[]; warnings: string[] } {
@@ -58,13 +58,22 @@ const stats = (page: Page): Promise<Stats> => page.evaluate(() => (window as unk
 for (const backend of ['wasm', 'auto']) {
   test(`isolated on every response, backend ${backend}: the shelf fills and TF.js wasm loads single-threaded`, async ({ page }) => {
     const seen = watch(page);
-    // auto where it lands on wasm (no WebGPU / WebGL here, or wasm measured fastest): the GPU backends' chunks fail
+    // auto: the GPU backends' chunks fail, so the measurement times plain, cpu and wasm
     const block = backend === 'auto' ? (js: string) => GPU_BACKEND_FLAGS.some((f) => js.includes(f)) : undefined;
     await openIsolated(page, 'site', backend, `iso-${backend}-${Math.random().toString(36).slice(2)}`, block);
     await expect(page.locator('#plain')).toHaveAttribute('aria-busy', 'false', { timeout: 90_000 });
     await expect(page.locator('#plain .tb-item')).toHaveCount(4);
     // The backend takes over from the plain scan; had the threaded build been picked, it would stay 'plain' forever.
-    await expect.poll(async () => (await stats(page)).backend, { timeout: 90_000 }).toBe('wasm');
+    // Under auto the measurement decides which backend runs: wasm must have been timed, not have failed.
+    if (backend === 'auto') {
+      await expect.poll(async () => (await stats(page)).autoBackend?.state, { timeout: 90_000 }).toBe('done');
+      const auto = (await stats(page)).autoBackend!;
+      expect(Number.isFinite(auto.ms?.wasm), `wasm timed: ${JSON.stringify(auto)}`).toBe(true);
+      expect((auto.failed ?? []).map((f) => f.backend)).not.toContain('wasm');
+      await expect.poll(async () => (await stats(page)).backend, { timeout: 90_000 }).toBe(auto.choice);
+    } else {
+      await expect.poll(async () => (await stats(page)).backend, { timeout: 90_000 }).toBe('wasm');
+    }
     const s = await stats(page);
     console.log(`fault suite | isolated page (every response), ${backend}: backend ${s.backend}, skipped ${s.backendSkipped.map((x) => x.backend).join(', ') || 'none'}, ${s.workerRestarts ?? 0} worker restarts, ${seen.errors.length} page errors`);
     expect(s.backendLoading).toBeUndefined();
