@@ -55,6 +55,7 @@ async function main(): Promise<void> {
     positions: report.positions,
     wallSeconds: (report.wallMs as number) / 1000,
     positionsPerSecond: report.positionsPerSecond as number,
+    losses: report.losses as number[], // epoch by epoch, beside PyTorch's in the JSON
     validation: rankMetrics(params, valUsers.map((u) => split.fit[u]), Int32Array.from(valUsers, (u) => split.valTargets[u])),
     test: rankMetrics(params, testHistory, testTargets, testCandidates),
   };
