@@ -13,7 +13,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
-import { embedChunks, gzipBytes as gz } from '../lib/chunks.ts';
+import { embedChunks, gzipBytes as gz, gzipOfAssets } from '../lib/chunks.ts';
 
 const DIST = process.env.TASTEBUD_DIST ?? 'dist-bench';
 const PORT = Number(process.env.TASTEBUD_BENCH_PORT ?? 4413);
@@ -126,7 +126,6 @@ async function startup(dist: string) {
   await new Promise((r) => setTimeout(r, 2500));
   const browser = await chromium.launch({ executablePath: process.env.TASTEBUD_CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-quic'] });
   const worker = new Set([...embedChunks(dist).workerAll].map((f) => basename(f)));
-  const gzOf = (names: string[]): number => names.reduce((s, f) => s + gz(join(dist, 'assets', f)), 0);
   const out: Record<string, BackendRow> = {};
   try {
     for (const backend of BACKENDS) {
@@ -140,7 +139,7 @@ async function startup(dist: string) {
         used = r.backendUsed ?? '';
       }
       const workerBeforeAnswer = fetched.beforeAnswer.filter((f) => worker.has(f));
-      const row: BackendRow = { backend: used, cold: medianPhases(runs.map((r) => r.cold)), warm: medianPhases(runs.map((r) => r.warm)), downloadGzip: gzOf(fetched.all), workerBeforeAnswerGzip: gzOf(workerBeforeAnswer), workerBeforeAnswer };
+      const row: BackendRow = { backend: used, cold: medianPhases(runs.map((r) => r.cold)), warm: medianPhases(runs.map((r) => r.warm)), downloadGzip: gzipOfAssets(dist, fetched.all), workerBeforeAnswerGzip: gzipOfAssets(dist, workerBeforeAnswer), workerBeforeAnswer };
       out[backend] = row;
       console.log(`${backend}: backend ${used}, first shelf painted cold ${row.cold.firstPaint.toFixed(0)} ms, warm ${row.warm.firstPaint.toFixed(0)} ms; personalised cold ${row.cold.firstRec.toFixed(0)} ms, warm ${row.warm.firstRec.toFixed(0)} ms; worker JS before the first answer ${kb(row.workerBeforeAnswerGzip)} gz (${workerBeforeAnswer.join(', ')}), all JS+wasm ${kb(row.downloadGzip)} gz`);
     }

@@ -38,7 +38,7 @@ export const STREAM_SPECS: Record<string, OptionSpec> = {
 };
 
 /** What reading as a stream cannot do, each as the flag that asks for it (empty: nothing in the way). */
-export function streamConflicts(values: Record<string, unknown>, g: Get): string[] {
+function streamConflicts(values: Record<string, unknown>, g: Get): string[] {
   const out: string[] = [];
   if (values.auto === true) out.push('--auto (a validation split of the events)');
   if (g.bool('validate')) out.push('--validate (a validation split of the events)');

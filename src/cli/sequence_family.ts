@@ -32,7 +32,7 @@ export const SEQUENCE_SPECS: Specs = {
   'seq-loss': { type: 'string', help: 'sequence models: full softmax or sampled softmax with --negatives', choices: ['full', 'sampled'] },
   dropout: { type: 'number', help: 'sequence models: dropout while training' },
   'seq-init': { type: 'string', help: 'sequence models: weight initialisation', choices: ['xavier', 'fanIn'] },
-  'lr-decay': { type: 'number', help: 'sequence models: share of the run (epochs or --time-budget), at its end, over which the rate falls linearly to 0' },
+  'lr-decay': { type: 'number', help: 'sequence models: share of the run (epochs or --time-budget), at its end, over which the rate falls linearly to 1 % of --lr' },
   'time-budget': { type: 'number', help: 'sequence models: stop training after this many seconds' },
 };
 

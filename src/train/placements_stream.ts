@@ -56,8 +56,9 @@ function growable<T extends Int32Array | Float64Array | Uint8Array>(make: (n: nu
  * @example
  * const p = createPlacementStream();
  * rows.forEach(([u, i, t]) => p.observe(u, i, t)); // pass 1
+ * p.start(numUsers, numItems);
  * rows.forEach(([u, i, t]) => p.add(u, i, 1, t));  // pass 2
- * p.finish(numItems).together[0];
+ * p.finish().together[0];
  */
 export function createPlacementStream(opts: PlacementStreamOptions = {}): PlacementStream {
   const { memoryBytes = PLACEMENT_MEMORY_BYTES, ...rest } = opts;

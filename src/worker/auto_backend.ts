@@ -23,7 +23,7 @@ const CACHE_KEY = 'auto-backend';
  * The measurement kept in the namespace's IndexedDB (`device` store; erased with everything by `forget`).
  * @example const cache = autoBackendCache(store); await cache.load(); // undefined on a first visit
  */
-export function autoBackendCache(store: Store): AutoBackendCache {
+function autoBackendCache(store: Store): AutoBackendCache {
   return {
     load: async () => (await store.loadDevice?.(CACHE_KEY)) as AutoBackendReport | undefined,
     save: async (r) => store.saveDevice?.(CACHE_KEY, { ...r }),

@@ -5,7 +5,7 @@
  * a new model version (another catalogue) or another device (a browser update, another GPU) measures again.
  * Pure logic: the timing and the cache are injected (src/worker/backend_measure.ts does the real timing).
  */
-import type { BackendName } from '../kernels/types.ts';
+import { BACKEND_ORDER, type BackendName } from '../kernels/types.ts';
 
 /** What can answer recommend: a TF.js backend or the plain-TypeScript scan. */
 export type ScanCandidate = BackendName | 'plain';
@@ -128,7 +128,7 @@ export async function chooseAutoBackend(o: AutoBackendOptions): Promise<AutoBack
  * preferenceFor('wasm'); // ['wasm', 'webgpu', 'webgl', 'cpu']
  * preferenceFor('plain'); // ['cpu', 'wasm', 'webgl', 'webgpu']
  */
-export function preferenceFor(choice: ScanCandidate, order: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu']): BackendName[] {
-  if (choice === 'plain') return ['cpu', 'wasm', 'webgl', 'webgpu'].filter((b) => order.includes(b as BackendName)) as BackendName[];
+export function preferenceFor(choice: ScanCandidate, order: readonly BackendName[] = BACKEND_ORDER): BackendName[] {
+  if (choice === 'plain') return [...order].reverse();
   return [choice, ...order.filter((b) => b !== choice)];
 }

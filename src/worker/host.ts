@@ -328,12 +328,11 @@ export class RecommenderHost implements HostApi {
   }
 
   /** After the first answer is sent (a task later, so comlink posts it first), the backend starts loading. */
-  async #answered<T>(answer: Promise<T>): Promise<T> {
-    try {
-      return await answer;
-    } finally {
+  #answered<T>(answer: Promise<T>): Promise<T> {
+    if (!this.#kick) return answer; // started already: every later answer passes straight through
+    return answer.finally(() => {
       if (this.#kick) setTimeout(() => void this.#backendStarted(), 0);
-    }
+    });
   }
 
   #backendStarted(): Promise<void> {
@@ -343,9 +342,12 @@ export class RecommenderHost implements HostApi {
     return this.#backend;
   }
 
-  async #chooseBackend(): Promise<{ tf: TfBackend; choice: BackendChoice }> {
-    const tf = (this.#tf ??= await loadTf());
-    return { tf, choice: await tf.chooseBackend(this.#options?.backend ?? 'auto') };
+  async #loadTf(): Promise<TfBackend> {
+    return (this.#tf ??= await loadTf());
+  }
+
+  async #chooseBackend(): Promise<{ choice: BackendChoice }> {
+    return { choice: await (await this.#loadTf()).chooseBackend(this.#options?.backend ?? 'auto') };
   }
 
   /**
@@ -356,7 +358,7 @@ export class RecommenderHost implements HostApi {
   async #startBackend(run: Running, model: GlobalModel, boot: BootScanner, early: { choice: BackendChoice } | null): Promise<void> {
     if (this.#run !== run) return; // closed before it started
     try {
-      const tf = (this.#tf ??= await loadTf());
+      const tf = await this.#loadTf();
       const auto = this.#options?.backend === 'auto' ? await this.#autoFirst(run, model, early === null) : null;
       if (this.#run !== run) return; // closed while it measured
       const { choice } = auto ? { choice: await tf.chooseBackend(tf.preferenceFor(auto.choice)) } : (early ?? (await this.#chooseBackend()));

@@ -61,7 +61,7 @@ describe('auto backend: the fastest measured candidate wins', () => {
     expect(r.failed).toEqual([{ backend: 'webgl', reason: 'Error: context lost' }]);
     expect(r.ms).not.toHaveProperty('webgl');
     await expect(measureBackends(['cpu'], timings({ cpu: new Error('broken') }).time)).rejects.toThrow(/cpu: Error: broken/);
-    await expect(measureBackends(['cpu'], timings({ cpu: Number.NaN }).time).then((x) => x.failed[0].reason)).rejects.toThrow(/timing returned NaN/);
+    await expect(measureBackends(['cpu'], timings({ cpu: Number.NaN }).time)).rejects.toThrow(/timing returned NaN/);
   });
 
   it('splits the time budget between the candidates', async () => {
@@ -209,7 +209,7 @@ describe('auto backend in the host', () => {
     const host = new RecommenderHost();
     await host.init(opts);
     await host.recommend({ k: 2 });
-    await vi.waitFor(() => expect(fake.calls).toEqual(['plain']));
+    await vi.waitFor(() => expect(fake.calls).toEqual(['plain']), { timeout: 10_000 }); // TF.js cpu starts first
     expect((await host.stats()).autoBackend).toEqual({ state: 'measuring' });
     const closing = host.close();
     open();

@@ -26,7 +26,8 @@ export type SequenceInit = 'xavier' | 'fanIn';
 
 /**
  * Fresh parameters: item embeddings N(0, 1/dim) (so the input `itemEmb·sqrt(dim)` has unit-variance entries and
- * initial scores are O(1)), positions N(0, 0.02²), LayerNorm gamma 1 / beta 0, matrices Xavier-uniform, biases 0.
+ * initial scores are O(1)), positions N(0, 0.02²), LayerNorm gamma 1 / beta 0, matrices Xavier-uniform and biases 0
+ * (`init` 'xavier'), or weights and biases uniform ±1/√fanIn (`init` 'fanIn', the trainer's default).
  * Seeded, so runs are reproducible.
  *
  * @example

@@ -64,7 +64,7 @@ export function batchGradients(
   return loss;
 }
 
-export function sampleNegatives(n: number, numItems: number, seed: number): tf.Tensor1D {
+function sampleNegatives(n: number, numItems: number, seed: number): tf.Tensor1D {
   const rng = createRng(seed);
   const ids = new Int32Array(n);
   for (let i = 0; i < n; i++) ids[i] = rng.int(numItems);

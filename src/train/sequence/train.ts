@@ -48,8 +48,8 @@ export interface SequenceTrainOptions {
   batchSize: number;
   lr: number;
   /**
-   * Share of the run, at its end, over which the learning rate falls linearly to 0 (0: constant; 1: linear decay
-   * from the start). The run's length is the time budget when one is set, else the epochs.
+   * Share of the run, at its end, over which the learning rate falls linearly to 1 % of `lr` (0: constant; 1:
+   * linear decay from the start). The run's length is the time budget when one is set, else the epochs.
    */
   lrDecay: number;
   loss: SequenceLossKind;
@@ -100,7 +100,7 @@ export async function trainSequenceModel(
   const windows = trainingWindows(sequences, o.maxLen);
   const rng = createRng(o.seed ^ 0x5eed);
   const adam = createAdam(layout.size, o.lr, 0.9, 0.98, 1e-8);
-  const grad = new Float32Array(layout.size);
+  const grad = new Float32Array(threads > 1 ? layout.size : 0); // the shares' average (one share steps with its own)
   const start = Date.now();
   const losses: number[] = [];
   let positions = 0;
@@ -116,10 +116,10 @@ export async function trainSequenceModel(
         const seed = rng.int(2 ** 31);
         const jobs = splitBatch(batch, threads).map((b, k) => ({ batch: b, dropoutSeed: seed + 7919 * k, negativeSeed: seed }));
         const shares = await pool.step(jobs);
-        sum += averageGradients(shares, pool.grads, grad);
+        sum += shares.reduce((a, s) => a + s.loss * s.count, 0);
         count += batch.targets.length;
         adam.lr = o.lr * lrFactor(o, epoch, batchIndex++ / batches.length, Date.now() - start);
-        adamStep(adam, params, grad);
+        adamStep(adam, params, averageGradients(shares, pool.grads, grad));
         if (Date.now() - start > o.timeBudgetMs) break; // an epoch can outlast the budget on a busy machine
       }
       epoch++;
@@ -158,28 +158,29 @@ export async function trainSequenceModel(
   }
 }
 
-/** The learning rate's share at this point of the run: 1, then a linear fall to 0 over the last `lrDecay`. */
+/** The learning rate's share at this point of the run: 1, then a linear fall to 1 % over the last `lrDecay`. */
 function lrFactor(o: SequenceTrainOptions, epoch: number, epochShare: number, elapsedMs: number): number {
   if (o.lrDecay === 0) return 1;
   const done = Number.isFinite(o.timeBudgetMs) ? elapsedMs / o.timeBudgetMs : 0;
-  const progress = Math.max(done, Number.isFinite(o.epochs) ? (epoch + epochShare) / o.epochs : 0);
+  const progress = Math.max(done, (epoch + epochShare) / o.epochs);
   return Math.min(1, Math.max(0.01, (1 - progress) / o.lrDecay));
 }
 
-/** `grad` = the shares' gradients weighted by their target positions; returns the batch's summed loss. */
-function averageGradients(shares: ShareResult[], grads: Float32Array[], grad: Float32Array): number {
+/**
+ * The batch's gradient: the one share's own array, or the shares' gradients weighted by their target positions,
+ * written into `grad`.
+ */
+function averageGradients(shares: ShareResult[], grads: Float32Array[], grad: Float32Array): Float32Array {
+  if (shares.length === 1) return grads[0];
   const total = shares.reduce((a, s) => a + s.count, 0);
-  grad.set(grads[0]);
-  if (shares.length > 1) {
-    const w0 = shares[0].count / total;
-    for (let i = 0; i < grad.length; i++) grad[i] *= w0;
-    for (let k = 1; k < shares.length; k++) {
-      const g = grads[k];
-      const w = shares[k].count / total;
-      for (let i = 0; i < grad.length; i++) grad[i] += w * g[i];
-    }
+  const w = shares.map((s) => s.count / total);
+  const g0 = grads[0];
+  for (let i = 0; i < grad.length; i++) {
+    let v = g0[i] * w[0];
+    for (let k = 1; k < shares.length; k++) v += w[k] * grads[k][i];
+    grad[i] = v;
   }
-  return shares.reduce((a, s) => a + s.loss * s.count, 0);
+  return grad;
 }
 
 function checkInput(sequences: Int32Array[], numItems: number, o: SequenceTrainOptions): void {
