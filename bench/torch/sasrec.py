@@ -7,7 +7,9 @@ full or sampled softmax cross-entropy, Adam betas 0.9/0.98, length-bucketed batc
 (full ranking over items not in the history, ties count against the target; NCF over the given candidates).
 
 Input: a JSON file {numItems, fit, valTargets, valUsers, history, testTargets, candidates, options}; output JSON on
-stdout. Written for this bench after reading SASRec.pytorch (pmixer) and gSASRec; not copied from either.
+stdout. With {"mode": "steps", "steps": K} instead (`npm run bench:sequence-steps`): K Adam steps from PyTorch's own
+initial weights on its own first K batches and negatives, written out with those weights (tastebud's tensor names and
+[in, out] layout) so that tastebud can replay the same steps and compare. Written for this bench after reading SASRec.pytorch (pmixer) and gSASRec; not copied from either.
 """
 import json
 import math
@@ -165,6 +167,48 @@ def rank_metrics(model, histories, targets, candidates=None):
     return out
 
 
+def flat_weights(model):
+    """The model's tensors under tastebud's names (flat_params.ts), matrices as [in, out], flattened."""
+    d = model.dim
+    flat = lambda t: t.detach().contiguous().reshape(-1).tolist()
+    out = {'item_emb': flat(model.item), 'item_bias': flat(model.bias), 'pos_emb': flat(model.pos),
+           'lnf_gamma': flat(model.lnf.weight), 'lnf_beta': flat(model.lnf.bias)}
+    for i, b in enumerate(model.blocks):
+        wq, wk, wv = b.qkv.weight.split(d)
+        bq, bk, bv = b.qkv.bias.split(d)
+        for name, t in [('ln1Gamma', b.ln1.weight), ('ln1Beta', b.ln1.bias), ('wq', wq.T), ('bq', bq), ('wk', wk.T),
+                        ('bk', bk), ('wv', wv.T), ('bv', bv), ('wo', b.wo.weight.T), ('bo', b.wo.bias),
+                        ('ln2Gamma', b.ln2.weight), ('ln2Beta', b.ln2.bias), ('w1', b.w1.weight.T), ('b1', b.w1.bias),
+                        ('w2', b.w2.weight.T), ('b2', b.w2.bias)]:
+            out[f'block{i}/{name}'] = flat(t)
+    return out
+
+
+def steps(model, fit, n, o, count):
+    """`count` Adam steps as `train` takes them, recording each batch, its negatives and its loss."""
+    windows = [s[-(o['maxLen'] + 1):] for s in fit if len(s) >= 2]
+    chosen = batches(windows, o['batchSize'] * o['maxLen'], random.Random(o['seed']))[:count]
+    opt = torch.optim.Adam(model.parameters(), lr=o['lr'], betas=(0.9, 0.98), eps=1e-8)
+    start = flat_weights(model)
+    record = {'batches': [], 'negatives': [], 'losses': []}
+    model.train()
+    for rows in chosen:
+        items, valid, targets = tensors(rows, max(len(w) - 1 for w in rows))
+        sel = targets >= 0
+        h, t = model(items, valid)[sel], targets[sel]
+        neg = torch.randint(0, n, (o['negatives'],))
+        pos = (h * model.item[t]).sum(-1) + model.bias[t]
+        other = (h @ model.item[neg].T + model.bias[neg]).masked_fill(t[:, None] == neg[None, :], -1e9)
+        loss = (torch.logsumexp(torch.cat([pos[:, None], other], 1), 1) - pos).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        record['batches'].append([list(map(int, r)) for r in rows])
+        record['negatives'].append(neg.tolist())
+        record['losses'].append(loss.item())
+    return {**record, 'start': start, 'end': flat_weights(model), 'torch': torch.__version__}
+
+
 def main():
     spec = json.load(open(sys.argv[1]))
     torch.set_num_threads(int(spec.get('threads', 1)))
@@ -172,6 +216,9 @@ def main():
     torch.manual_seed(o['seed'])
     n = spec['numItems']
     model = SeqModel(n, o)
+    if spec.get('mode') == 'steps':
+        print(json.dumps(steps(model, spec['fit'], n, o, spec['steps'])))
+        return
     report = train(model, spec['fit'], n, o, spec['budgetSeconds'])
     vu = spec['valUsers']
     report['validation'] = rank_metrics(model, [spec['fit'][u] for u in vu], [spec['valTargets'][u] for u in vu])

@@ -31,6 +31,7 @@ export const SEQUENCE_SPECS: Specs = {
   'ffn-dim': { type: 'number', help: 'sequence models: feed-forward width' },
   'seq-loss': { type: 'string', help: 'sequence models: full softmax or sampled softmax with --negatives', choices: ['full', 'sampled'] },
   dropout: { type: 'number', help: 'sequence models: dropout while training' },
+  'seq-windows': { type: 'string', help: 'sequence models: train on each history\'s newest window only, or on all of it in windows', choices: ['newest', 'all'] },
   'seq-init': { type: 'string', help: 'sequence models: weight initialisation', choices: ['xavier', 'fanIn'] },
   'lr-decay': { type: 'number', help: 'sequence models: share of the run (epochs or --time-budget), at its end, over which the rate falls linearly to 1 % of --lr' },
   'time-budget': { type: 'number', help: 'sequence models: stop training after this many seconds' },
@@ -62,6 +63,8 @@ export function sequenceOptions(g: ReturnType<typeof getters>, argv: string[]): 
   if (loss) o.loss = loss as SequenceTrainOptions['loss'];
   const init = g.str('seq-init');
   if (init) o.init = init as SequenceTrainOptions['init'];
+  const windows = g.str('seq-windows');
+  if (windows) o.windows = windows as SequenceTrainOptions['windows'];
   const decay = g.num('lr-decay');
   if (decay !== undefined) o.lrDecay = decay;
   const budget = g.num('time-budget');

@@ -80,6 +80,23 @@ describe('sequence trainer: autodiff gradients vs central finite differences', (
   }
 });
 
+describe('trainingWindows', () => {
+  const transitions = (ws: Int32Array[]): string[] => ws.flatMap((w) => Array.from(w.subarray(1), (t, k) => `${w[k]}>${t}`)).sort();
+  it('newest: one window of the newest maxLen + 1 items per history', () => {
+    expect(trainingWindows([Int32Array.of(1, 2, 3, 4, 5, 6), Int32Array.of(7)], 2).map((w) => Array.from(w))).toEqual([[4, 5, 6]]);
+  });
+  it('all: every transition of every history is a target exactly once, in windows of at most maxLen + 1', () => {
+    const rng = createRng(5);
+    for (const maxLen of [1, 2, 3, 7]) {
+      const seqs = Array.from({ length: 6 }, (_, u) => Int32Array.from({ length: u * 4 }, () => rng.int(50)));
+      const ws = trainingWindows(seqs, maxLen, 'all');
+      expect(ws.every((w) => w.length >= 2 && w.length <= maxLen + 1)).toBe(true);
+      expect(transitions(ws)).toEqual(transitions(seqs.filter((s) => s.length >= 2)));
+    }
+    expect(trainingWindows([Int32Array.of(1, 2, 3, 4, 5, 6)], 2, 'all').map((w) => Array.from(w))).toEqual([[4, 5, 6], [2, 3, 4], [1, 2]]);
+  });
+});
+
 describe('trainSequenceModel', () => {
   it('learns a deterministic next-item rule and reports what it did', async () => {
     // each sequence walks the catalogue in steps of +1 (mod 12): the next item is fully determined by the last.

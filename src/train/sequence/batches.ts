@@ -20,10 +20,27 @@ export interface SequenceBatch {
   targets: Int32Array;
 }
 
-/** Cuts each sequence to its newest `maxLen + 1` items; drops those with fewer than 2. */
-export function trainingWindows(sequences: readonly Int32Array[], maxLen: number): Int32Array[] {
+/**
+ * Which parts of a history are trained on: `newest` — only its newest `maxLen + 1` items (SASRec's training);
+ * `all` — the whole history, cut from the newest end into windows of `maxLen + 1` items that overlap by one, so every
+ * next-item transition of the history is a target exactly once per epoch.
+ */
+export type SequenceWindows = 'newest' | 'all';
+
+/**
+ * Cuts each sequence into training windows (see `SequenceWindows`); drops windows of fewer than 2 items.
+ *
+ * @example
+ * trainingWindows([Int32Array.of(1, 2, 3, 4, 5, 6)], 2, 'all'); // [4, 5, 6], [2, 3, 4], [1, 2]
+ */
+export function trainingWindows(sequences: readonly Int32Array[], maxLen: number, windows: SequenceWindows = 'newest'): Int32Array[] {
   const out: Int32Array[] = [];
-  for (const s of sequences) if (s.length >= 2) out.push(s.subarray(Math.max(0, s.length - maxLen - 1)));
+  for (const s of sequences) {
+    for (let end = s.length; end >= 2; end -= maxLen) {
+      out.push(s.subarray(Math.max(0, end - maxLen - 1), end));
+      if (windows === 'newest') break;
+    }
+  }
   return out;
 }
 
@@ -52,7 +69,8 @@ export function epochBatches(windows: readonly Int32Array[], positionsPerBatch: 
   return shuffleInPlace(batches, rng);
 }
 
-function buildBatch(rows: Int32Array[], width: number): SequenceBatch {
+/** One batch of the given windows, `width` columns wide (at least the longest window's inputs). */
+export function buildBatch(rows: readonly Int32Array[], width: number): SequenceBatch {
   const items = new Int32Array(rows.length * width);
   const valid = new Float32Array(rows.length * width);
   let count = 0;

@@ -21,6 +21,7 @@ import type { SequenceTrainOptions } from './train.ts';
 export const DEFAULT_SEQUENCE_TRAIN_OPTIONS: SequenceTrainOptions = {
   dim: 64,
   maxLen: 50,
+  windows: 'newest',
   blocks: 2,
   heads: 2,
   ffnDim: 128,

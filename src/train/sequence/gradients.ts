@@ -23,6 +23,8 @@ export interface GradientJob {
   dropoutSeed: number;
   /** Same for every share of a batch, so the shares draw the same negatives. */
   negativeSeed: number;
+  /** The sampled loss's items, given instead of drawn from `negativeSeed` (replaying another trainer's steps). */
+  negatives?: Int32Array;
 }
 
 /** Loads the flat parameters into the variables (copies: the backend never aliases the shared array). */
@@ -50,7 +52,8 @@ export function batchGradients(
     const flat = tf.reshape(hidden, [batch.rows * batch.width, config.dim]);
     const h = tf.gather(flat, tf.tensor1d(batch.positions, 'int32')) as tf.Tensor2D;
     const targets = tf.tensor1d(batch.targets, 'int32');
-    const negatives = settings.loss === 'sampled' ? sampleNegatives(settings.negatives, config.numItems, job.negativeSeed) : undefined;
+    const negatives = settings.loss !== 'sampled' ? undefined
+      : job.negatives ? tf.tensor1d(job.negatives, 'int32') : sampleNegatives(settings.negatives, config.numItems, job.negativeSeed);
     return nextItemLoss(vars, h, targets, settings.loss, negatives);
   }, varList);
   layout.tensors.forEach((t, i) => {

@@ -3,4 +3,5 @@ export { trainSequenceModel } from './train.ts';
 export type { SequenceEpochInfo, SequenceTrainOptions, SequenceTrainResult } from './train.ts';
 export { DEFAULT_SEQUENCE_TRAIN_OPTIONS } from './defaults.ts';
 export type { SequenceLossKind } from './loss.ts';
+export type { SequenceWindows } from './batches.ts';
 export { encodeHistoriesTf } from './encode_batch.ts';

@@ -16,6 +16,7 @@ import { createSequenceParams } from '../../model/sequence/encode.ts';
 import type { SequenceInit } from '../../model/sequence/encode.ts';
 import type { SequenceConfig, SequenceParams } from '../../model/sequence/types.ts';
 import { epochBatches, trainingWindows } from './batches.ts';
+import type { SequenceWindows } from './batches.ts';
 import type { SequenceLossKind } from './loss.ts';
 import { DEFAULT_SEQUENCE_TRAIN_OPTIONS } from './defaults.ts';
 import { adamStep, createAdam } from './adam.ts';
@@ -40,6 +41,8 @@ export interface SequenceEpochInfo {
 export interface SequenceTrainOptions {
   dim: number;
   maxLen: number;
+  /** Which parts of each history are trained on (`newest` window, or `all` of it in windows). */
+  windows: SequenceWindows;
   blocks: number;
   heads: number;
   ffnDim: number;
@@ -97,7 +100,7 @@ export async function trainSequenceModel(
   installZeroCopyIdentity();
   const settings = { loss: o.loss, negatives: o.negatives, dropout: o.dropout };
   const pool = await createPool(threads, { config, layout, settings, params, backend: tf.getBackend() });
-  const windows = trainingWindows(sequences, o.maxLen);
+  const windows = trainingWindows(sequences, o.maxLen, o.windows);
   const rng = createRng(o.seed ^ 0x5eed);
   const adam = createAdam(layout.size, o.lr, 0.9, 0.98, 1e-8);
   const grad = new Float32Array(threads > 1 ? layout.size : 0); // the shares' average (one share steps with its own)
@@ -207,6 +210,7 @@ function checkInput(sequences: Int32Array[], numItems: number, o: SequenceTrainO
     throw new InvalidInputError(`options need lr > 0 and 0 <= dropout < 1, got lr ${o.lr}, dropout ${o.dropout}`);
   }
   if (!(o.lrDecay >= 0 && o.lrDecay <= 1)) throw new InvalidInputError(`option lrDecay must be 0..1, got ${String(o.lrDecay)}`);
+  if (o.windows !== 'newest' && o.windows !== 'all') throw new InvalidInputError(`unknown windows '${String(o.windows)}'`);
   if (o.init !== 'xavier' && o.init !== 'fanIn') throw new InvalidInputError(`unknown init '${String(o.init)}'`);
   if (o.loss !== 'full' && o.loss !== 'sampled') throw new InvalidInputError(`unknown loss '${String(o.loss)}'`);
 }
