@@ -7,12 +7,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import { encodeArtefact } from '../src/artefact/encode.ts';
 import { createTinyModel } from '../harness/engine_model.ts';
+import type { Tb } from './harness_helpers.ts';
 
-type Outcome = { ok: boolean; value?: unknown };
-interface Tb {
-  create(o: Record<string, unknown>): Promise<Outcome>;
-  call(verb: string, ...args: unknown[]): Promise<Outcome>;
-}
 declare const tb: Tb;
 interface Auto {
   state: string;

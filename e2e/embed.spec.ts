@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
+import { injectLoader, type TastebudWindow } from './embed_helpers.ts';
 
 const MODEL = '/generated/model/model.json';
 const TEST_PAGE = readFileSync(new URL('./fixtures/embed_test.html', import.meta.url), 'utf8');
@@ -20,17 +21,7 @@ test('the test page is not part of the production build', async ({ request }) =>
   expect(await res.text()).not.toContain('tastebud embed test page');
 });
 
-async function inject(page: Page, data: Record<string, string>): Promise<void> {
-  await page.evaluate((d) => {
-    const s = document.createElement('script');
-    s.async = true;
-    s.src = '/tastebud.js';
-    Object.assign(s.dataset, d);
-    document.head.append(s);
-  }, data);
-}
-
-type Win = Window & { tastebud: (...a: unknown[]) => Promise<unknown>; dataLayer: unknown[]; analytics: unknown[] & { track(...a: unknown[]): void } };
+type Win = TastebudWindow & { dataLayer: unknown[]; analytics: unknown[] & { track(...a: unknown[]): void } };
 
 async function ready(page: Page, namespace = ''): Promise<boolean> {
   return page.evaluate((ns) => new Promise<boolean>((r) => (window as unknown as Win).tastebud(ns ? `ready@${ns}` : 'ready', (x: unknown) => r(!!x))), namespace);
@@ -53,7 +44,7 @@ test('replays the queue and picks up GA4 (gtag and GTM forms) and Segment events
     w.analytics = Object.assign([] as unknown[], { track(this: unknown[], ...a: unknown[]) { this.push(['track', ...a]); } });
     w.analytics.track('Product Viewed', { product_id: 'sku-00012' });
   });
-  await inject(page, { model: MODEL, namespace: 'embed-ga4' });
+  await injectLoader(page, { model: MODEL, namespace: 'embed-ga4' });
   expect(await ready(page)).toBe(true);
   await page.evaluate(() => {
     const w = window as unknown as Win;
@@ -71,7 +62,7 @@ test('replays the queue and picks up GA4 (gtag and GTM forms) and Segment events
 
 test('data-consent="required": nothing is learned until consent is given', async ({ page }) => {
   await page.goto('/embed-test.html');
-  await inject(page, { model: MODEL, namespace: 'embed-consent', consent: 'required' });
+  await injectLoader(page, { model: MODEL, namespace: 'embed-consent', consent: 'required' });
   expect(await ready(page)).toBe(true);
   await page.evaluate(() => (window as unknown as Win).tastebud('track', 'select_item', { item_id: 'sku-00020' }));
   expect(await storedEvents(page)).toEqual([]);
@@ -87,7 +78,7 @@ test('data-consent="required": nothing is learned until consent is given', async
 test('Global Privacy Control on: no learning without explicit consent', async ({ page }) => {
   await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }));
   await page.goto('/embed-test.html');
-  await inject(page, { model: MODEL, namespace: 'embed-gpc' });
+  await injectLoader(page, { model: MODEL, namespace: 'embed-gpc' });
   expect(await ready(page)).toBe(true);
   await page.evaluate(() => {
     const w = window as unknown as Win;
@@ -106,7 +97,7 @@ test('never throws into the page: a broken model URL is warned about once, click
     if (m.type() === 'warning' && m.text().startsWith('tastebud:')) warnings.push(m.text());
   });
   await page.goto('/embed-test.html');
-  await inject(page, { model: '/missing/model.json', namespace: 'embed-broken' });
+  await injectLoader(page, { model: '/missing/model.json', namespace: 'embed-broken' });
   const results = await page.evaluate(async () => {
     const w = window as unknown as Win;
     return Promise.all([
@@ -138,9 +129,9 @@ test('never throws into the page: a broken model URL is warned about once, click
 
 test('loaded twice: one instance per namespace, commands can target one', async ({ page }) => {
   await page.goto('/embed-test.html');
-  await inject(page, { model: MODEL, namespace: 'embed-a' });
-  await inject(page, { model: MODEL, namespace: 'embed-b' });
-  await inject(page, { model: MODEL, namespace: 'embed-a' });
+  await injectLoader(page, { model: MODEL, namespace: 'embed-a' });
+  await injectLoader(page, { model: MODEL, namespace: 'embed-b' });
+  await injectLoader(page, { model: MODEL, namespace: 'embed-a' });
   await expect.poll(() => page.evaluate(() => ((window as unknown as Win).tastebud as unknown as { i: unknown[] }).i?.length)).toBe(2);
   expect(await ready(page, 'embed-a')).toBe(true);
   expect(await ready(page, 'embed-b')).toBe(true);
@@ -163,7 +154,7 @@ test('the widget renders hostile item data as text, in the default template and 
     await route.fulfill({ json: { items } });
   });
   await page.goto('/embed-test.html');
-  await inject(page, { model: MODEL, namespace: 'embed-xss', catalogue: '/hostile-catalogue.json' });
+  await injectLoader(page, { model: MODEL, namespace: 'embed-xss', catalogue: '/hostile-catalogue.json' });
   await expect(page.locator('#plain .tb-item')).toHaveCount(4, { timeout: 60_000 });
   await expect(page.locator('#plain')).toHaveAttribute('aria-busy', 'false', { timeout: 60_000 }); // the runtime's answer, not the cold paint
   await expect(page.locator('#custom article.mine')).toHaveCount(3);

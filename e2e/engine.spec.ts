@@ -6,18 +6,11 @@
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { encodeArtefact } from '../src/artefact/encode.ts';
 import { createTinyModel } from '../harness/engine_model.ts';
+import type { Outcome, Tb } from './harness_helpers.ts';
 
 const HARNESS = '/harness/engine.html';
 const FAST = ['wasm', 'cpu'];
 
-type Outcome = { ok: boolean; ms: number; value?: unknown; name?: string; message?: string; instanceOfOwnClass?: boolean; instanceOfTastebudError?: boolean };
-interface Tb {
-  create(o: Record<string, unknown>): Promise<Outcome>;
-  call(verb: string, ...args: unknown[]): Promise<Outcome>;
-  updates(): number;
-  databases(): Promise<{ name?: string }[]>;
-  rawEvents(ns: string): Promise<{ itemId: string; timestamp: number; seq: number; eventId?: string }[]>;
-}
 declare const tb: Tb;
 
 async function open(context: BrowserContext): Promise<Page> {

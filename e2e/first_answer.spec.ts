@@ -9,12 +9,13 @@ import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { embedChunks, gzipOfAssets } from '../bench/lib/chunks.ts';
+import { injectLoader, type TastebudWindow } from './embed_helpers.ts';
 
 const DIST = resolve(process.env.TASTEBUD_DIST || 'dist');
 const TEST_PAGE = readFileSync(new URL('./fixtures/embed_test.html', import.meta.url), 'utf8');
 const BUDGET = 60 * 1024;
 
-type Win = Window & { tastebud: (...a: unknown[]) => Promise<unknown>; firstAnswer?: number };
+type Win = TastebudWindow & { firstAnswer?: number };
 interface Rec { itemId: string; score: number }
 
 for (const backend of ['auto', 'wasm']) {
@@ -44,13 +45,7 @@ for (const backend of ['auto', 'wasm']) {
       document.addEventListener('tastebud:render', () => ((window as unknown as Win).firstAnswer ??= performance.now()));
     });
     await page.goto('/embed-test.html');
-    await page.evaluate((b) => {
-      const s = document.createElement('script');
-      s.async = true;
-      s.src = '/tastebud.js';
-      Object.assign(s.dataset, { model: '/generated/model/model.json', catalogue: '/generated/catalogue.json', namespace: `first-${Math.random().toString(36).slice(2)}`, ...(b !== 'auto' && { backend: b }) });
-      document.head.append(s);
-    }, backend);
+    await injectLoader(page, { model: '/generated/model/model.json', catalogue: '/generated/catalogue.json', namespace: `first-${Math.random().toString(36).slice(2)}`, ...(backend !== 'auto' && { backend }) });
 
     await page.waitForFunction(() => (window as unknown as Win).firstAnswer !== undefined, null, { timeout: 90_000 });
     answered = true;

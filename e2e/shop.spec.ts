@@ -4,12 +4,13 @@
  * holdout arm, the instant shelf (painted before the runtime, kept on the device) and no layout shift.
  */
 import { expect, test, type Page } from '@playwright/test';
+import { injectLoader, type TastebudWindow } from './embed_helpers.ts';
 
 const MODEL = '/generated/model/model.json';
 const CATALOGUE = '/generated/catalogue.json';
 
 interface Product { id: string; title: string; category: string; brand: string; price: number }
-type Win = Window & { tastebud: (...a: unknown[]) => Promise<unknown>; dataLayer: unknown[]; segmentCalls: unknown[][] };
+type Win = TastebudWindow & { dataLayer: unknown[]; segmentCalls: unknown[][] };
 
 let catalogue: Map<string, Product>;
 let together: Record<string, string[]>;
@@ -33,13 +34,7 @@ async function shelfPage(page: Page, widgets: string, data: Record<string, strin
   </script></head><body><h1>Shop</h1>${widgets}<p id="below">below the shelves</p></body></html>`;
   await page.route('**/shop-test.html', (r) => r.fulfill({ body: html, contentType: 'text/html; charset=utf-8' }));
   await page.goto('/shop-test.html');
-  await page.evaluate((d) => {
-    const s = document.createElement('script');
-    s.async = true;
-    s.src = '/tastebud.js';
-    Object.assign(s.dataset, { model: '/generated/model/model.json', catalogue: '/generated/catalogue.json', itemUrl: '#/p/{id}', backend: 'cpu', ...d });
-    document.head.append(s);
-  }, { namespace: `shop-${Math.random().toString(36).slice(2)}`, ...data });
+  await injectLoader(page, { model: MODEL, catalogue: CATALOGUE, itemUrl: '#/p/{id}', backend: 'cpu', namespace: `shop-${Math.random().toString(36).slice(2)}`, ...data });
 }
 
 /** Item ids (and their sources) of a shelf once the runtime's answer is shown. */

@@ -5,12 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
+import { injectLoader, type TastebudWindow } from './embed_helpers.ts';
 
 const MODEL = '/generated/model/model.json';
 const TEST_PAGE = readFileSync(new URL('./fixtures/embed_test.html', import.meta.url), 'utf8');
 const WINDOW_MS = 1500;
 
-type Win = Window & { tastebud: (...a: unknown[]) => Promise<unknown> };
 type Stored = { itemId: string; type: string; weight?: number; eventId?: string };
 
 test.beforeEach(async ({ page }) => {
@@ -20,17 +20,12 @@ test.beforeEach(async ({ page }) => {
 /** A product page of the shop: the test page with the snippet (`data-stray-ms` = windowMs), ready. */
 async function productPage(page: Page, windowMs: number): Promise<void> {
   await page.goto('/embed-test.html');
-  await page.evaluate(([model, ms]) => {
-    const s = document.createElement('script');
-    s.src = '/tastebud.js';
-    Object.assign(s.dataset, { model, namespace: 'stray', strayMs: ms, backend: 'cpu' });
-    document.head.append(s);
-  }, [MODEL, String(windowMs)]);
-  await page.evaluate(() => new Promise((r) => (window as unknown as Win).tastebud('ready', r)));
+  await injectLoader(page, { model: MODEL, namespace: 'stray', strayMs: String(windowMs), backend: 'cpu' });
+  await page.evaluate(() => new Promise((r) => (window as unknown as TastebudWindow).tastebud('ready', r)));
 }
 
-const viewItem = (page: Page, id: string): Promise<unknown> => page.evaluate((x) => (window as unknown as Win).tastebud('track', 'view_item', { items: [{ item_id: x }] }), id);
-const stored = (page: Page): Promise<Stored[]> => page.evaluate(async () => (((await (window as unknown as Win).tastebud('export')) as { events: Stored[] } | undefined)?.events ?? []));
+const viewItem = (page: Page, id: string): Promise<unknown> => page.evaluate((x) => (window as unknown as TastebudWindow).tastebud('track', 'view_item', { items: [{ item_id: x }] }), id);
+const stored = (page: Page): Promise<Stored[]> => page.evaluate(async () => (((await (window as unknown as TastebudWindow).tastebud('export')) as { events: Stored[] } | undefined)?.events ?? []));
 
 /** The shopper backs out: the tab is hidden, then the page is left (what a back navigation fires, in order). */
 const backOut = (page: Page): Promise<void> =>
@@ -61,18 +56,13 @@ test('a back-out within the window is stored weighed 0, a longer view as a view,
   expect(long.weight, 'a view kept open past the window is a plain view').toBeUndefined();
   expect(all.filter((e) => e.itemId === 'sku-00020'), 'the stray view is stored once').toHaveLength(1);
   expect(errors).toEqual([]);
-  await page.evaluate(() => (window as unknown as Win).tastebud('forget'));
+  await page.evaluate(() => (window as unknown as TastebudWindow).tastebud('forget'));
 });
 
 test('without consent nothing is held or stored, not even in sessionStorage', async ({ page }) => {
   await page.goto('/embed-test.html');
-  await page.evaluate((model) => {
-    const s = document.createElement('script');
-    s.src = '/tastebud.js';
-    Object.assign(s.dataset, { model, namespace: 'stray-consent', consent: 'required', backend: 'cpu' });
-    document.head.append(s);
-  }, MODEL);
-  await page.evaluate(() => new Promise((r) => (window as unknown as Win).tastebud('ready', r)));
+  await injectLoader(page, { model: MODEL, namespace: 'stray-consent', consent: 'required', backend: 'cpu' });
+  await page.evaluate(() => new Promise((r) => (window as unknown as TastebudWindow).tastebud('ready', r)));
   await viewItem(page, 'sku-00022');
   expect(await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('tastebud')))).toEqual([]);
   await page.goto('/embed-test.html');

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { createAlsPool } from '../../src/cli/als_pool.ts';
 import { loadPairs } from '../../src/cli/pair_log.ts';
 import { pretrainPairs } from '../../src/train/pretrain.ts';
+import { recencyOf } from '../../src/train/recency.ts';
 import { createPlacementStream } from '../../src/train/placements_stream.ts';
 import { SPECS } from '../lib/specs.ts';
 import { generateLog } from './log.ts';
@@ -41,7 +42,7 @@ async function measureOne(path: string, events: number): Promise<Record<string, 
   const threads = availableParallelism();
   const t0 = performance.now();
   const placements = createPlacementStream();
-  const log = await loadPairs({ data: path, format: 'csv' }, { boost: recipe.recencyBoost ?? 0, halfLife: recipe.recencyHalfLife ?? 5 }, { shared: threads > 1, onRow: placements.observe });
+  const log = await loadPairs({ data: path, format: 'csv' }, recencyOf(recipe), { shared: threads > 1, onRow: placements.observe });
   const readSeconds = (performance.now() - t0) / 1000;
   const rssAfterRead = process.memoryUsage().rss;
   const tp = performance.now();

@@ -13,7 +13,7 @@ import { readRows } from '../data/read_log.ts';
 import type { PairRows } from '../train/pairs.ts';
 import { pairRows } from '../train/pairs.ts';
 import type { PairTable } from '../train/pair_table.ts';
-import { createPairTable } from '../train/pair_table.ts';
+import { createPairTable, refeedLate } from '../train/pair_table.ts';
 import type { RecencyOptions } from '../train/recency.ts';
 import type { LoadOptions } from './datasets.ts';
 import { parserFor, parseWeights } from './datasets.ts';
@@ -87,27 +87,14 @@ export async function loadPairs(
     if (w >= 0) feed(table, r, w);
     onRow?.(w >= 0 ? u : -1, w >= 0 ? i : -1, r.timestamp);
   }, onRead);
-  const late = table.lateUsers();
-  const lateCount = late ? late.reduce((s, x) => s + x, 0) : 0;
-  if (lateCount > 0) {
-    notes.push(`${lateCount} users have events out of time order: their events were read again and sorted (recency needs each user's order)`);
-    table = createPairTable(recency);
-    // only the late users' events, as plain number columns, fed again in (time, file position) order
-    const hu: number[] = [];
-    const hi: number[] = [];
-    const ht: number[] = [];
-    const hw: number[] = [];
+  const redo = refeedLate(table, recency);
+  if (redo) {
+    notes.push(`${redo.users} users have events out of time order: their events were read again and sorted (recency needs each user's order)`);
+    table = redo.table;
     await pass((r, w) => {
-      if (w < 0) return;
-      const u = users.of(r.user);
-      if (!late![u]) return feed(table, r, w);
-      hu.push(u);
-      hi.push(items.of(r.item));
-      ht.push(r.timestamp === undefined || Number.isNaN(r.timestamp) ? -Infinity : r.timestamp);
-      hw.push(w);
+      if (w >= 0) redo.add(users.of(r.user), items.of(r.item), w, r.timestamp ?? NaN);
     });
-    const order = Int32Array.from(hu, (_, k) => k).sort((a, b) => ht[a] - ht[b] || a - b);
-    for (const k of order) table.add(hu[k], hi[k], hw[k], ht[k]);
+    redo.finish();
   }
   const pairs = table.size;
   const rows = pairRows(table.finish(), { numUsers: users.index.size, numItems: items.index.size, shared });

@@ -3,6 +3,7 @@
  * ids to indices in first-seen order, so the same file always gives the same indices.
  */
 import type { ItemAttributes } from '../model/global_model.ts';
+import { createGrowable, type Growable } from './growable.ts';
 
 /** One row as a reader produces it. */
 export interface RawInteraction {
@@ -38,37 +39,6 @@ export interface LogBuilder {
   build(): InteractionSet;
 }
 
-/** A typed column that doubles its capacity as rows arrive (no per-row JS number boxes). */
-function createColumn<T extends Int32Array | Float64Array | Float32Array | Int16Array>(make: (n: number) => T, fill?: number): {
-  push(v: number): void;
-  setAt(n: number, v: number): void;
-  ensure(n: number): void;
-  take(n: number): T;
-} {
-  let a = make(1024);
-  if (fill !== undefined) a.fill(fill);
-  const grow = (n: number): void => {
-    if (n <= a.length) return;
-    const b = make(Math.max(n, a.length * 2));
-    if (fill !== undefined) b.fill(fill, a.length);
-    b.set(a);
-    a = b;
-  };
-  let size = 0;
-  return {
-    push(v) {
-      grow(size + 1);
-      a[size++] = v;
-    },
-    setAt(n, v) {
-      grow(n + 1);
-      a[n] = v;
-    },
-    ensure: grow,
-    take: (n) => a.slice(0, n) as T,
-  };
-}
-
 /**
  * Rows into typed columns: 8 bytes per event for a `user,item` log; times, weights and event types take room
  * only once a row carries one. Ids are interned once, so memory is (distinct users + items) × id length plus
@@ -83,11 +53,11 @@ export function createLogBuilder(): LogBuilder {
   const userIndex = new Map<string, number>();
   const itemIndex = new Map<string, number>();
   const eventIndex = new Map<string, number>();
-  const users = createColumn((n) => new Int32Array(n));
-  const items = createColumn((n) => new Int32Array(n));
-  let times: ReturnType<typeof createColumn<Float64Array>> | null = null;
-  let weights: ReturnType<typeof createColumn<Float32Array>> | null = null;
-  let events: ReturnType<typeof createColumn<Int16Array>> | null = null;
+  const users = createGrowable((n) => new Int32Array(n));
+  const items = createGrowable((n) => new Int32Array(n));
+  let times: Growable<Float64Array> | null = null;
+  let weights: Growable<Float32Array> | null = null;
+  let events: Growable<Int16Array> | null = null;
   const attrs: (ItemAttributes | undefined)[] = [];
   let anyAttrs = false;
   let size = 0;
@@ -98,23 +68,22 @@ export function createLogBuilder(): LogBuilder {
   };
   return {
     add(r) {
-      users.push(idOf(userIndex, r.user));
+      users.at(size)[size] = idOf(userIndex, r.user);
       const i = idOf(itemIndex, r.item);
-      items.push(i);
+      items.at(size)[size] = i;
       if (r.itemAttributes && attrs[i] === undefined) {
         attrs[i] = r.itemAttributes;
         anyAttrs = true;
       }
-      if (r.timestamp !== undefined && !Number.isNaN(r.timestamp)) (times ??= createColumn((n) => new Float64Array(n), NaN)).setAt(size, r.timestamp);
-      if (r.weight !== undefined && r.weight !== 1) (weights ??= createColumn((n) => new Float32Array(n), 1)).setAt(size, r.weight);
-      if (r.event !== undefined) (events ??= createColumn((n) => new Int16Array(n), -1)).setAt(size, idOf(eventIndex, r.event));
+      if (r.timestamp !== undefined && !Number.isNaN(r.timestamp)) (times ??= createGrowable((n) => new Float64Array(n), NaN)).at(size)[size] = r.timestamp;
+      if (r.weight !== undefined && r.weight !== 1) (weights ??= createGrowable((n) => new Float32Array(n), 1)).at(size)[size] = r.weight;
+      if (r.event !== undefined) (events ??= createGrowable((n) => new Int16Array(n), -1)).at(size)[size] = idOf(eventIndex, r.event);
       size++;
     },
     get size() {
       return size;
     },
     build() {
-      for (const c of [times, weights, events]) c?.ensure(size);
       const set: InteractionSet = {
         users: users.take(size),
         items: items.take(size),

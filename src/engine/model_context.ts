@@ -49,7 +49,7 @@ function buildContext(model: GlobalModel, sampler: 'uniform' | 'popularity'): Mo
     if (index.has(id)) throw new ModelLoadError(`model ${model.modelVersion}: item id "${id}" appears twice`);
     index.set(id, i);
   });
-  const { itemEmb, itemBias, projected } = fillColdItems(model);
+  const { itemEmb, itemBias, projected } = catalogueRows(model);
   return {
     model,
     numItems: n,
@@ -82,9 +82,33 @@ function checkShapes(m: GlobalModel): void {
  * Items with an all-zero row and no training interactions were never learned: give them the mean of their
  * attributes' projection rows (DESIGN.md "Transfer"), so they can be recommended before anyone clicked them.
  */
-function fillColdItems(m: GlobalModel): { itemEmb: Float32Array; itemBias: Float32Array; projected: number } {
+/** The rows the engine and its catalogue scanners rank, and how many came from the attribute projection. */
+export interface CatalogueRows {
+  itemEmb: Float32Array;
+  itemBias: Float32Array;
+  projected: number;
+}
+
+const catalogues = new WeakMap<GlobalModel, CatalogueRows>();
+
+/**
+ * The model's item rows, or (with an attribute projection) a copy with its cold items filled in from their
+ * attributes. Computed once per model object and shared by every context and scanner over it; a refreshed
+ * model is a new object, so it gets rows of its own.
+ *
+ * @example
+ * const { itemEmb, itemBias } = catalogueRows(model); // model.itemEmb itself when nothing is projected
+ */
+export function catalogueRows(model: GlobalModel): CatalogueRows {
+  let rows = catalogues.get(model);
+  if (!rows) catalogues.set(model, (rows = fillColdItems(model)));
+  return rows;
+}
+
+function fillColdItems(m: GlobalModel): CatalogueRows {
   const proj = m.attributeProjection;
   if (!proj || !m.itemAttributes) return { itemEmb: m.itemEmb, itemBias: m.itemBias, projected: 0 };
+  checkShapes(m);
   const d = m.dim;
   const vocab = new Map(proj.vocab.map((v, k) => [v, k]));
   let itemEmb = m.itemEmb;

@@ -9,7 +9,7 @@ import type { GlobalModel } from '../model/global_model.ts';
 import { pretrainLoopOnly } from './pretrain.ts';
 import type { PretrainOptions } from './pretrain.ts';
 import { alsHalfStep, weightedRows } from './als.ts';
-import { recencyWeights } from './recency.ts';
+import { recencyOf, recencyWeights } from './recency.ts';
 
 /**
  * @example
@@ -60,8 +60,7 @@ export async function foldInUsers(
  */
 function alsFoldIn(model: GlobalModel, data: Parameters<typeof foldInUsers>[1], params: CfParams): void {
   const hp = model.hyperParameters;
-  const recency = { boost: Number(hp.recencyBoost ?? 0), halfLife: Number(hp.recencyHalfLife ?? 5) };
-  const weights = recencyWeights(data.users, data.timestamps, params.numUsers, recency, data.weights);
+  const weights = recencyWeights(data.users, data.timestamps, params.numUsers, recencyOf(hp), data.weights);
   const cfg = {
     alpha: Number(hp.alsAlpha ?? 1),
     unobservedWeight: Number(hp.alsUnobserved ?? 0.3),

@@ -10,9 +10,10 @@
  * is the user's count so far, and a pair keeps R = Σ w·2^(−(L − k)/halfLife) relative to its last rank L, so
  * the pair's weight at the end is Σ w + boost · R · 2^(−(n_u − 1 − L)/halfLife) — the same sum the per-event
  * path computes, up to float rounding. An event older than one already seen for its user ("late") makes that
- * user's ages unknowable in one pass: `lateUsers` names them, and the caller feeds their events again in time
- * order (src/train/pairs.ts does, for logs in memory; src/cli/pair_log.ts re-reads the file).
+ * user's ages unknowable in one pass: `lateUsers` names them, and `refeedLate` feeds their events again in time
+ * order (src/train/pairs.ts for logs in memory, src/cli/pair_log.ts re-reading the file).
  */
+import { createGrowable, grown } from '../data/growable.ts';
 import type { RecencyOptions } from './recency.ts';
 
 const CHUNK_BITS = 20;
@@ -32,15 +33,6 @@ class Chunked<T extends Int32Array | Float32Array> {
   set(p: number, v: number): void {
     this.chunks[p >>> CHUNK_BITS][p & MASK] = v;
   }
-}
-
-/** A growable per-row column (users, items): doubled as indices grow. */
-function grown<T extends Int32Array | Float32Array | Float64Array | Uint8Array>(a: T, n: number, fill = 0): T {
-  if (n <= a.length) return a;
-  const b = new (a.constructor as new (n: number) => T)(Math.max(n, a.length * 2));
-  if (fill !== 0) b.fill(fill, a.length);
-  b.set(a);
-  return b;
 }
 
 /** The aggregated pairs, read once at the end. */
@@ -181,6 +173,58 @@ export function createPairTable(recency?: RecencyOptions): PairTable {
         for (const c of [pu, pi, base]) c.chunks.length = 0;
       };
       return { size, numUsers, numItems, events, user: (p) => pu.get(p), item: (p) => pi.get(p), weight: (p) => base.get(p), itemEvents: itemEvents.slice(0, numItems), release };
+    },
+  };
+}
+
+/** A second pass for the users `lateUsers` named: see `refeedLate`. */
+export interface LateRefeed {
+  /** How many users had events out of time order. */
+  readonly users: number;
+  /** The fresh table the second pass fills: take it in place of the first at once, so the first is freed. */
+  readonly table: PairTable;
+  /** One event of the second pass (every event, in the first pass's order); `time` NaN when unknown. */
+  add(user: number, item: number, weight: number, time: number): void;
+  /** Feeds the late users' held events into `table`, sorted by time, then arrival. */
+  finish(): void;
+}
+
+/**
+ * Recency needs each user's events in time order. After a first pass into `first`: null when every user's
+ * were; otherwise a second pass of the same events into a fresh table, which takes the in-order users'
+ * events at once and holds the late users' (only theirs) to feed them in (time, arrival) order at `finish`.
+ *
+ * @example
+ * const redo = refeedLate(table, recency);
+ * if (redo) {
+ *   table = redo.table;
+ *   events.forEach((e) => redo.add(e.user, e.item, e.weight, e.time));
+ *   redo.finish();
+ * }
+ */
+export function refeedLate(first: PairTable, recency?: RecencyOptions): LateRefeed | null {
+  const late = first.lateUsers();
+  const users = late ? late.reduce((s, x) => s + x, 0) : 0;
+  if (!late || users === 0) return null;
+  const table = createPairTable(recency);
+  const [hu, hi] = [createGrowable((n) => new Int32Array(n)), createGrowable((n) => new Int32Array(n))];
+  const [hw, ht] = [createGrowable((n) => new Float64Array(n)), createGrowable((n) => new Float64Array(n))];
+  let size = 0;
+  return {
+    users,
+    table,
+    add(u, i, w, time) {
+      if (!late[u]) return table.add(u, i, w, time);
+      hu.at(size)[size] = u;
+      hi.at(size)[size] = i;
+      hw.at(size)[size] = w;
+      ht.at(size)[size] = Number.isNaN(time) ? -Infinity : time;
+      size++;
+    },
+    finish() {
+      const [user, item, weight, time] = [hu.take(size), hi.take(size), hw.take(size), ht.take(size)];
+      const order = Int32Array.from(user, (_, k) => k).sort((a, b) => time[a] - time[b] || a - b);
+      for (const k of order) table.add(user[k], item[k], weight[k], time[k]);
     },
   };
 }

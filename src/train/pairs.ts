@@ -6,7 +6,7 @@
  */
 import type { WeightedRows } from './als.ts';
 import type { PairColumns, PairTable } from './pair_table.ts';
-import { createPairTable } from './pair_table.ts';
+import { createPairTable, refeedLate } from './pair_table.ts';
 import type { RecencyOptions } from './recency.ts';
 
 /** Both CSR sides of the aggregated pairs, and what pretraining needs besides. */
@@ -117,19 +117,14 @@ export function aggregatePairs(
 ): PairRows {
   const { users, items, weights, timestamps } = data;
   const time = (n: number): number => (timestamps ? timestamps[n] : NaN);
-  const feed = (t: PairTable, n: number): void => t.add(users[n], items[n], weights ? weights[n] : 1, time(n));
+  const feed = (t: Pick<PairTable, 'add'>, n: number): void => t.add(users[n], items[n], weights ? weights[n] : 1, time(n));
   let table = createPairTable(recency);
   for (let n = 0; n < users.length; n++) feed(table, n);
-  const late = table.lateUsers();
-  if (late && late.includes(1)) {
-    table = createPairTable(recency);
-    const again: number[] = [];
-    for (let n = 0; n < users.length; n++) {
-      if (late[users[n]]) again.push(n);
-      else feed(table, n);
-    }
-    const key = (n: number): number => (Number.isNaN(time(n)) ? -Infinity : time(n));
-    for (const n of Int32Array.from(again).sort((x, y) => key(x) - key(y) || x - y)) feed(table, n);
+  const redo = refeedLate(table, recency);
+  if (redo) {
+    table = redo.table;
+    for (let n = 0; n < users.length; n++) feed(redo, n);
+    redo.finish();
   }
   return pairRows(table.finish(), { numUsers: data.numUsers, numItems: data.numItems, shared: o.shared });
 }

@@ -14,6 +14,7 @@
  * counts on (bench/scale/placements.ts measures the agreement). Memory: that budget, users × (4·window + 21)
  * bytes, plus the rows of users out of (time, item) order, which are held (24 bytes each) and sorted.
  */
+import { createGrowable } from '../data/growable.ts';
 import type { PlacementLists, PlacementOptions } from './placements.ts';
 import { placementOptions, rankTogether, topRows, trendingHalfLife, trendingWeight } from './placements.ts';
 import { createCooccurrenceRows } from './cooccurrence_rows.ts';
@@ -37,21 +38,6 @@ export interface PlacementStream {
   finish(): PlacementLists & { lateUsers: number; inexactItems: number; neighbourCap: number; cooccurrenceBytes: number };
 }
 
-/** A typed array that grows by doubling (ids arrive one by one). */
-function growable<T extends Int32Array | Float64Array | Uint8Array>(make: (n: number) => T, fill = 0): { at(n: number): T } {
-  let a = make(1024).fill(fill) as T;
-  return {
-    at(n) {
-      if (n >= a.length) {
-        const b = make(Math.max(n + 1, a.length * 2)).fill(fill) as T;
-        b.set(a);
-        a = b;
-      }
-      return a;
-    },
-  };
-}
-
 /**
  * @example
  * const p = createPlacementStream();
@@ -70,10 +56,10 @@ export function createPlacementStream(opts: PlacementStreamOptions = {}): Placem
   let first = NaN;
   let varies = false;
   let tLo = Infinity, tHi = -Infinity, kLo = Infinity, kHi = -Infinity;
-  const lastKey = growable((n) => new Float64Array(n), -Infinity);
-  const lastItem = growable((n) => new Int32Array(n), -1);
-  const late = growable((n) => new Uint8Array(n));
-  const eventsPerItem = growable((n) => new Float64Array(n));
+  const lastKey = createGrowable((n) => new Float64Array(n), -Infinity);
+  const lastItem = createGrowable((n) => new Int32Array(n), -1);
+  const late = createGrowable((n) => new Uint8Array(n));
+  const eventsPerItem = createGrowable((n) => new Float64Array(n));
   // pass 2
   let k = 0;
   let hi = 0;
@@ -130,7 +116,7 @@ export function createPlacementStream(opts: PlacementStreamOptions = {}): Placem
       halfLife = trendingHalfLife(lo, hi, o.halfLifeShare);
       score = new Float64Array(numItems);
       count = new Float64Array(numItems);
-      summary = createCooccurrenceRows(eventsPerItem.at(numItems).slice(0, numItems), window, memoryBytes);
+      summary = createCooccurrenceRows(eventsPerItem.take(numItems), window, memoryBytes);
       seen = new Int32Array(numUsers);
       ring = new Int32Array(numUsers * window);
       late.at(numUsers);

@@ -19,7 +19,7 @@ import { initAlsParams } from './als.ts';
 import { alsThreads, createAlsLoop } from './als_loop.ts';
 import type { PairRows } from './pairs.ts';
 import { aggregatePairs } from './pairs.ts';
-import { recencyWeights } from './recency.ts';
+import { recencyOf, recencyWeights } from './recency.ts';
 import { createBatchBuilder } from './batches.ts';
 import { buildUserItemIndex } from './user_index.ts';
 import { fitAttributeProjection } from './attribute_projection.ts';
@@ -233,10 +233,6 @@ export async function pretrainPairs(rows: PairRows, meta: PairsMeta, options: Pr
   return trainPairs(rows, meta, o);
 }
 
-function recencyOf(o: Resolved): { boost: number; halfLife: number } | undefined {
-  return o.recencyBoost > 0 ? { boost: o.recencyBoost, halfLife: o.recencyHalfLife } : undefined;
-}
-
 async function trainPairs(rows: PairRows, meta: PairsMeta, o: Resolved): Promise<PretrainResult> {
   const numUsers = Math.max(meta.numUsers, rows.byUser.offsets.length - 1);
   const params = createParams({ numUsers, numItems: meta.itemIds.length, dim: o.dim, seed: o.seed, scale: o.initScale });
@@ -253,9 +249,10 @@ async function trainPairs(rows: PairRows, meta: PairsMeta, o: Resolved): Promise
 
 /** The data with its weights multiplied by the recency multipliers (unchanged when recencyBoost is 0). */
 function withRecency(data: PretrainData, o: Resolved, numUsers: number): PretrainData {
-  if (!(o.recencyBoost > 0)) return data;
-  if (!(o.recencyHalfLife > 0)) throw new InvalidInputError('pretrain: recencyHalfLife must be > 0');
-  const weights = recencyWeights(data.users, data.timestamps, numUsers, { boost: o.recencyBoost, halfLife: o.recencyHalfLife }, data.weights);
+  const recency = recencyOf(o);
+  if (!recency) return data;
+  if (!(recency.halfLife > 0)) throw new InvalidInputError('pretrain: recencyHalfLife must be > 0');
+  const weights = recencyWeights(data.users, data.timestamps, numUsers, recency, data.weights);
   return { ...data, weights };
 }
 

@@ -15,6 +15,19 @@ export interface RecencyOptions {
 }
 
 /**
+ * The weighting a recipe's `recencyBoost` and `recencyHalfLife` ask for (half-life 5 events when unset), or
+ * undefined when the boost is off: what pretraining, the streamed read and the fold-in each build.
+ *
+ * @example
+ * recencyOf({ recencyBoost: 4 }); // { boost: 4, halfLife: 5 }
+ * recencyOf(model.hyperParameters); // undefined for a model trained without recency
+ */
+export function recencyOf(o: { recencyBoost?: unknown; recencyHalfLife?: unknown }): RecencyOptions | undefined {
+  const boost = Number(o.recencyBoost ?? 0);
+  return boost > 0 ? { boost, halfLife: Number(o.recencyHalfLife ?? 5) } : undefined;
+}
+
+/**
  * Per-interaction multipliers (parallel to `users`).
  *
  * @example
@@ -35,7 +48,7 @@ export function recencyMultipliers(users: Int32Array, timestamps: Float64Array |
 }
 
 /**
- * `weights` (1 where absent) times the recency multipliers; the weights unchanged when `boost` is 0.
+ * `weights` (1 where absent) times the recency multipliers; the weights unchanged when `o` is undefined or its `boost` 0.
  *
  * @example
  * recencyWeights(Int32Array.of(0, 0), undefined, 1, { boost: 1, halfLife: 1 }, Float32Array.of(2, 2)); // [3, 4]
@@ -44,10 +57,10 @@ export function recencyWeights(
   users: Int32Array,
   timestamps: Float64Array | undefined,
   numUsers: number,
-  o: RecencyOptions,
+  o: RecencyOptions | undefined,
   weights?: Float32Array,
 ): Float32Array | undefined {
-  if (!(o.boost > 0)) return weights;
+  if (!o || !(o.boost > 0)) return weights;
   const m = recencyMultipliers(users, timestamps, numUsers, o);
   return Float32Array.from(m, (x, n) => x * (weights ? weights[n] : 1));
 }

@@ -7,15 +7,14 @@
  * then to the winner (`tuneAutoBackend`). The first answers never wait for this.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { chooseBackend, createCatalogueScanner } from '../kernels/index.ts';
+import { chooseBackend } from '../kernels/index.ts';
 import type { GlobalModel } from '../model/global_model.ts';
 import type { Store } from '../store/types.ts';
 import { deviceFingerprint, recommendTimer, scanCandidates } from './backend_measure.ts';
-import { chooseAutoBackend, type AutoBackendCache, type AutoBackendReport, type ScanCandidate } from './backend_timing.ts';
-import { catalogueRows } from './boot_scanner.ts';
-import { deviceLost } from './device_scanner.ts';
+import { cacheHit, chooseAutoBackend, type AutoBackendCache, type AutoBackendReport, type ScanCandidate } from './backend_timing.ts';
+import { catalogueRows } from '../engine/model_context.ts';
+import { scannerOnBackend } from './device_scanner.ts';
 import type { BackendScanner, MovableScanner } from './resilient_scanner.ts';
-import { warmScanner } from './warm_up.ts';
 
 const CACHE_KEY = 'auto-backend';
 
@@ -31,13 +30,27 @@ function autoBackendCache(store: Store): AutoBackendCache {
 }
 
 /**
+ * The fingerprint a cache miss took, handed to the measurement that follows on the same store: taking it
+ * requests a WebGPU adapter, so a miss takes it once, not once more for the measurement. Used up when read.
+ */
+const missedOn = new WeakMap<Store, string>();
+
+function fingerprintFor(store: Store): Promise<string> {
+  const device = missedOn.get(store);
+  missedOn.delete(store);
+  return device === undefined ? deviceFingerprint() : Promise.resolve(device);
+}
+
+/**
  * The cached report for this device and model, if any (read at init, so the engine starts on the winner).
  * @example const hit = await cachedAutoBackend(store, model.modelVersion); // { choice: 'wasm', source: 'cached', … }
  */
 export async function cachedAutoBackend(store: Store, modelVersion: string): Promise<AutoBackendReport | undefined> {
   try {
     const [r, device] = await Promise.all([autoBackendCache(store).load(), deviceFingerprint()]);
-    return r && r.device === device && r.modelVersion === modelVersion ? { ...r, source: 'cached' } : undefined;
+    const hit = cacheHit(r, { device, modelVersion });
+    if (!hit) missedOn.set(store, device);
+    return hit;
   } catch {
     return undefined;
   }
@@ -68,7 +81,7 @@ export async function measureAutoBackend(o: AutoMeasureInput): Promise<AutoBacke
   const all = scanCandidates();
   return chooseAutoBackend({
     candidates: o.pinned ? all.filter((c) => c === 'plain' || c === o.pinned) : all,
-    device: await deviceFingerprint(),
+    device: await fingerprintFor(o.store),
     modelVersion: o.model.modelVersion,
     numItems: itemBias.length,
     cache: autoBackendCache(o.store),
@@ -86,8 +99,8 @@ export async function measureAutoBackend(o: AutoMeasureInput): Promise<AutoBacke
 async function scannerOn(choice: ScanCandidate, model: GlobalModel, emb: Float32Array, bias: Float32Array): Promise<BackendScanner> {
   if (choice === 'plain') return { backend: 'plain', scanner: null };
   await chooseBackend([choice]);
-  const scanner = await warmScanner(createCatalogueScanner(emb, bias, model.dim));
-  return { backend: scanner ? choice : 'plain', scanner, lost: scanner ? deviceLost(choice) : undefined };
+  const on = await scannerOnBackend(choice, emb, bias, model.dim);
+  return on.scanner ? on : { backend: 'plain', scanner: null };
 }
 
 /**

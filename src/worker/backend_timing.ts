@@ -94,6 +94,21 @@ export async function measureBackends(
 }
 
 /**
+ * `cached` as a hit when it was measured on this device for this model version (and, where `candidates` are
+ * given, its choice is still one of them); undefined otherwise.
+ *
+ * @example
+ * cacheHit(await cache.load(), { device, modelVersion }); // { choice: 'wasm', source: 'cached', … } or undefined
+ */
+export function cacheHit(
+  cached: AutoBackendReport | undefined,
+  o: { device: string; modelVersion: string; candidates?: readonly ScanCandidate[] },
+): AutoBackendReport | undefined {
+  const fits = cached && cached.device === o.device && cached.modelVersion === o.modelVersion && (!o.candidates || o.candidates.includes(cached.choice));
+  return fits ? { ...cached, source: 'cached' } : undefined;
+}
+
+/**
  * The cached choice when it belongs to this device and model version and its backend is still a candidate;
  * otherwise a fresh measurement, saved for the next load. A failing cache only costs the measurement.
  *
@@ -102,10 +117,8 @@ export async function measureBackends(
  * r.choice; // 'wasm' — r.source 'measured' the first time, 'cached' on the next load
  */
 export async function chooseAutoBackend(o: AutoBackendOptions): Promise<AutoBackendReport> {
-  const cached = await o.cache?.load().catch(() => undefined);
-  if (cached && cached.device === o.device && cached.modelVersion === o.modelVersion && o.candidates.includes(cached.choice)) {
-    return { ...cached, source: 'cached' };
-  }
+  const hit = cacheHit(await o.cache?.load().catch(() => undefined), o);
+  if (hit) return hit;
   const measured = await measureBackends(o.candidates, o.time, o.budgetMs, o.stopped);
   const report: AutoBackendReport = {
     ...measured,

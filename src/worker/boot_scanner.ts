@@ -4,15 +4,10 @@
  * backends lazily, after the first answer is possible). Both rank the same table, so the switch changes scores
  * only within the cross-backend tolerance the contract suite holds every backend to.
  */
-import { createModelContext } from '../engine/model_context.ts';
+import { catalogueRows } from '../engine/model_context.ts';
 import { createPlainScanner } from '../engine/plain_scanner.ts';
 import type { GlobalModel } from '../model/global_model.ts';
 import type { ResilientScanner } from './resilient_scanner.ts';
-
-/** The rows the engine ranks: cold items filled from attributes when the model has a projection. */
-export function catalogueRows(model: GlobalModel): { itemEmb: Float32Array; itemBias: Float32Array } {
-  return model.attributeProjection && model.itemAttributes ? createModelContext(model, 'uniform') : model;
-}
 
 export interface BootScanner extends ResilientScanner {
   /** Hands every later query to `next` (the TF.js scanner); the plain scan is dropped. */

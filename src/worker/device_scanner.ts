@@ -8,7 +8,7 @@ import { createPlainScanner } from '../engine/plain_scanner.ts';
 import { chooseBackend, createCatalogueScanner } from '../kernels/index.ts';
 import { BACKEND_ORDER, type BackendName, type CatalogueScanner } from '../kernels/types.ts';
 import type { GlobalModel } from '../model/global_model.ts';
-import { catalogueRows } from './boot_scanner.ts';
+import { catalogueRows } from '../engine/model_context.ts';
 import { createResilientScanner, type BackendScanner, type MovableScanner } from './resilient_scanner.ts';
 import { warmScanner } from './warm_up.ts';
 
@@ -66,6 +66,15 @@ async function activeScanner(itemEmb: Float32Array, itemBias: Float32Array, dim:
   }
 }
 
+/**
+ * The scans on `backend` once it is active: a warm catalogue scanner (null: the plain scan, the backend could
+ * not hold the table) and the signal of its device's loss.
+ * @example const on = await scannerOnBackend('webgl', itemEmb, itemBias, dim); // { backend: 'webgl', scanner, lost }
+ */
+export async function scannerOnBackend(backend: string, itemEmb: Float32Array, itemBias: Float32Array, dim: number): Promise<BackendScanner> {
+  return { backend, scanner: await activeScanner(itemEmb, itemBias, dim, backend), lost: deviceLost(backend) };
+}
+
 export interface DeviceScannerOptions {
   /** The backend `chooseBackend` activated, or 'plain' for the plain-TypeScript scan (measured fastest by `auto`). */
   backend: string;
@@ -81,10 +90,7 @@ export interface DeviceScannerOptions {
  */
 export async function createDeviceScanner(model: GlobalModel, o: DeviceScannerOptions): Promise<MovableScanner> {
   const { itemEmb, itemBias } = catalogueRows(model);
-  const first: BackendScanner =
-    o.backend === 'plain'
-      ? { backend: 'plain', scanner: null }
-      : { backend: o.backend, scanner: await activeScanner(itemEmb, itemBias, model.dim, o.backend), lost: deviceLost(o.backend) };
+  const first: BackendScanner = o.backend === 'plain' ? { backend: 'plain', scanner: null } : await scannerOnBackend(o.backend, itemEmb, itemBias, model.dim);
   const order = o.preference === 'auto' ? BACKEND_ORDER : o.preference;
   return createResilientScanner(first, {
     itemEmb,
@@ -98,7 +104,7 @@ export async function createDeviceScanner(model: GlobalModel, o: DeviceScannerOp
       if (rest.length === 0) return { backend: 'plain', scanner: null };
       try {
         const choice = await chooseBackend(rest);
-        return { backend: choice.backend, scanner: await activeScanner(emb, bias, model.dim, choice.backend), lost: deviceLost(choice.backend) };
+        return await scannerOnBackend(choice.backend, emb, bias, model.dim);
       } catch {
         return { backend: 'plain', scanner: null }; // no TF.js backend left: plain TypeScript needs no device
       }

@@ -3,18 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.ts';
-import type { Io } from '../../src/cli/io.ts';
+import { captureIo } from '../helpers/capture_io.ts';
 import { parseArgs } from '../../src/cli/args.ts';
 import { parseSpace } from '../../src/cli/cmd_tune.ts';
 import { syntheticLog } from '../train/synthetic.ts';
 import { InvalidInputError } from '../../src/errors.ts';
-
-function captureIo(): Io & { stdout: string[]; stderrLines: string[] } {
-  const stdout: string[] = [];
-  const stderrLines: string[] = [];
-  const sink = { isTTY: false, write: (s: string) => (stderrLines.push(s), true) } as unknown as NodeJS.WriteStream;
-  return { stdout, stderrLines, out: (l) => stdout.push(l), err: (l) => stderrLines.push(l), stderr: sink };
-}
 
 /** A CSV log with a latent structure, with times so leave-one-out is by time. */
 function writeLog(dir: string): string {

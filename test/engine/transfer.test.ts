@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/engine/engine.ts';
+import { catalogueRows, createModelContext } from '../../src/engine/model_context.ts';
 import { createMemoryStore } from '../../src/store/memory_store.ts';
 import type { GlobalModel } from '../../src/model/global_model.ts';
 import { blueId, makeModel, redId, share } from './fixture.ts';
@@ -54,5 +55,21 @@ describe('transfer across model versions', () => {
     await e.whenIdle();
     const ranked = (await e.recommend({ k: 2, candidates: ['new-blue', redId(0), redId(1)] })).map((r) => r.itemId);
     expect(ranked[0]).toBe('new-blue');
+  });
+
+  it('fills the catalogue rows once per model object, shared by every context; a refreshed model gets its own', () => {
+    const m = version2();
+    const rows = catalogueRows(m);
+    expect(rows.projected).toBe(1);
+    expect(catalogueRows(m)).toBe(rows);
+    for (const sampler of ['popularity', 'uniform'] as const) expect(createModelContext(m, sampler).itemEmb).toBe(rows.itemEmb);
+    const cold = m.itemIds.indexOf('new-blue') * m.dim;
+    const weights = m.attributeProjection!.weights.map((w) => 2 * w);
+    const refreshed = catalogueRows({ ...m, attributeProjection: { ...m.attributeProjection!, weights } });
+    expect(refreshed.itemEmb).not.toBe(rows.itemEmb);
+    expect(refreshed.itemEmb[cold + 4]).toBeCloseTo(2 * rows.itemEmb[cold + 4]);
+    expect(rows.itemEmb[cold + 4]).toBeGreaterThan(0);
+    const plain = makeModel();
+    expect(catalogueRows(plain).itemEmb).toBe(plain.itemEmb);
   });
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeArtefact } from '../../src/artefact/encode.ts';
 import { readArtefactDir, writeArtefactDir } from '../../src/cli/artefact_dir.ts';
-import type { Io } from '../../src/cli/io.ts';
+import { captureIo } from '../helpers/capture_io.ts';
 import { runCli } from '../../src/cli/main.ts';
 import { createEngine } from '../../src/engine/engine.ts';
 import type { GlobalModel } from '../../src/model/global_model.ts';
@@ -13,13 +13,6 @@ import { createMemoryStore } from '../../src/store/memory_store.ts';
 import { pretrain } from '../../src/train/pretrain.ts';
 import { syntheticLog } from '../train/synthetic.ts';
 import { writeBigQueryCsv, writeBigQueryJsonl, writeBigQueryParquet, writeSparkMl, writeSparkMllib } from './fixtures.ts';
-
-function captureIo(): Io & { stdout: string[]; errs: string[] } {
-  const stdout: string[] = [];
-  const errs: string[] = [];
-  const sink = { isTTY: false, write: () => true } as unknown as NodeJS.WriteStream;
-  return { stdout, errs, out: (l) => stdout.push(l), err: (l) => errs.push(l), stderr: sink };
-}
 
 const rowsOf = (v: Float32Array, d: number, n: number): number[][] => Array.from({ length: n }, (_, r) => Array.from(v.subarray(r * d, r * d + d)));
 
@@ -58,7 +51,7 @@ describe('tastebud import', async () => {
   const importAndCompare = async (args: string[], name: string): Promise<GlobalModel> => {
     const io = captureIo();
     const code = await runCli(['import', ...args, '--catalogue', join(dir, 'catalogue.csv'), '--attribute-columns', 'category', '--out', join(dir, name)], io);
-    expect(code, io.errs.join('\n')).toBe(0);
+    expect(code, io.stderrLines.join('\n')).toBe(0);
     const imported = await readArtefactDir(join(dir, name));
     expect([...imported.itemIds].sort()).toEqual([...itemIds].sort());
     for (const [k, id] of imported.itemIds.entries()) {
@@ -98,12 +91,12 @@ describe('tastebud import', async () => {
   it('says what is wrong with a bad export', async () => {
     const io = captureIo();
     expect(await runCli(['import', '--bigquery', join(dir, 'w.jsonl'), '--out', join(dir, 'bad')], io)).toBe(1);
-    expect(io.errs.join('\n')).toMatch(/no rows with processed_input "item"; found "product_id", "visitor"/);
+    expect(io.stderrLines.join('\n')).toMatch(/no rows with processed_input "item"; found "product_id", "visitor"/);
     mkdirSync(join(dir, 'notspark', 'metadata'), { recursive: true });
     writeFileSync(join(dir, 'notspark', 'metadata', 'part-00000'), '{"class":"org.apache.spark.ml.feature.StringIndexerModel"}\n');
     const io2 = captureIo();
     expect(await runCli(['import', '--spark', join(dir, 'notspark'), '--out', join(dir, 'bad2')], io2)).toBe(1);
-    expect(io2.errs.join('\n')).toMatch(/neither .*ALSModel/);
+    expect(io2.stderrLines.join('\n')).toMatch(/neither .*ALSModel/);
   });
 
   it('reads Parquet written by a second, independent writer (pyarrow)', async () => {

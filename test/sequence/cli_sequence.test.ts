@@ -3,16 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.ts';
-import type { Io } from '../../src/cli/io.ts';
+import { captureIo } from '../helpers/capture_io.ts';
 import { readArtefactDir } from '../../src/cli/artefact_dir.ts';
 import { encodeSequence } from '../../src/model/sequence/encode.ts';
-
-function captureIo(): Io & { stdout: string[]; stderrLines: string[] } {
-  const stdout: string[] = [];
-  const stderrLines: string[] = [];
-  const sink = { isTTY: false, write: (s: string) => (stderrLines.push(s), true) } as unknown as NodeJS.WriteStream;
-  return { stdout, stderrLines, out: (l) => stdout.push(l), err: (l) => stderrLines.push(l), stderr: sink };
-}
 
 /**
  * A log with order in it: each user walks a cycle of the catalogue (item k is followed by item k+1 mod 30) from

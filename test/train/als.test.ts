@@ -6,7 +6,7 @@ import { createParams, scorePair } from '../../src/model/cf_model.ts';
 import { cholesky, cholSolve } from '../../src/engine/fold_in.ts';
 import { InvalidInputError } from '../../src/errors.ts';
 import { syntheticLog } from './synthetic.ts';
-import { recencyMultipliers } from '../../src/train/recency.ts';
+import { recencyMultipliers, recencyOf, recencyWeights } from '../../src/train/recency.ts';
 import { foldInUsers } from '../../src/train/fold_in_users.ts';
 
 const cfg: AlsConfig = { alpha: 2, unobservedWeight: 0.3, reg: 0.05, regExponent: 1, cgSteps: 3 };
@@ -98,6 +98,15 @@ describe('recency weighting', () => {
     // user 0 by time: n2 (age 2), n3 (age 1), n0 (age 0); user 1 by log order: n1 (age 1), n4 (age 0)
     expect([...m]).toEqual([3, 2, 1.5, 2, 3]);
     expect([...recencyMultipliers(users, times, 2, { boost: 0, halfLife: 1 })]).toEqual([1, 1, 1, 1, 1]);
+  });
+
+  it('builds its options from a recipe or a model’s hyper-parameters, off without a boost', () => {
+    expect(recencyOf({ recencyBoost: 4 })).toEqual({ boost: 4, halfLife: 5 });
+    expect(recencyOf({ recencyBoost: 19, recencyHalfLife: 2 })).toEqual({ boost: 19, halfLife: 2 });
+    expect(recencyOf({ recencyBoost: 0, recencyHalfLife: 2 })).toBeUndefined();
+    expect(recencyOf({})).toBeUndefined();
+    const w = Float32Array.of(2, 2);
+    expect(recencyWeights(Int32Array.of(0, 0), undefined, 1, undefined, w)).toBe(w);
   });
 
   it('changes what ALS learns only through the weights, and refuses a zero half-life by name', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { weightedRows } from '../../src/train/als.ts';
 import type { WeightedRows } from '../../src/train/als.ts';
 import { aggregatePairs, pairRows } from '../../src/train/pairs.ts';
-import { createPairTable } from '../../src/train/pair_table.ts';
+import { createPairTable, refeedLate } from '../../src/train/pair_table.ts';
 import { recencyWeights } from '../../src/train/recency.ts';
 import { createRng } from '../../src/model/rng.ts';
 
@@ -63,6 +63,26 @@ describe('compact pair aggregation', () => {
     plain.add(0, 1, 1, 10);
     plain.add(0, 2, 1, 5);
     expect(plain.lateUsers()).toBeNull();
+  });
+
+  it('feeds late users again in (time, arrival) order, in-order users as they come', () => {
+    const recency = { boost: 4, halfLife: 2 };
+    const events: [number, number, number, number][] = [[0, 1, 1, 10], [1, 2, 2, 30], [0, 2, 1, 20], [1, 3, 1, 20], [1, 4, 3, NaN], [1, 2, 1, 20]];
+    const first = createPairTable(recency);
+    for (const e of events) first.add(...e);
+    const redo = refeedLate(first, recency)!;
+    expect(redo.users).toBe(1);
+    for (const e of events) redo.add(...e);
+    redo.finish();
+    const sorted = createPairTable(recency);
+    for (const k of [0, 2, 4, 3, 5, 1]) sorted.add(...events[k]);
+    const [got, want] = [redo.table.finish(), sorted.finish()];
+    const weights = (c: typeof got) => Array.from({ length: c.size }, (_, p) => `${c.user(p)}:${c.item(p)}=${c.weight(p).toFixed(4)}`).sort();
+    expect(weights(got)).toEqual(weights(want));
+    expect(redo.table.lateUsers()).toBeNull();
+    const inOrder = createPairTable(recency);
+    inOrder.add(0, 1, 1, 1);
+    expect(refeedLate(inOrder, recency)).toBeNull();
   });
 
   it('grows its hash and chunks past their first sizes without losing a pair', () => {

@@ -3,7 +3,9 @@ import { IDBFactory } from 'fake-indexeddb';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Stats } from '../../src/engine/api.ts';
 import { chooseAutoBackend, measureBackends, MeasurementStopped, preferenceFor, type AutoBackendCache, type AutoBackendReport, type ScanCandidate } from '../../src/worker/backend_timing.ts';
+import { cachedAutoBackend, measureAutoBackend } from '../../src/worker/auto_backend.ts';
 import { RecommenderHost } from '../../src/worker/host.ts';
+import { createMemoryStore } from '../../src/store/memory_store.ts';
 import { createTinyModel } from '../../harness/engine_model.ts';
 
 // The host test times candidates with injected numbers (the real timer is measured in bench/kernels).
@@ -154,6 +156,26 @@ describe('auto backend in the host', () => {
     expect(s2.autoBackend).toMatchObject({ state: 'done', choice: 'cpu', source: 'cached' });
     expect(s2.backend).toBe('cpu');
     await again.close();
+  });
+
+  it('a cache miss takes the device fingerprint (a WebGPU adapter request) once, for the measurement too', async () => {
+    fake.ms = { plain: 2, cpu: 1, wasm: 3 };
+    let adapters = 0;
+    vi.stubGlobal('navigator', { userAgent: 'ua', hardwareConcurrency: 2, gpu: { requestAdapter: async () => (adapters++, { info: { vendor: 'v', architecture: 'a' } }) } });
+    try {
+      const store = createMemoryStore('auto-once');
+      const model = createTinyModel();
+      expect(await cachedAutoBackend(store, model.modelVersion)).toBeUndefined();
+      const report = await measureAutoBackend({ model, store, stopped: () => false });
+      expect(adapters).toBe(1);
+      expect(report).toMatchObject({ choice: 'cpu', source: 'measured', device: 'ua | cores 2 | gpu v/a//' });
+      expect(await cachedAutoBackend(store, model.modelVersion)).toMatchObject({ choice: 'cpu', source: 'cached' });
+      expect(adapters).toBe(2);
+      await measureAutoBackend({ model, store, stopped: () => false }); // a hit hands nothing on: the measurement takes its own
+      expect(adapters).toBe(3);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('a plain-TypeScript winner scans without TF.js; an explicit backend list measures nothing', async () => {
