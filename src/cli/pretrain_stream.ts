@@ -114,7 +114,7 @@ export async function pretrainStreamed(g: Get, opts: PretrainOptions, io: Io, ou
   const { model, report } = await pretrainPairs(log.rows, meta, { ...opts, modelVersion: g.str('model-version'), onEpoch: bar.onEpoch, onProgress: bar.onProgress });
   bar.done();
   const peakMB = process.resourceUsage().maxRSS / 1024;
-  const stream = { reads: log.notes.some((n) => /read again/.test(n)) ? 3 : 2, readSeconds, eventsPerSecond: events / Math.max(readSeconds, 1e-3), placementSeconds, distinctPairs: log.pairs, lateUsers: lists.lateUsers, inexactTogetherItems: lists.inexactItems, togetherNeighbourCap: lists.neighbourCap, peakRssMB: Math.round(peakMB) };
+  const stream = { reads: log.reads, readSeconds, eventsPerSecond: events / Math.max(readSeconds, 1e-3), placementSeconds, distinctPairs: log.pairs, lateUsers: lists.lateUsers, inexactTogetherItems: lists.inexactItems, togetherNeighbourCap: lists.neighbourCap, peakRssMB: Math.round(peakMB) };
   model.trainingReport = { ...model.trainingReport, stream };
   const svg = (v: string) => (report.epochs.length > 1 ? [{ name: 'learning_curve.svg', data: learningCurveSvg(report.epochs, { metric: 'validation HR@10', title: `tastebud pretrain ${v}` }) }] : []);
   const { written, version } = await writeModel(model, lists, log.itemIds, g, out, svg);
