@@ -6,7 +6,7 @@
  */
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { encodeArtefact } from '../../src/artefact/encode.ts';
 import { createRecommender } from '../../src/client/create_recommender.ts';
 import type { Recommender } from '../../src/client/recommender.ts';
@@ -37,7 +37,7 @@ const make = async (lazyBackend: boolean): Promise<Recommender> => {
   return r;
 };
 
-let warn: ReturnType<typeof vi.spyOn>;
+let warn: MockInstance<typeof console.warn>;
 beforeEach(() => {
   globalThis.indexedDB = new IDBFactory();
   files = new Map();
