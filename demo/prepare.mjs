@@ -19,7 +19,7 @@ function sourcesHash() {
   const h = createHash('sha256');
   const dir = join(root, 'demo', 'data');
   for (const f of readdirSync(dir).sort()) h.update(f).update(readFileSync(join(dir, f)));
-  for (const f of ['src/artefact/format.ts', 'src/artefact/manifest.ts', 'src/train/placements.ts', 'src/cli/cmd_pretrain.ts', 'demo/prepare.mjs']) if (existsSync(join(root, f))) h.update(readFileSync(join(root, f)));
+  for (const f of ['src/artefact/format.ts', 'src/artefact/manifest.ts', 'src/train/placements.ts', 'src/cli/cmd_pretrain.ts', 'src/cli/shelf_display.ts', 'demo/prepare.mjs']) if (existsSync(join(root, f))) h.update(readFileSync(join(root, f)));
   return h.digest('hex').slice(0, 12);
 }
 
@@ -34,7 +34,7 @@ const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 function trainWithCli(dir, version) {
   return run([
     tsx, 'src/cli/main.ts', 'pretrain',
-    '--data', join(dir, 'clicks.csv'), '--attributes', join(dir, 'attributes.json'), '--event-weights', 'default',
+    '--data', join(dir, 'clicks.csv'), '--attributes', join(dir, 'attributes.json'), '--catalogue', join(dir, 'catalogue.json'), '--event-weights', 'default',
     '--solver', 'als', '--dim', '16', '--epochs', '8', '--als-alpha', '1', '--als-unobserved', '0.3', '--l2', '0.005', '--seed', '3',
     '--model-version', version,
     '--dtype', 'float16', '--out', join(dir, 'model'),

@@ -17,6 +17,7 @@ import type { Io } from './io.ts';
 import { assertCatalogueSize } from './model_limits.ts';
 import type { Extra } from './model_write.ts';
 import { writeModel } from './model_write.ts';
+import { readShelfDisplay, type ItemDisplay } from './shelf_display.ts';
 import { pretrainStreamed, STREAM_SPECS, streamDecision } from './pretrain_stream.ts';
 import { chooseFamily, SEQUENCE_SPECS, sequenceOptions, trainSequenceFamily } from './sequence_family.ts';
 import type { PretrainOptions } from '../train/pretrain.ts';
@@ -33,6 +34,7 @@ export const PRETRAIN_SPECS: Specs = {
   out: { type: 'string', help: 'output folder for model.json and shards' },
   dtype: { type: 'string', help: 'weight storage', choices: ['float32', 'float16', 'uint8'], default: 'float32' },
   'model-version': { type: 'string', help: 'model version string (default: content hash)' },
+  catalogue: { type: 'string', help: 'the shop\'s catalogue (the JSON the embed\'s data-catalogue loads, or CSV, TSV or JSON lines with an id column): the title, url, image, price and currency of the trending items go into trending.json, so the trending shelf renders when the catalogue request fails' },
   ...STREAM_SPECS,
   validate: { type: 'boolean', help: 'pick the epoch count on a leave-one-out validation split, then retrain on everything' },
   auto: { type: 'boolean', help: 'choose the ALS recipe (dim, l2, unobserved weight, alpha, recency) and epochs on a validation split of this log by full-ranking NDCG@10 within --auto-budget, then the on-device learner\'s settings by replaying held-out users within --learner-budget; trials are printed and kept in the artefact. Default on from 100,000 interactions and 500 users unless recipe flags are given; --no-auto turns it off' },
@@ -47,9 +49,10 @@ export async function cmdPretrain(argv: string[], io: Io): Promise<void> {
   checkIntegerFlags(g);
   await checkOutDir(out);
   const opts = await trainOptions(g); // every option checked before the (long) read
+  const display = await shelfDisplay(g.str('catalogue'), io); // before the (long) read: a wrong path fails now
   const streaming = await streamDecision(parsed.values, g);
   if (streaming.why) io.err(streaming.why);
-  if (streaming.stream) return pretrainStreamed(g, opts, io, out);
+  if (streaming.stream) return pretrainStreamed(g, opts, io, out, display);
   const data = await loadDataset(loadOptions(g), { onRead: createReadProgress(io.stderr) });
   const all = data.set;
   io.err(`read ${data.stats.rows} interactions (${all.userIds.length} users, ${all.itemIds.length} items); skipped ${data.stats.skippedEmpty} blank/header/comment lines, ${data.stats.skippedMalformed} malformed, ${data.stats.filtered} filtered`);
@@ -62,7 +65,7 @@ export async function cmdPretrain(argv: string[], io: Io): Promise<void> {
     io.err(`validation NDCG@10: als ${choice.validation.als['NDCG@10'].toFixed(4)}, sasrec ${choice.validation.sasrec['NDCG@10'].toFixed(4)} → ${choice.chosen}`);
     family = choice.chosen;
   }
-  if (family === 'sasrec') return pretrainSequence(all, g, argv, io, out);
+  if (family === 'sasrec') return pretrainSequence(all, g, argv, io, out, display);
   const bar = createProgressBar(io.stderr, 'val HR@10');
   const modelVersion = g.str('model-version');
   let epochs = opts.epochs;
@@ -97,7 +100,7 @@ export async function cmdPretrain(argv: string[], io: Io): Promise<void> {
     model.trainingReport = { ...model.trainingReport, learnerTune: learnerReport(learner) };
   }
   const svg = (v: string): Extra[] => (curve.length || report.epochs.length > 1 ? [{ name: 'learning_curve.svg', data: learningCurveSvg(curve.length ? curve : report.epochs, { metric: 'validation HR@10', title: `tastebud pretrain ${v}` }) }] : []);
-  const { written, version } = await writeModel(model, buildPlacements(all), all.itemIds, g, out, svg);
+  const { written, version } = await writeModel(model, buildPlacements(all), all.itemIds, g, out, svg, display);
   io.out(`wrote ${out}/ (${written.files.join(', ')}; ${(written.bytes / 1024).toFixed(0)} KiB), model version ${version}, ${report.trainSeconds.toFixed(1)}s, ${Math.round(report.samplesPerSecond).toLocaleString('en')} samples/s`);
 }
 
@@ -117,11 +120,19 @@ function learnerReport(r: LearnerAutoResult): Record<string, unknown> {
   return rest;
 }
 
-async function pretrainSequence(all: InteractionSet, g: ReturnType<typeof getters>, argv: string[], io: Io, out: string): Promise<void> {
+async function pretrainSequence(all: InteractionSet, g: ReturnType<typeof getters>, argv: string[], io: Io, out: string, display?: Map<string, ItemDisplay>): Promise<void> {
   const options = sequenceOptions(g, argv);
   io.err(`training a sequence model (sasrec) on ${all.userIds.length} histories`);
   const { model } = await trainSequenceFamily(all, options, g.str('model-version'));
-  const { written, version } = await writeModel(model, buildPlacements(all), all.itemIds, g, out, () => []);
+  const { written, version } = await writeModel(model, buildPlacements(all), all.itemIds, g, out, () => [], display);
   const r = model.trainingReport ?? {};
   io.out(`wrote ${out}/ (${written.files.join(', ')}; ${(written.bytes / 1024).toFixed(0)} KiB), model version ${version} (sasrec, ${JSON.stringify(model.sequence!.config)}), ${Number(r.trainSeconds ?? 0).toFixed(1)}s`);
+}
+
+/** `--catalogue`: the display fields for trending.json, read up front; says how many items it describes. */
+async function shelfDisplay(path: string | undefined, io: Io): Promise<Map<string, ItemDisplay> | undefined> {
+  if (path === undefined) return undefined;
+  const display = await readShelfDisplay(path);
+  io.err(`catalogue: display fields of ${display.size} items from ${path} (the trending ones go into trending.json)`);
+  return display;
 }

@@ -28,6 +28,8 @@ export interface PairLog {
   /** Distinct pairs. */
   pairs: number;
   notes: string[];
+  /** How many times the file was read so far: 1, or 2 when out-of-order users were read again; `replay` adds one. */
+  readonly reads: number;
   /** Reads the file once more, handing each kept row over with its dense ids and its weight as float32 (as the per-event log stores it). */
   replay(visit: (u: number, i: number, weight: number, time: number | undefined) => void, onRead?: (p: ReadProgressInfo) => void): Promise<void>;
 }
@@ -105,7 +107,18 @@ export async function loadPairs(
       if (w >= 0) visit(users.of(r.user), items.of(r.item), w, r.timestamp);
     }, progress);
   };
-  return { rows, userIds: [...users.index.keys()], itemIds: [...items.index.keys()], stats, pairs, notes, replay };
+  return {
+    rows,
+    userIds: [...users.index.keys()],
+    itemIds: [...items.index.keys()],
+    stats,
+    pairs,
+    notes,
+    get reads() {
+      return reads;
+    },
+    replay,
+  };
 }
 
 /**

@@ -17,6 +17,7 @@ import { readAttributes } from './datasets.ts';
 import type { Io } from './io.ts';
 import { assertCatalogueSize } from './model_limits.ts';
 import { writeModel } from './model_write.ts';
+import type { ItemDisplay } from './shelf_display.ts';
 import { loadPairs } from './pair_log.ts';
 import { createProgressBar } from './progress.ts';
 import { createReadProgress } from './read_progress.ts';
@@ -85,7 +86,7 @@ function fileBytes(path: string | undefined): number {
 }
 
 /** Reads, trains and writes (the streamed twin of cmdPretrain's ALS path). */
-export async function pretrainStreamed(g: Get, opts: PretrainOptions, io: Io, out: string): Promise<void> {
+export async function pretrainStreamed(g: Get, opts: PretrainOptions, io: Io, out: string, display?: Map<string, ItemDisplay>): Promise<void> {
   const load = loadOptions(g);
   io.err('no --auto: the log is read as a stream, without the validation split --auto needs (--no-stream to tune on it)');
   const notes: string[] = [];
@@ -114,9 +115,9 @@ export async function pretrainStreamed(g: Get, opts: PretrainOptions, io: Io, ou
   const { model, report } = await pretrainPairs(log.rows, meta, { ...opts, modelVersion: g.str('model-version'), onEpoch: bar.onEpoch, onProgress: bar.onProgress });
   bar.done();
   const peakMB = process.resourceUsage().maxRSS / 1024;
-  const stream = { reads: log.notes.some((n) => /read again/.test(n)) ? 3 : 2, readSeconds, eventsPerSecond: events / Math.max(readSeconds, 1e-3), placementSeconds, distinctPairs: log.pairs, lateUsers: lists.lateUsers, inexactTogetherItems: lists.inexactItems, togetherNeighbourCap: lists.neighbourCap, peakRssMB: Math.round(peakMB) };
+  const stream = { reads: log.reads, readSeconds, eventsPerSecond: events / Math.max(readSeconds, 1e-3), placementSeconds, distinctPairs: log.pairs, lateUsers: lists.lateUsers, inexactTogetherItems: lists.inexactItems, togetherNeighbourCap: lists.neighbourCap, peakRssMB: Math.round(peakMB) };
   model.trainingReport = { ...model.trainingReport, stream };
   const svg = (v: string) => (report.epochs.length > 1 ? [{ name: 'learning_curve.svg', data: learningCurveSvg(report.epochs, { metric: 'validation HR@10', title: `tastebud pretrain ${v}` }) }] : []);
-  const { written, version } = await writeModel(model, lists, log.itemIds, g, out, svg);
+  const { written, version } = await writeModel(model, lists, log.itemIds, g, out, svg, display);
   io.out(`wrote ${out}/ (${written.files.join(', ')}; ${(written.bytes / 1024).toFixed(0)} KiB), model version ${version}, streamed: read ${readSeconds.toFixed(1)}s (${Math.round(stream.eventsPerSecond).toLocaleString('en')} events/s), placements ${placementSeconds.toFixed(1)}s, trained ${report.trainSeconds.toFixed(1)}s, peak memory ${Math.round(peakMB)} MB`);
 }

@@ -62,8 +62,12 @@ export interface EmbedContext {
   rules?: string;
   /** Sends a command through the instance (so consent applies), e.g. ['track', 'select_item', payload]. */
   run(command: string, args: unknown[]): Promise<unknown>;
-  /** trending.json's ids and the catalogue, fetched once per page from the loader's start (widget.ts shippedList). */
-  shipped?: Promise<{ ids: unknown; describe: Describe }>;
+  /**
+   * trending.json's ids and the catalogue (or, without one, trending.json's display fields), fetched once per page
+   * from the loader's start (widget.ts shippedList); `catalogue` is what loading the catalogue gave: its Describe,
+   * or the error that says why it did not load.
+   */
+  shipped?: Promise<{ ids: unknown; describe: Describe; catalogue: unknown }>;
 }
 
 interface Shared {

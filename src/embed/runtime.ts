@@ -5,13 +5,13 @@
  */
 import { createRecommender, InvalidInputError, type BackendName, type Recommender } from '../index.ts';
 import { createDegradedRecommender } from './degraded.ts';
-import { loadCatalogue } from './catalogue.ts';
+import { describeItems, loadCatalogue, type Describe } from './catalogue.ts';
 import { parseLearnerOption } from './learner_option.ts';
 import type { EmbedOptions } from './options.ts';
 import { registerRecommender } from './shelf_live.ts';
 import type { EmbedRecommender } from './runtime_types.ts';
 import { DEFAULT_STRAY_MS, withStrayViews } from './stray.ts';
-import { contextOf } from './registry.ts';
+import { contextOf, type ItemInfo } from './registry.ts';
 import { defineTastebudRecs, shippedList } from './widget.ts';
 
 /** The client as the embed sees it; `setConsent` is fire-and-forget here (the loader never awaits it). */
@@ -52,10 +52,18 @@ export async function start(options: EmbedOptions): Promise<EmbedRecommender> {
   const backend = options.backend ? (options.backend.split(',').map((b) => b.trim()) as BackendName[]) : 'auto';
   // The loader's context has both lists on their way already (widget.ts shippedList); a bundled embed has none.
   const context = contextOf(options.namespace);
-  const catalogue = (context ? shippedList(context).then((s) => s.describe) : loadCatalogue(options.catalogue, options.itemUrl)).catch((e: unknown) => {
-    console.warn(`tastebud: ${e instanceof Error ? e.message : String(e)}; widgets show item ids`);
-    return Object.assign((id: string) => ({ id }), { items: [] });
-  });
+  const noCatalogue = (e: unknown, what: string): void => console.warn(`tastebud: ${e instanceof Error ? e.message : String(e)}; widgets show ${what}`);
+  // `items`: the shop catalogue's rows (sold-out flags, today's prices), none where it did not load
+  const catalogue: Promise<{ describe: Describe; items: ItemInfo[] }> = context
+    ? shippedList(context).then((s) => {
+        const loaded = typeof s.catalogue == 'function';
+        if (!loaded) noCatalogue(s.catalogue, 'the titles, links, images and prices trending.json carries, else item ids');
+        return { describe: s.describe, items: loaded ? (s.catalogue as Describe).items : [] };
+      })
+    : loadCatalogue(options.catalogue, options.itemUrl).then(
+        (d) => ({ describe: d, items: d.items }),
+        (e: unknown) => (noCatalogue(e, 'item ids'), { describe: describeItems([], options.itemUrl), items: [] }),
+      );
   const learner = parseLearnerOption(options.learner);
   let recommender: EmbedRecommender;
   try {
@@ -70,7 +78,7 @@ export async function start(options: EmbedOptions): Promise<EmbedRecommender> {
     recommender = createDegradedRecommender(options.namespace, reason, async () => (context ? ((await shippedList(context)).ids as string[]) : []));
   }
   recommender = withStrayViews(recommender, { namespace: options.namespace, windowMs: strayWindow(options.strayMs), consent: options.consent === 'granted' });
-  const describe = await catalogue;
-  registerRecommender({ namespace: options.namespace, recommender, describe, catalogue: describe.items });
+  const { describe, items } = await catalogue;
+  registerRecommender({ namespace: options.namespace, recommender, describe, catalogue: items });
   return recommender;
 }

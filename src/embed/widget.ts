@@ -6,7 +6,7 @@
  * last shelf took; the runtime's answer then replaces it in place. Each answer is reported to the shop's own
  * analytics (list_events.ts) and fires `tastebud:render`. Failures render nothing (and clear `aria-busy`) and warn once per distinct problem; never throw.
  */
-import { loadCatalogue } from './catalogue.ts';
+import { describeItems, loadCatalogue, type Describe } from './catalogue.ts';
 import { contextOf, whenRecommender, type EmbedContext, type ItemInfo, type ShelfView } from './registry.ts';
 import { renderRecommendations, type RenderItem } from './render.ts';
 import { readShelf, shelfKey } from './shelf_cache.ts';
@@ -18,12 +18,15 @@ const warn = (e: unknown): void => warnOnce(e, '<tastebud-recs> could not render
 
 /**
  * trending.json and the catalogue, fetched once per instance however many shelves paint from them; the runtime
- * reuses the catalogue (one download and one parse of it per page, not one per bundle).
+ * reuses the catalogue (one download and one parse of it per page, not one per bundle). Without a catalogue (none
+ * given, or its request failed) items are described by trending.json's display fields, else by their ids.
  */
 export function shippedList(c: EmbedContext): NonNullable<EmbedContext['shipped']> {
   // a missing or malformed list only means no cold-start shelf; it must not fail the catalogue the runtime reuses
-  const list = (): Promise<{ items?: unknown }> => fetch(new URL('trending.json', new URL(c.model, location.href))).then((r) => (r.ok ? r.json() : {})).catch(() => ({}));
-  return (c.shipped ??= Promise.all([list(), loadCatalogue(c.catalogue, c.itemUrl)]).then(([l, describe]) => ({ ids: l.items, describe })));
+  const list = (): Promise<{ items?: unknown; display?: unknown }> => fetch(new URL('trending.json', new URL(c.model, location.href))).then((r) => (r.ok ? r.json() : {})).catch(() => ({}));
+  // nor does a failed (or absent, or empty) catalogue fail the list: the cards then come from trending.json's own
+  // display rows (not the shop's catalogue: the runtime does not filter shelves by their `items`)
+  return (c.shipped ??= Promise.all([list(), loadCatalogue(c.catalogue, c.itemUrl).catch((e: unknown) => e)]).then(([l, cat]) => ({ ids: l.items, describe: (cat as Partial<Describe>).items?.length ? (cat as Describe) : describeItems(l.display, c.itemUrl), catalogue: cat })));
 }
 
 function firstPaintMark(): void {

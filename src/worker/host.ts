@@ -16,7 +16,7 @@ import { releaseProxy } from 'comlink';
 import type { AutoBackendStats, ExportedData, Explanation, Recommendation, RecommendOptions, SimilarOptions, Stats, TrackEvent } from '../engine/api.ts';
 import { createEngine, type Engine } from '../engine/engine.ts';
 import { normalizeEvents } from '../engine/validate.ts';
-import { ClosedError, InvalidInputError, TastebudError } from '../errors.ts';
+import { BackendError, ClosedError, InvalidInputError, TastebudError } from '../errors.ts';
 import type { BackendChoice } from '../kernels/types.ts';
 import type { GlobalModel } from '../model/global_model.ts';
 import { assertNamespace, openStore } from '../store/open_store.ts';
@@ -275,7 +275,9 @@ export class RecommenderHost implements HostApi {
     const next = await loadModelIfChanged({ url, store: run.store, maxBytes: this.#options?.maxModelBytes }, previousVersion);
     if (!next) return { updated: false, modelVersion: previousVersion, previousVersion };
     await this.#tuning; // one user of TF.js's active backend at a time
-    const scanner = await this.#scanner(next.model, run.scanner.backend);
+    // No backend (the TF.js chunk did not load, or none started): the new model goes on a plain scan as well.
+    const device = run.device ? await this.#scanner(next.model, run.scanner.backend) : null;
+    const scanner = device ?? createBootScanner(next.model);
     try {
       await run.engine.setModel(next.model, scanner); // re-fits the shopper's state from the events
     } catch (e) {
@@ -283,7 +285,8 @@ export class RecommenderHost implements HostApi {
       throw e;
     }
     run.scanner.dispose(); // the engine no longer holds it
-    run.scanner = run.device = scanner;
+    run.scanner = scanner;
+    run.device = device;
     run.model = next.model;
     run.report = { ...run.report, modelVersion: next.model.modelVersion, modelSource: next.source };
     if (this.#options?.backend === 'auto') this.#tune(run); // another catalogue: measured again
@@ -342,8 +345,19 @@ export class RecommenderHost implements HostApi {
     return this.#backend;
   }
 
+  /** A chunk that cannot be fetched (network, 404, CSP) fails by name; a later call tries the import again. */
   async #loadTf(): Promise<TfBackend> {
-    return (this.#tf ??= await loadTf());
+    try {
+      return (this.#tf ??= await loadTf());
+    } catch (e) {
+      throw new BackendError(`the TF.js chunk did not load (${String(e)})`);
+    }
+  }
+
+  /** TF.js once loaded; only reached on paths that run after a load succeeded (a backend scanner exists). */
+  #loadedTf(): TfBackend {
+    if (!this.#tf) throw new BackendError('TF.js is not loaded: recommendations run on the plain-TypeScript scan');
+    return this.#tf;
   }
 
   async #chooseBackend(): Promise<{ choice: BackendChoice }> {
@@ -385,7 +399,7 @@ export class RecommenderHost implements HostApi {
    * fixed order starts, and without `measureNow` `#tune` measures once the backend is up.
    */
   async #autoFirst(run: Running, model: GlobalModel, measureNow: boolean): Promise<AutoBackendReport | null> {
-    const tf = this.#tf!;
+    const tf = this.#loadedTf();
     const cached = await tf.cachedAutoBackend(run.store, model.modelVersion);
     if (cached || !measureNow) {
       if (cached) run.auto = { state: 'done', ...cached };
@@ -411,7 +425,7 @@ export class RecommenderHost implements HostApi {
     const seq = run.sequence.report?.backend;
     run.auto = { state: 'measuring' };
     const pinned = seq && seq !== 'none' ? seq : undefined;
-    this.#tuning = this.#tf!.tuneAutoBackend({ model: run.model, store: run.store, scanner, pinned, stopped: () => this.#run !== run })
+    this.#tuning = this.#loadedTf().tuneAutoBackend({ model: run.model, store: run.store, scanner, pinned, stopped: () => this.#run !== run })
       .then((r) => {
         run.auto = { state: 'done', ...r };
         run.report = { ...run.report, backend: scanner.backend };
@@ -430,7 +444,7 @@ export class RecommenderHost implements HostApi {
 
   /** A scanner on `backend` that falls back along the caller's list when the device is lost. */
   #scanner(model: GlobalModel, backend: string): Promise<MovableScanner> {
-    return this.#tf!.createDeviceScanner(model, {
+    return this.#loadedTf().createDeviceScanner(model, {
       backend,
       preference: this.#options?.backend ?? 'auto',
       onSwitch: (lost, now) => {

@@ -6,13 +6,15 @@ import { RecommenderHost } from '../../src/worker/host.ts';
 import type { HostInitOptions } from '../../src/worker/host_api.ts';
 import { createTinyModel } from '../../harness/engine_model.ts';
 
-// The TF.js half of the worker, held back (or failing) until the test says so.
-const gate = vi.hoisted(() => ({ open: null as null | (() => void), closed: null as Promise<void> | null, fail: false }));
+// The TF.js half of the worker, held back (or failing) until the test says so; `reached` resolves once the host
+// is waiting at the gate.
+const gate = vi.hoisted(() => ({ open: null as null | (() => void), closed: null as Promise<void> | null, fail: false, reach: null as null | (() => void), reached: null as Promise<void> | null }));
 vi.mock('../../src/worker/tf_backend.ts', async (importOriginal) => {
   const m = await importOriginal<typeof import('../../src/worker/tf_backend.ts')>();
   return {
     ...m,
     chooseBackend: async (...args: Parameters<typeof m.chooseBackend>) => {
+      gate.reach?.();
       await gate.closed;
       if (gate.fail) throw new BackendError('no TF.js backend works here: test');
       return m.chooseBackend(...args);
@@ -26,6 +28,7 @@ const options = (namespace: string, lazyBackend?: boolean): HostInitOptions => (
 beforeEach(() => {
   globalThis.indexedDB = new IDBFactory();
   gate.closed = new Promise((resolve) => (gate.open = resolve));
+  gate.reached = new Promise((resolve) => (gate.reach = resolve));
   gate.fail = false;
 });
 
@@ -74,7 +77,12 @@ describe('lazyBackend: the host answers before TF.js is up', () => {
     const host = new RecommenderHost();
     let settled = false;
     const init = host.init(options('eager')).finally(() => (settled = true));
-    await new Promise((r) => setTimeout(r, 50));
+    await gate.reached; // the host waits for TF.js, held by the test: no timing guess
+    // A clock that needs all the rest of init: the same init without waiting for the backend, run to the end on
+    // a second host. Had the eager init not waited for the backend, it (started first) would be done by now.
+    const clock = new RecommenderHost();
+    expect((await clock.init(options('clock', true))).backend).toBe('plain');
+    await clock.close();
     expect(settled).toBe(false);
     gate.open!();
     expect((await init).backend).toBe('cpu');
