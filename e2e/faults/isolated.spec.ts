@@ -10,13 +10,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
+import { injectLoader, type TastebudWindow } from '../embed_helpers.ts';
 
 const TEST_PAGE = readFileSync(new URL('../fixtures/embed_test.html', import.meta.url), 'utf8');
 const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
 /** A flag only TF.js's webgpu / webgl backend package registers: identifies their chunks in the build. */
 const GPU_BACKEND_FLAGS = ['WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', 'WEBGL_FORCE_F16_TEXTURES'];
 
-type Win = Window & { tastebud: (...a: unknown[]) => Promise<unknown> };
 interface Stats { backend: string; backendLoading?: boolean; autoBackend?: { state: string; choice?: string; ms?: Record<string, number>; failed?: { backend: string }[] }; backendSkipped: { backend: string; reason: string }[]; workerRestarts?: number; eventsStored: number }
 
 /** Console warnings and uncaught errors of the page (its workers' uncaught errors reach it as `pageerror`). */
@@ -43,17 +43,11 @@ async function openIsolated(page: Page, scope: 'site' | 'page', backend: string,
   await page.route('**/embed-test.html', (route) => route.fulfill({ body: TEST_PAGE, contentType: 'text/html; charset=utf-8', headers: ISOLATION }));
   await page.goto('/embed-test.html');
   expect(await page.evaluate(() => crossOriginIsolated), 'the page is cross-origin isolated').toBe(true);
-  await page.evaluate(([b, ns]) => {
-    const s = document.createElement('script');
-    s.async = true;
-    s.src = '/tastebud.js';
-    Object.assign(s.dataset, { model: '/generated/model/model.json', catalogue: '/generated/catalogue.json', namespace: ns, ...(b !== 'auto' && { backend: b }) });
-    document.head.append(s);
-  }, [backend, namespace] as const);
+  await injectLoader(page, { model: '/generated/model/model.json', catalogue: '/generated/catalogue.json', namespace, ...(backend !== 'auto' && { backend }) });
   await page.waitForFunction(() => Array.isArray((window as unknown as { tastebud: { i?: unknown } }).tastebud.i)); // the loader replaced the snippet's stub
 }
 
-const stats = (page: Page): Promise<Stats> => page.evaluate(() => (window as unknown as Win).tastebud('stats') as Promise<Stats>);
+const stats = (page: Page): Promise<Stats> => page.evaluate(() => (window as unknown as TastebudWindow).tastebud('stats') as Promise<Stats>);
 
 for (const backend of ['wasm', 'auto']) {
   test(`isolated on every response, backend ${backend}: the shelf fills and TF.js wasm loads single-threaded`, async ({ page }) => {
@@ -78,7 +72,7 @@ for (const backend of ['wasm', 'auto']) {
     console.log(`fault suite | isolated page (every response), ${backend}: backend ${s.backend}, skipped ${s.backendSkipped.map((x) => x.backend).join(', ') || 'none'}, ${s.workerRestarts ?? 0} worker restarts, ${seen.errors.length} page errors`);
     expect(s.backendLoading).toBeUndefined();
     expect(s.workerRestarts ?? 0).toBe(0);
-    expect((await page.evaluate(() => (window as unknown as Win).tastebud('recommend', { k: 5 })) as unknown[]).length).toBe(5);
+    expect((await page.evaluate(() => (window as unknown as TastebudWindow).tastebud('recommend', { k: 5 })) as unknown[]).length).toBe(5);
     expect(seen.errors).toEqual([]);
   });
 }
@@ -95,15 +89,15 @@ for (const [what, fault] of BOOT_FAULTS) {
     await fault(page);
     const ns = `boot-${Math.random().toString(36).slice(2)}`;
     await openIsolated(page, 'page', 'auto', ns);
-    const stuck = await page.evaluate(() => (window as unknown as Win).tastebud('stats') as Promise<Stats>);
+    const stuck = await page.evaluate(() => (window as unknown as TastebudWindow).tastebud('stats') as Promise<Stats>);
     console.log(`fault suite | worker dies at boot (${what}): backend ${stuck.backend}, ${stuck.backendSkipped.map((x) => x.reason).join('; ')}`);
     expect(stuck.backend).toBe('none');
     await expect(page.locator('#plain')).toHaveAttribute('aria-busy', 'false');
     const shelf = await page.locator('#plain .tb-item').evaluateAll((els) => els.map((e) => [(e as HTMLElement).dataset.itemId, (e as HTMLElement).dataset.source]));
     expect(shelf).toEqual(trending.slice(0, 4).map((id) => [id, 'trending']));
-    expect(await page.evaluate(() => (window as unknown as Win).tastebud('recommend', { k: 3 }))).toEqual(trending.slice(0, 3).map((itemId) => expect.objectContaining({ itemId, source: 'trending' })));
+    expect(await page.evaluate(() => (window as unknown as TastebudWindow).tastebud('recommend', { k: 3 }))).toEqual(trending.slice(0, 3).map((itemId) => expect.objectContaining({ itemId, source: 'trending' })));
     // clicks are still kept on the device for a later page whose worker starts
-    expect(await page.evaluate(() => (window as unknown as Win).tastebud('track', 'select_item', { item_id: 'sku-00002' }))).toEqual({ stored: 1, ignored: 0 });
+    expect(await page.evaluate(() => (window as unknown as TastebudWindow).tastebud('track', 'select_item', { item_id: 'sku-00002' }))).toEqual({ stored: 1, ignored: 0 });
     expect(seen.warnings.filter((w) => w.startsWith('tastebud:'))).toHaveLength(1);
     expect(seen.errors).toEqual([]);
   });

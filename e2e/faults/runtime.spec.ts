@@ -5,21 +5,18 @@
  * runs the loops longer. Each test prints its counts.
  */
 import { expect, test, type Page } from '@playwright/test';
+import type { Outcome, Tb } from '../harness_helpers.ts';
 
 const FULL = process.env.TASTEBUD_FAULTS_FULL === '1';
 const HARNESS = '/harness/engine.html';
 const QUICK = { initMs: 60_000, callMs: 20_000, heartbeatMs: 500 };
 
-type Outcome = { ok: boolean; value?: unknown; name?: string; message?: string; ms: number };
-interface Tb {
-  create(o: Record<string, unknown>): Promise<Outcome>;
-  call(verb: string, ...args: unknown[]): Promise<Outcome>;
+/** The harness driver with the fault page's own calls. */
+interface FaultTb extends Tb {
   fault(kind: string, ms?: number): Promise<Outcome>;
   crashLoop(rounds: number, perRound: number): Promise<{ acked: string[]; retries: number; errors: string[] }>;
-  updates(): number;
-  rawEvents(ns: string): Promise<{ eventId?: string }[]>;
 }
-declare const tb: Tb;
+declare const tb: FaultTb;
 
 async function open(page: Page): Promise<void> {
   page.on('console', (m) => {

@@ -9,6 +9,7 @@
 import { statSync } from 'node:fs';
 import { InvalidInputError } from '../errors.ts';
 import { pretrainPairs } from '../train/pretrain.ts';
+import { recencyOf } from '../train/recency.ts';
 import type { PretrainOptions } from '../train/pretrain.ts';
 import { createPlacementStream, PLACEMENT_MEMORY_BYTES } from '../train/placements_stream.ts';
 import { learningCurveSvg } from '../eval/report.ts';
@@ -95,7 +96,7 @@ export async function pretrainStreamed(g: Get, opts: PretrainOptions, io: Io, ou
   const mib = g.num('together-memory') ?? PLACEMENT_MEMORY_BYTES / 2 ** 20;
   if (!(mib >= 1 && mib <= 1e6)) throw new InvalidInputError(`--together-memory must be in [1, 1000000] MiB, got ${mib}`);
   const placements = createPlacementStream({ memoryBytes: mib * 2 ** 20 });
-  const recency = (opts.recencyBoost ?? 0) > 0 ? { boost: opts.recencyBoost!, halfLife: opts.recencyHalfLife ?? 5 } : undefined;
+  const recency = recencyOf(opts);
   const t0 = Date.now();
   const log = await loadPairs(load, recency, { shared: (opts.threads ?? 1) > 1, onRead: createReadProgress(io.stderr), onRow: placements.observe });
   const readSeconds = (Date.now() - t0) / 1000;

@@ -31,6 +31,7 @@ export const SEQUENCE_SPECS: Specs = {
   'ffn-dim': { type: 'number', help: 'sequence models: feed-forward width' },
   'seq-loss': { type: 'string', help: 'sequence models: full softmax or sampled softmax with --negatives', choices: ['full', 'sampled'] },
   dropout: { type: 'number', help: 'sequence models: dropout while training' },
+  'negative-mix': { type: 'number', help: 'sequence models: share of the sampled negatives drawn from the batch\'s own clicks (popular items), with the log-Q correction' },
   'seq-windows': { type: 'string', help: 'sequence models: train on each history\'s newest window only, or on all of it in windows', choices: ['newest', 'all'] },
   'seq-init': { type: 'string', help: 'sequence models: weight initialisation', choices: ['xavier', 'fanIn'] },
   'lr-decay': { type: 'number', help: 'sequence models: share of the run (epochs or --time-budget), at its end, over which the rate falls linearly to 1 % of --lr' },
@@ -57,6 +58,8 @@ export function sequenceOptions(g: ReturnType<typeof getters>, argv: string[]): 
   num('heads', 'heads');
   num('ffn-dim', 'ffnDim');
   num('dropout', 'dropout');
+  const mix = g.num('negative-mix');
+  if (mix !== undefined) o.negativeMix = mix;
   const threads = g.num('threads');
   if (given('threads') && threads !== undefined && threads > 0) o.threads = Math.min(threads, 64);
   const loss = g.str('seq-loss');

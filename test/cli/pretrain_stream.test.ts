@@ -8,7 +8,6 @@ import { readArtefactDir } from '../../src/cli/artefact_dir.ts';
 import { PRETRAIN_SPECS } from '../../src/cli/cmd_pretrain.ts';
 import type { LoadOptions } from '../../src/cli/datasets.ts';
 import { loadDataset } from '../../src/cli/datasets.ts';
-import type { Io } from '../../src/cli/io.ts';
 import { runCli } from '../../src/cli/main.ts';
 import { loadPairs } from '../../src/cli/pair_log.ts';
 import { STREAM_MIN_BYTES, STREAM_MIN_GZ_BYTES, streamDecision } from '../../src/cli/pretrain_stream.ts';
@@ -17,13 +16,7 @@ import { createRng } from '../../src/model/rng.ts';
 import { buildPlacements } from '../../src/train/placements.ts';
 import type { PlacementStreamOptions } from '../../src/train/placements_stream.ts';
 import { createPlacementStream } from '../../src/train/placements_stream.ts';
-
-function captureIo(): Io & { stdout: string[]; stderrLines: string[] } {
-  const stdout: string[] = [];
-  const stderrLines: string[] = [];
-  const sink = { isTTY: false, write: (s: string) => (stderrLines.push(s), true) } as unknown as NodeJS.WriteStream;
-  return { stdout, stderrLines, out: (l) => stdout.push(l), err: (l) => stderrLines.push(l), stderr: sink };
-}
+import { captureIo } from '../helpers/capture_io.ts';
 
 type Times = 'shuffled' | 'none' | 'equal' | 'mixed';
 

@@ -31,6 +31,7 @@ export const DEFAULT_SEQUENCE_TRAIN_OPTIONS: SequenceTrainOptions = {
   lrDecay: 0.3,
   loss: 'sampled',
   negatives: 256,
+  negativeMix: 0,
   dropout: 0.2,
   init: 'fanIn',
   seed: 1,

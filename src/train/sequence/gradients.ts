@@ -16,6 +16,8 @@ export interface GradientSettings {
   loss: SequenceLossKind;
   negatives: number;
   dropout: number;
+  /** `[numItems]` log-Q correction of the sampled loss when its negatives are not uniform (negatives.ts). */
+  logQ?: Float32Array;
 }
 
 export interface GradientJob {
@@ -54,7 +56,8 @@ export function batchGradients(
     const targets = tf.tensor1d(batch.targets, 'int32');
     const negatives = settings.loss !== 'sampled' ? undefined
       : job.negatives ? tf.tensor1d(job.negatives, 'int32') : sampleNegatives(settings.negatives, config.numItems, job.negativeSeed);
-    return nextItemLoss(vars, h, targets, settings.loss, negatives);
+    const logQ = negatives && settings.logQ ? tf.tensor1d(settings.logQ) : undefined;
+    return nextItemLoss(vars, h, targets, settings.loss, negatives, logQ);
   }, varList);
   layout.tensors.forEach((t, i) => {
     const g = grads[varList[i].name];

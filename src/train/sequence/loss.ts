@@ -27,15 +27,20 @@ const rowLogSumExp = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) =>
   };
 }) as (x: tf.Tensor2D) => tf.Tensor1D;
 
-/** Mean cross-entropy of `h` `[P, dim]` predicting `targets` `[P]`. `negatives` are item ids (sampled loss only). */
+/**
+ * Mean cross-entropy of `h` `[P, dim]` predicting `targets` `[P]`. `negatives` are item ids (sampled loss only);
+ * `logQ` `[numItems]`, when given, is subtracted from every candidate's logit (the sampled loss's log-Q correction
+ * for negatives that are not uniform, negatives.ts).
+ */
 export function nextItemLoss(
   v: SequenceVariables,
   h: tf.Tensor2D,
   targets: tf.Tensor1D,
   kind: SequenceLossKind,
   negatives?: tf.Tensor1D,
+  logQ?: tf.Tensor1D,
 ): tf.Scalar {
-  const posLogit = tf.add(tf.sum(tf.mul(h, tf.gather(v.item_emb, targets)), 1), tf.gather(v.item_bias, targets));
+  let posLogit = tf.add(tf.sum(tf.mul(h, tf.gather(v.item_emb, targets)), 1), tf.gather(v.item_bias, targets));
   let others: tf.Tensor2D;
   if (kind === 'full') {
     others = tf.add(tf.matMul(h, v.item_emb, false, true), v.item_bias);
@@ -45,7 +50,12 @@ export function nextItemLoss(
   if (!negatives) throw new Error('sampled loss needs negatives');
   const negEmb = tf.gather(v.item_emb, negatives);
   const hit = tf.cast(tf.equal(tf.expandDims(targets, 1), tf.expandDims(negatives, 0)), 'float32');
-  others = tf.add(tf.add(tf.matMul(h, negEmb, false, true), tf.gather(v.item_bias, negatives)), tf.mul(hit, -1e9));
+  let negBias: tf.Tensor = tf.gather(v.item_bias, negatives);
+  if (logQ) {
+    posLogit = tf.sub(posLogit, tf.gather(logQ, targets));
+    negBias = tf.sub(negBias, tf.gather(logQ, negatives));
+  }
+  others = tf.add(tf.add(tf.matMul(h, negEmb, false, true), negBias), tf.mul(hit, -1e9));
   const all = tf.concat([tf.expandDims(posLogit, 1), others], 1) as tf.Tensor2D;
   return tf.mean(tf.sub(rowLogSumExp(all), posLogit));
 }

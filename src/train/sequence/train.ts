@@ -20,6 +20,7 @@ import type { SequenceWindows } from './batches.ts';
 import type { SequenceLossKind } from './loss.ts';
 import { DEFAULT_SEQUENCE_TRAIN_OPTIONS } from './defaults.ts';
 import { adamStep, createAdam } from './adam.ts';
+import { drawNegatives, negativeLogQ } from './negatives.ts';
 import { flatLayout, flattenParams, unflattenParams } from './flat_params.ts';
 import { splitBatch } from './gradients.ts';
 import { createLocalPool } from './grad_pool.ts';
@@ -58,6 +59,11 @@ export interface SequenceTrainOptions {
   loss: SequenceLossKind;
   /** Sampled items per batch for `loss: 'sampled'`. */
   negatives: number;
+  /**
+   * Share of those negatives that are the batch's own targets (popular items as often as they are clicked), the
+   * rest uniform; above 0 the loss takes the log-Q correction (negatives.ts). 0: all uniform.
+   */
+  negativeMix: number;
   dropout: number;
   /** How fresh weight matrices are drawn (`createSequenceParams`). */
   init: SequenceInit;
@@ -98,9 +104,11 @@ export async function trainSequenceModel(
   const params = new Float32Array(threads > 1 ? new SharedArrayBuffer(layout.size * 4) : new ArrayBuffer(layout.size * 4));
   flattenParams(createSequenceParams(config, o.seed, o.init), layout, params);
   installZeroCopyIdentity();
-  const settings = { loss: o.loss, negatives: o.negatives, dropout: o.dropout };
-  const pool = await createPool(threads, { config, layout, settings, params, backend: tf.getBackend() });
   const windows = trainingWindows(sequences, o.maxLen, o.windows);
+  const mixed = o.loss === 'sampled' && o.negativeMix > 0;
+  const logQ = mixed ? negativeLogQ(windows, numItems, o.negatives, o.negativeMix) : undefined;
+  const settings = { loss: o.loss, negatives: o.negatives, dropout: o.dropout, logQ };
+  const pool = await createPool(threads, { config, layout, settings, params, backend: tf.getBackend() });
   const rng = createRng(o.seed ^ 0x5eed);
   const adam = createAdam(layout.size, o.lr, 0.9, 0.98, 1e-8);
   const grad = new Float32Array(threads > 1 ? layout.size : 0); // the shares' average (one share steps with its own)
@@ -117,7 +125,8 @@ export async function trainSequenceModel(
       let batchIndex = 0;
       for (const batch of batches) {
         const seed = rng.int(2 ** 31);
-        const jobs = splitBatch(batch, threads).map((b, k) => ({ batch: b, dropoutSeed: seed + 7919 * k, negativeSeed: seed }));
+        const negatives = mixed ? drawNegatives(batch, numItems, o.negatives, o.negativeMix, rng) : undefined;
+        const jobs = splitBatch(batch, threads).map((b, k) => ({ batch: b, dropoutSeed: seed + 7919 * k, negativeSeed: seed, negatives }));
         const shares = await pool.step(jobs);
         sum += shares.reduce((a, s) => a + s.loss * s.count, 0);
         count += batch.targets.length;
@@ -209,6 +218,7 @@ function checkInput(sequences: Int32Array[], numItems: number, o: SequenceTrainO
   if (!(o.lr > 0) || !(o.dropout >= 0 && o.dropout < 1)) {
     throw new InvalidInputError(`options need lr > 0 and 0 <= dropout < 1, got lr ${o.lr}, dropout ${o.dropout}`);
   }
+  if (!(o.negativeMix >= 0 && o.negativeMix <= 1)) throw new InvalidInputError(`option negativeMix must be 0..1, got ${String(o.negativeMix)}`);
   if (!(o.lrDecay >= 0 && o.lrDecay <= 1)) throw new InvalidInputError(`option lrDecay must be 0..1, got ${String(o.lrDecay)}`);
   if (o.windows !== 'newest' && o.windows !== 'all') throw new InvalidInputError(`unknown windows '${String(o.windows)}'`);
   if (o.init !== 'xavier' && o.init !== 'fanIn') throw new InvalidInputError(`unknown init '${String(o.init)}'`);
