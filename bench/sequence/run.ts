@@ -123,13 +123,13 @@ async function runDataset(key: string): Promise<void> {
   const test = rankMetrics(params, testUsers.map((u) => split.history[u]), Int32Array.from(testUsers, (u) => split.testTargets[u]), testUsers.map((u) => split.candidates[u]));
   const final = row(chosen, finalMinutes, report, validation, test);
   log(`test ${JSON.stringify(test)}`);
-  write(key, split, rows, final, report.backend as string);
+  write(key, split, rows, final, report.backend as string, report.settings as Partial<SequenceTrainOptions>);
 }
 
-function write(key: string, split: NextItemSplit, grid: RunRow[], final: RunRow, backend: string): void {
+/** `settings`: what the final run trained with (the trainer's report: threads and defaults included). */
+function write(key: string, split: NextItemSplit, grid: RunRow[], final: RunRow, backend: string, settings: Partial<SequenceTrainOptions>): void {
   const dir = join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
-  const settings = { ...DEFAULT_SEQUENCE_TRAIN_OPTIONS, ...final.config };
   const json = { generatedAt: new Date().toISOString(), dataset: split.name, users: split.fit.length, items: split.numItems, backend, node: process.version, defaults: DEFAULT_SEQUENCE_TRAIN_OPTIONS, grid, final };
   writeFileSync(join(dir, `sequence_${key}.json`), JSON.stringify(json, null, 2));
   const f = (x: number | undefined): string => (x === undefined ? '' : x.toFixed(4));
