@@ -6,12 +6,14 @@
  * Validation (hyper-parameters, never the test items): each training sequence's last item is held out; the model
  * is fitted on the rest, and at test time reads the whole training sequence (the validation item included).
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDataset } from '../../src/cli/datasets.ts';
 import { leaveOneOut, orderByUser } from '../../src/data/split.ts';
 import type { InteractionSet } from '../../src/data/interactions.ts';
 import type { CandidateSet } from '../../src/data/ncf_candidates.ts';
 import { sampledCandidates } from '../../src/eval/experiment.ts';
+import { findTorchPython } from '../lib/torch.ts';
 
 export interface NextItemSplit {
   name: string;
@@ -61,4 +63,20 @@ export async function loadBeauty(dataRoot: string): Promise<NextItemSplit> {
   const d = await loadDataset({ data: join(dataRoot, 'amazon-s3rec', 'Beauty.txt'), format: 'amazon' });
   const { train, test } = leaveOneOut(d.set);
   return assemble('Beauty', train, test, sampledCandidates({ train, test }, 0));
+}
+
+/**
+ * The split a PyTorch side-by-side bench (`bench:sequence-torch`, `bench:sequence-steps`) runs on: `key` is `ml1m`
+ * or `beauty`; null, after a loud SKIPPED line naming `bench`, when the data folder or a Python with torch is missing.
+ *
+ * @example
+ * const run = await torchBenchSplit('ml1m', 'bench:sequence-steps', DATA);
+ * if (!run) return;
+ */
+export async function torchBenchSplit(key: string, bench: string, dataRoot: string): Promise<{ split: NextItemSplit; python: string } | null> {
+  const folder = key === 'beauty' ? 'amazon-s3rec' : 'ml-1m-implicit-afcfm';
+  if (!existsSync(join(dataRoot, folder))) return (console.warn(`SKIPPED ${bench}: ${join(dataRoot, folder)} not found`), null);
+  const torch = findTorchPython();
+  if (torch.python === null) return (console.warn(`SKIPPED ${bench}: PyTorch ${torch.reason}`), null);
+  return { split: key === 'beauty' ? await loadBeauty(dataRoot) : await loadMl1m(dataRoot), python: torch.python };
 }

@@ -8,7 +8,7 @@
  * Dropout is off on both sides (its masks cannot be shared). Writes bench/results/sequence_steps_<ds>.{json,md}.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,9 +20,8 @@ import { flatLayout, unflattenParams } from '../../src/train/sequence/flat_param
 import { batchGradients, loadVariables } from '../../src/train/sequence/gradients.ts';
 import { createSequenceVariables } from '../../src/train/sequence/tf_forward.ts';
 import { installZeroCopyIdentity } from '../../src/train/sequence/wasm_identity.ts';
-import { findTorchPython } from '../lib/torch.ts';
 import { DATA } from '../lib/specs.ts';
-import { loadBeauty, loadMl1m } from './data.ts';
+import { torchBenchSplit } from './data.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const STEPS = Number(process.env.SEQ_STEPS ?? 200);
@@ -38,15 +37,13 @@ interface TorchSteps {
 
 async function main(): Promise<void> {
   const key = process.argv[2] ?? 'ml1m';
-  const folder = key === 'beauty' ? 'amazon-s3rec' : 'ml-1m-implicit-afcfm';
-  if (!existsSync(join(DATA, folder))) return console.warn(`SKIPPED bench:sequence-steps: ${join(DATA, folder)} not found`);
-  const python = findTorchPython();
-  if (python.python === null) return console.warn(`SKIPPED bench:sequence-steps: PyTorch ${python.reason}`);
-  const split = key === 'beauty' ? await loadBeauty(DATA) : await loadMl1m(DATA);
+  const run = await torchBenchSplit(key, 'bench:sequence-steps', DATA);
+  if (!run) return;
+  const { split, python } = run;
   const o = { ...DEFAULT_SEQUENCE_TRAIN_OPTIONS, loss: 'sampled' as const, dropout: 0, lrDecay: 0 };
   const specPath = join(tmpdir(), `tastebud-seq-steps-${process.pid}.json`);
   writeFileSync(specPath, JSON.stringify({ mode: 'steps', steps: STEPS, numItems: split.numItems, threads: 1, options: { ...o, timeBudgetMs: undefined }, fit: split.fit.map((s) => Array.from(s)) }));
-  const p = spawnSync(python.python, [join(ROOT, 'bench', 'torch', 'sasrec.py'), specPath], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const p = spawnSync(python, [join(ROOT, 'bench', 'torch', 'sasrec.py'), specPath], { encoding: 'utf8', maxBuffer: 1 << 30 });
   if (p.status !== 0) throw new Error(`sasrec.py failed: ${p.stderr}`);
   const ref = JSON.parse(p.stdout) as TorchSteps;
 

@@ -15,9 +15,8 @@ import { createRng, shuffleInPlace } from '../../src/model/rng.ts';
 import { DEFAULT_SEQUENCE_TRAIN_OPTIONS } from '../../src/train/sequence/index.ts';
 import { defaultTrainerThreads, trainSequenceModelThreaded as trainSequenceModel } from '../../src/cli/sequence_threads.ts';
 import type { SequenceTrainOptions } from '../../src/train/sequence/index.ts';
-import { findTorchPython } from '../lib/torch.ts';
 import { DATA } from '../lib/specs.ts';
-import { loadBeauty, loadMl1m } from './data.ts';
+import { torchBenchSplit } from './data.ts';
 import { rankMetrics } from './eval.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -30,11 +29,9 @@ const TEST_USERS = Number(process.env.SEQ_TEST_USERS ?? 1000);
 
 async function main(): Promise<void> {
   const key = process.argv[2] ?? 'ml1m';
-  const folder = key === 'beauty' ? 'amazon-s3rec' : 'ml-1m-implicit-afcfm';
-  if (!existsSync(join(DATA, folder))) return console.warn(`SKIPPED bench:sequence-torch: ${join(DATA, folder)} not found`);
-  const torch = findTorchPython();
-  if (torch.python === null) return console.warn(`SKIPPED bench:sequence-torch: PyTorch ${torch.reason}`);
-  const split = key === 'beauty' ? await loadBeauty(DATA) : await loadMl1m(DATA);
+  const run = await torchBenchSplit(key, 'bench:sequence-torch', DATA);
+  if (!run) return;
+  const { split, python } = run;
   const chosenPath = join(ROOT, 'bench', 'results', `sequence_${key}.json`);
   const chosen: Partial<SequenceTrainOptions> = process.env.SEQ_TORCH_CONFIG
     ? JSON.parse(process.env.SEQ_TORCH_CONFIG)
@@ -68,7 +65,7 @@ async function main(): Promise<void> {
     fit: list(split.fit), valTargets: Array.from(split.valTargets), valUsers, history: list(testHistory),
     testTargets: Array.from(testTargets), candidates: list(testCandidates),
   }));
-  const p = spawnSync(torch.python, [join(ROOT, 'bench', 'torch', 'sasrec.py'), specPath], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const p = spawnSync(python, [join(ROOT, 'bench', 'torch', 'sasrec.py'), specPath], { encoding: 'utf8', maxBuffer: 1 << 26 });
   if (p.status !== 0) throw new Error(`sasrec.py failed: ${p.stderr}`);
   const pytorch = JSON.parse(p.stdout.trim().split('\n').pop()!);
   console.log('pytorch', JSON.stringify(pytorch));

@@ -95,6 +95,13 @@ def tensors(rows, width):
     return items, valid, targets
 
 
+def sampled_loss(model, h, t, neg):
+    """Softmax cross-entropy of each target against the batch's shared negatives (a negative equal to the target masked)."""
+    pos = (h * model.item[t]).sum(-1) + model.bias[t]
+    other = (h @ model.item[neg].T + model.bias[neg]).masked_fill(t[:, None] == neg[None, :], -1e9)
+    return (torch.logsumexp(torch.cat([pos[:, None], other], 1), 1) - pos).mean()
+
+
 def train(model, fit, n, o, budget_s):
     windows = [s[-(o['maxLen'] + 1):] for s in fit if len(s) >= 2]
     opt = torch.optim.Adam(model.parameters(), lr=o['lr'], betas=(0.9, 0.98), eps=1e-8)
@@ -112,11 +119,7 @@ def train(model, fit, n, o, budget_s):
                 logits = h @ model.item.T + model.bias
                 loss = F.cross_entropy(logits, t)
             else:
-                neg = torch.randint(0, n, (o['negatives'],))
-                pos = (h * model.item[t]).sum(-1) + model.bias[t]
-                other = h @ model.item[neg].T + model.bias[neg]
-                other = other.masked_fill(t[:, None] == neg[None, :], -1e9)
-                loss = (torch.logsumexp(torch.cat([pos[:, None], other], 1), 1) - pos).mean()
+                loss = sampled_loss(model, h, t, torch.randint(0, n, (o['negatives'],)))
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -197,9 +200,7 @@ def steps(model, fit, n, o, count):
         sel = targets >= 0
         h, t = model(items, valid)[sel], targets[sel]
         neg = torch.randint(0, n, (o['negatives'],))
-        pos = (h * model.item[t]).sum(-1) + model.bias[t]
-        other = (h @ model.item[neg].T + model.bias[neg]).masked_fill(t[:, None] == neg[None, :], -1e9)
-        loss = (torch.logsumexp(torch.cat([pos[:, None], other], 1), 1) - pos).mean()
+        loss = sampled_loss(model, h, t, neg)
         opt.zero_grad()
         loss.backward()
         opt.step()

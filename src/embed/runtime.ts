@@ -56,7 +56,7 @@ export async function start(options: EmbedOptions): Promise<EmbedRecommender> {
   // `items`: the shop catalogue's rows (sold-out flags, today's prices), none where it did not load
   const catalogue: Promise<{ describe: Describe; items: ItemInfo[] }> = context
     ? shippedList(context).then((s) => {
-        const loaded = typeof s.catalogue == 'function';
+        const loaded = typeof s.catalogue === 'function';
         if (!loaded) noCatalogue(s.catalogue, 'the titles, links, images and prices trending.json carries, else item ids');
         return { describe: s.describe, items: loaded ? (s.catalogue as Describe).items : [] };
       })

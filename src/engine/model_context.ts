@@ -78,10 +78,6 @@ function checkShapes(m: GlobalModel): void {
   if (m.itemAttributes && m.itemAttributes.length !== n) bad('itemAttributes must have one entry per item');
 }
 
-/**
- * Items with an all-zero row and no training interactions were never learned: give them the mean of their
- * attributes' projection rows (DESIGN.md "Transfer"), so they can be recommended before anyone clicked them.
- */
 /** The rows the engine and its catalogue scanners rank, and how many came from the attribute projection. */
 export interface CatalogueRows {
   itemEmb: Float32Array;
@@ -105,6 +101,10 @@ export function catalogueRows(model: GlobalModel): CatalogueRows {
   return rows;
 }
 
+/**
+ * Items with an all-zero row and no training interactions were never learned: give them the mean of their
+ * attributes' projection rows (DESIGN.md "Transfer"), so they can be recommended before anyone clicked them.
+ */
 function fillColdItems(m: GlobalModel): CatalogueRows {
   const proj = m.attributeProjection;
   if (!proj || !m.itemAttributes) return { itemEmb: m.itemEmb, itemBias: m.itemBias, projected: 0 };

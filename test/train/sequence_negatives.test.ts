@@ -8,6 +8,7 @@ import { drawNegatives, negativeLogQ } from '../../src/train/sequence/negatives.
 import { nextItemLoss } from '../../src/train/sequence/loss.ts';
 import { createSequenceVariables } from '../../src/train/sequence/tf_forward.ts';
 import { trainSequenceModel } from '../../src/train/sequence/index.ts';
+import { walkSequences } from '../sequence/fixture.ts';
 
 const windows = trainingWindows([Int32Array.of(0, 1, 1, 1), Int32Array.of(2, 1, 3), Int32Array.of(4, 4)], 5);
 
@@ -49,11 +50,7 @@ describe('mixed negatives', () => {
   });
 
   it('trains with mixed negatives and refuses a share outside 0..1', async () => {
-    const rng = createRng(5);
-    const sequences = Array.from({ length: 60 }, () => {
-      const start = rng.int(12);
-      return Int32Array.from({ length: 6 }, (_, t) => (start + t) % 12);
-    });
+    const sequences = walkSequences(60, 12, 6);
     const losses: number[] = [];
     await trainSequenceModel(sequences, 12, {
       dim: 16, maxLen: 5, blocks: 1, heads: 2, ffnDim: 16, epochs: 15, batchSize: 16, lr: 5e-3, dropout: 0,

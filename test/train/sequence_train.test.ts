@@ -11,6 +11,7 @@ import type { SequenceLossKind } from '../../src/train/sequence/loss.ts';
 import { epochBatches, trainingWindows } from '../../src/train/sequence/batches.ts';
 import { encodeHistoriesTf, trainSequenceModel } from '../../src/train/sequence/index.ts';
 import { InvalidInputError } from '../../src/errors.ts';
+import { walkSequences } from '../sequence/fixture.ts';
 
 const config: SequenceConfig = { numItems: 12, dim: 8, maxLen: 5, blocks: 2, heads: 2, ffnDim: 12 };
 
@@ -100,11 +101,7 @@ describe('trainingWindows', () => {
 describe('trainSequenceModel', () => {
   it('learns a deterministic next-item rule and reports what it did', async () => {
     // each sequence walks the catalogue in steps of +1 (mod 12): the next item is fully determined by the last.
-    const rng = createRng(5);
-    const sequences = Array.from({ length: 60 }, () => {
-      const start = rng.int(12);
-      return Int32Array.from({ length: 6 }, (_, t) => (start + t) % 12);
-    });
+    const sequences = walkSequences(60, 12, 6);
     const epochs: number[] = [];
     const { params, report } = await trainSequenceModel(sequences, 12, {
       dim: 16, maxLen: 5, blocks: 1, heads: 2, ffnDim: 16, epochs: 40, batchSize: 16, lr: 5e-3, dropout: 0, loss: 'full',
