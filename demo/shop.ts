@@ -54,15 +54,18 @@ const forYouShelf = (item?: string): HTMLElement =>
   shelf('for-you', { kind: 'for-you', k: '10', heading: 'For you — learned in this browser', 'max-per': 'category=4', ...(item && { item }) });
 
 /**
- * Before the catalogue arrives: a listing page's for-you shelf alone, where the full view will put it, so the shelf
- * kept on this device paints at once (the full view then takes its place without moving it).
+ * Before the catalogue arrives: index.html already holds a listing page's for-you shelf, where the full view will put
+ * it, so the shelf kept on this device paints as soon as the loader runs (the full view then takes its place without
+ * moving it); a product route drops it (snippet.js hid it before the body was parsed).
  *
  * @example
  * showEarlyShelf(); // before `await fetch('/generated/catalogue.json')`
  */
 export function showEarlyShelf(): void {
   const [, kind] = location.hash.split('/');
-  if (kind !== 'p') document.getElementById('view')?.replaceChildren(h('section', { className: 'catalogue' }, forYouShelf()));
+  const view = document.getElementById('view');
+  if (kind === 'p') view?.replaceChildren();
+  else if (!view?.querySelector('tastebud-recs')) view?.replaceChildren(h('section', { className: 'catalogue' }, forYouShelf()));
 }
 
 function catalogueView(catalogue: Catalogue, category: string | null, shown: number): HTMLElement {

@@ -210,6 +210,42 @@ test('the demo paints a shelf before the runtime is up, cold and warm, and nothi
   console.log(`navigation → first painted shelf: cold ${cold.paint.toFixed(0)} ms, warm ${warm.paint.toFixed(0)} ms (runtime ready ${cold.ready.toFixed(0)} / ${warm.ready.toFixed(0)} ms)`);
 });
 
+test('a product page loaded directly never shows the listing shelf from the HTML, and nothing moves', async ({ page }) => {
+  // sampled on every frame from the first one: the listing's for-you shelf is in index.html for the warm paint
+  await page.addInitScript(() => {
+    const w = window as unknown as { earlySeen?: boolean; earlyFrames?: number };
+    w.earlyFrames = 0;
+    const look = (): void => {
+      const el = document.querySelector<HTMLElement>('#view > .catalogue.early');
+      if (el && el.getClientRects().length > 0) w.earlySeen = true;
+      if (el) w.earlyFrames!++;
+      if (w.earlyFrames! < 600) requestAnimationFrame(look);
+    };
+    requestAnimationFrame(look);
+  });
+  const product = [...catalogue.keys()][7];
+  await page.goto(`/#/p/${product}`);
+  await expect(page.locator('article.product')).toHaveAttribute('data-item-id', product);
+  await expect(page.getByTestId('similar')).toHaveAttribute('aria-busy', 'false', { timeout: 90_000 });
+  const seen = await page.evaluate(() => (window as unknown as { earlySeen?: boolean }).earlySeen ?? false);
+  expect(seen, 'the listing shelf was never rendered on the product route').toBe(false);
+  await expect(page.locator('.catalogue.early')).toHaveCount(0);
+  // the route flag the snippet set before the body was parsed hides such a shelf, whenever it would paint
+  const hidden = await page.evaluate(() => {
+    const probe = Object.assign(document.createElement('section'), { className: 'catalogue early' });
+    document.getElementById('view')!.append(probe);
+    const display = getComputedStyle(probe).display;
+    probe.remove();
+    return [document.documentElement.dataset.route, display];
+  });
+  expect(hidden).toEqual(['product', 'none']);
+  await page.waitForTimeout(500);
+  expect(await cls(page)).toBeLessThan(0.01);
+  // and the listing route still has the HTML's shelf until the bundle's view takes its place
+  await page.goto('/');
+  await expect(page.getByTestId('for-you')).toHaveCount(1);
+});
+
 test('no request from tastebud carries the shopper’s data', async ({ page }) => {
   const requests: { url: string; method: string; body: string | null }[] = [];
   page.on('request', (r) => requests.push({ url: r.url(), method: r.method(), body: r.postData() }));

@@ -20,4 +20,7 @@
   var consent = params.get('consent');
   if (consent) s.dataset.consent = consent;
   document.head.append(s);
+  // the demo's own line, not the snippet's: its listing shelf is in the HTML (index.html), so a product route hides it
+  // before the body is parsed
+  document.documentElement.dataset.route = location.hash.split('/')[1] === 'p' ? 'product' : 'listing';
 })();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { generateCatalogue, HOSTILE_ITEM_ID, HOSTILE_TITLE } from '../demo/data/catalogue.ts';
-import { clickLogCsv, DEFAULT_CLICK_LOG, generateClickLog } from '../demo/data/click_log.ts';
-import { allProductImages } from '../demo/data/svg.ts';
+import { generateCatalogue, HOSTILE_ITEM_ID, HOSTILE_TITLE } from '../../demo/data/catalogue.ts';
+import { clickLogCsv, DEFAULT_CLICK_LOG, generateClickLog } from '../../demo/data/click_log.ts';
+import { allProductImages } from '../../demo/data/svg.ts';
 
 describe('demo data generators', () => {
   const catalogue = generateCatalogue();
