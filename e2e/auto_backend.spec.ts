@@ -1,6 +1,6 @@
 /**
  * `backend: 'auto'` in real Chromium: the worker times the recommend path on every backend it offers plus the
- * plain-TypeScript scan, runs on the fastest, reports it in stats(), and the next load reuses it from IndexedDB.
+ * plain-TypeScript scan (less the GPU backends on an emulated GPU, named as not timed), runs on the fastest, reports it in stats(), and the next load reuses it from IndexedDB.
  * Both boots: eager (init waits for a backend; the fixed order's pick answers while the measurement runs in the
  * background) and lazy (the plain scan answers first; the measurement runs where TF.js starts its backend).
  */
@@ -16,6 +16,7 @@ interface Auto {
   source?: string;
   ms?: Record<string, number>;
   failed?: { backend: string; reason: string }[];
+  skipped?: { backend: string; reason: string }[];
 }
 interface AutoStats {
   backend: string;
@@ -58,8 +59,14 @@ for (const lazy of [false, true]) {
     const first = await measured(page);
     console.log(`auto (${lazy ? 'lazy' : 'eager'}) in Chromium: ${JSON.stringify(first.autoBackend.ms)} -> ${first.autoBackend.choice}`);
     const ms = first.autoBackend.ms!;
-    const timed = Object.keys(ms).concat((first.autoBackend.failed ?? []).map((f) => f.backend)).sort();
-    expect(timed).toEqual(['cpu', 'plain', 'wasm', 'webgl', 'webgpu']);
+    const skipped = first.autoBackend.skipped ?? [];
+    const timed = Object.keys(ms).concat((first.autoBackend.failed ?? []).map((f) => f.backend));
+    expect(timed.concat(skipped.map((x) => x.backend)).sort()).toEqual(['cpu', 'plain', 'wasm', 'webgl', 'webgpu']);
+    expect(timed).toEqual(expect.arrayContaining(['cpu', 'plain', 'wasm']));
+    // a GPU backend is left untimed only on an emulated GPU (SwiftShader here; a real GPU's Chrome times it)
+    for (const x of skipped) expect(['webgl', 'webgpu']).toContain(x.backend);
+    for (const x of skipped) expect(x.reason).toMatch(/^software GPU \(.*(swiftshader|llvmpipe|lavapipe|softpipe|software|basic render)/i);
+    if (skipped.length) console.log(`auto (${lazy ? 'lazy' : 'eager'}): not timed: ${skipped.map((x) => `${x.backend} (${x.reason})`).join('; ')}`);
     const fastest = Object.entries(ms).sort((x, y) => x[1] - y[1])[0][0];
     expect(first.autoBackend).toMatchObject({ source: 'measured', choice: fastest });
     expect(first.backend).toBe(fastest);

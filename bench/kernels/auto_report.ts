@@ -32,7 +32,8 @@ export function autoMarkdown(results: (AutoBenchResult | { env: string; error: s
       };
       const measured = Object.entries(s.autoMs).map(([c, v]) => `${c} ${v!.toFixed(2)}`).join(', ');
       const failed = s.autoFailed.length ? `; failed: ${s.autoFailed.map((f) => f.backend).join(', ')}` : '';
-      lines.push(`| ${s.numItems.toLocaleString('en')} | ${cols.map(cell).join(' | ')} | ${s.choice} | ${measured}${failed} | ${s.measureWallMs} | ${s.ratio.toFixed(2)} |`);
+      const skipped = s.autoSkipped?.length ? `; not timed (software GPU): ${s.autoSkipped.map((f) => f.backend).join(', ')}` : '';
+      lines.push(`| ${s.numItems.toLocaleString('en')} | ${cols.map(cell).join(' | ')} | ${s.choice} | ${measured}${failed}${skipped} | ${s.measureWallMs} | ${s.ratio.toFixed(2)} |`);
     }
   }
   return lines.join('\n') + '\n';

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { chooseBackend } from '../kernels/index.ts';
 import type { GlobalModel } from '../model/global_model.ts';
 import type { Store } from '../store/types.ts';
-import { deviceFingerprint, recommendTimer, scanCandidates } from './backend_measure.ts';
+import { deviceFingerprint, recommendTimer, scanCandidates, withoutSoftwareGpus } from './backend_measure.ts';
 import { cacheHit, chooseAutoBackend, type AutoBackendCache, type AutoBackendReport, type ScanCandidate } from './backend_timing.ts';
 import { catalogueRows } from '../engine/model_context.ts';
 import { scannerOnBackend } from './device_scanner.ts';
@@ -79,9 +79,13 @@ export async function measureAutoBackend(o: AutoMeasureInput): Promise<AutoBacke
   const timer = recommendTimer({ itemEmb, itemBias, dim: o.model.dim, w: o.model.w, priorUser: o.model.priorUser });
   let started = false;
   const all = scanCandidates();
+  const device = await fingerprintFor(o.store);
+  // a pinned backend already runs the encoder: it is timed whatever its GPU
+  const { candidates, skipped } = o.pinned ? { candidates: all.filter((c) => c === 'plain' || c === o.pinned), skipped: [] } : withoutSoftwareGpus(all, device);
   return chooseAutoBackend({
-    candidates: o.pinned ? all.filter((c) => c === 'plain' || c === o.pinned) : all,
-    device: await fingerprintFor(o.store),
+    candidates,
+    skipped,
+    device,
     modelVersion: o.model.modelVersion,
     numItems: itemBias.length,
     cache: autoBackendCache(o.store),

@@ -120,6 +120,51 @@ export async function deviceFingerprint(): Promise<string> {
   return `${nav?.userAgent ?? 'unknown'} | cores ${nav?.hardwareConcurrency ?? '?'} | gpu ${gpu}`;
 }
 
+/** Renderer names of GPUs emulated on the CPU (SwiftShader, Mesa's llvmpipe / lavapipe / softpipe, Windows' Basic Render Driver). */
+const SOFTWARE_GPU = /swiftshader|llvmpipe|lavapipe|softpipe|software|basic render/i;
+
+/** The WebGL renderer's name here (unmasked where the browser allows), or '' without WebGL; the context is let go. */
+export function webglRenderer(): string {
+  const g = globalThis as { OffscreenCanvas?: new (w: number, h: number) => { getContext(t: string): WebGLRenderingContext | null }; document?: Document };
+  try {
+    const canvas = g.OffscreenCanvas ? new g.OffscreenCanvas(1, 1) : g.document?.createElement('canvas');
+    const gl = (canvas?.getContext('webgl2') ?? canvas?.getContext('webgl')) as WebGLRenderingContext | null | undefined;
+    if (!gl) return '';
+    const debug = gl.getExtension('WEBGL_debug_renderer_info');
+    const name = String(gl.getParameter(debug ? debug.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? '');
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return name;
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * `candidates` less the GPU backends that run on a GPU emulated on the CPU: there they do the CPU backends' work
+ * through a shader emulator (3-30x slower than the fastest at 1k-100k items, docs/shop.md), and timing them spins
+ * the emulator up (hundreds of ms of the shopper's CPU) for a choice they cannot win. WebGPU's adapter is read
+ * from the device fingerprint, WebGL's renderer from a throwaway context. An explicit backend list still runs them.
+ *
+ * @example
+ * withoutSoftwareGpus(['plain', 'cpu', 'wasm', 'webgl', 'webgpu'], '… | gpu google/swiftshader//');
+ * // { candidates: ['plain', 'cpu', 'wasm', 'webgl'], skipped: [{ backend: 'webgpu', reason: 'software GPU (google/swiftshader//)' }] }
+ */
+export function withoutSoftwareGpus(
+  candidates: readonly ScanCandidate[],
+  device: string,
+  renderer: () => string = webglRenderer,
+): { candidates: ScanCandidate[]; skipped: { backend: ScanCandidate; reason: string }[] } {
+  const names: Partial<Record<ScanCandidate, string>> = {
+    webgpu: candidates.includes('webgpu') ? /\| gpu (.*)$/.exec(device)?.[1] ?? '' : '',
+    webgl: candidates.includes('webgl') ? renderer() : '',
+  };
+  const soft = (c: ScanCandidate): boolean => SOFTWARE_GPU.test(names[c] ?? '');
+  return {
+    candidates: candidates.filter((c) => !soft(c)),
+    skipped: candidates.filter(soft).map((backend) => ({ backend, reason: `software GPU (${names[backend]!.slice(0, 120)})` })),
+  };
+}
+
 /** Which candidates this global can try, cheapest to start first (the GPU backends compile shaders). */
 export function scanCandidates(): ScanCandidate[] {
   const g = globalThis as { navigator?: { gpu?: unknown }; OffscreenCanvas?: unknown; document?: unknown; WebAssembly?: unknown };

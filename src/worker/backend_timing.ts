@@ -20,6 +20,8 @@ export interface AutoBackendReport {
   ms: Partial<Record<ScanCandidate, number>>;
   /** Candidates that failed to start or to scan, with the reason; never chosen. */
   failed: { backend: ScanCandidate; reason: string }[];
+  /** Candidates not timed, with the reason (a GPU backend on a GPU emulated on the CPU); absent when none. */
+  skipped?: { backend: ScanCandidate; reason: string }[];
   /** The device fingerprint the measurement belongs to (user agent, GPU adapter, cores). */
   device: string;
   modelVersion: string;
@@ -51,6 +53,8 @@ export interface AutoBackendOptions {
   /** Checked before each candidate: true abandons the measurement (nothing is chosen or cached). */
   stopped?: () => boolean;
   now?: () => number;
+  /** Left out of `candidates` before timing, reported as such (AutoBackendReport.skipped). */
+  skipped?: AutoBackendReport['skipped'];
 }
 
 export const AUTO_BUDGET_MS = 300;
@@ -122,6 +126,7 @@ export async function chooseAutoBackend(o: AutoBackendOptions): Promise<AutoBack
   const measured = await measureBackends(o.candidates, o.time, o.budgetMs, o.stopped);
   const report: AutoBackendReport = {
     ...measured,
+    ...(o.skipped?.length && { skipped: o.skipped }),
     source: 'measured',
     device: o.device,
     modelVersion: o.modelVersion,

@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Stats } from '../../src/engine/api.ts';
 import { chooseAutoBackend, measureBackends, MeasurementStopped, preferenceFor, type AutoBackendCache, type AutoBackendReport, type ScanCandidate } from '../../src/worker/backend_timing.ts';
 import { cachedAutoBackend, measureAutoBackend } from '../../src/worker/auto_backend.ts';
+import { withoutSoftwareGpus } from '../../src/worker/backend_measure.ts';
 import { RecommenderHost } from '../../src/worker/host.ts';
 import { createMemoryStore } from '../../src/store/memory_store.ts';
 import { createTinyModel } from '../../harness/engine_model.ts';
@@ -120,6 +121,42 @@ describe('auto backend: the fastest measured candidate wins', () => {
   it('starts a cached winner first; a plain winner keeps the lightest TF.js backend', () => {
     expect(preferenceFor('wasm')).toEqual(['wasm', 'webgpu', 'webgl', 'cpu']);
     expect(preferenceFor('plain')).toEqual(['cpu', 'wasm', 'webgl', 'webgpu']);
+  });
+});
+
+describe('auto backend: GPU backends on an emulated GPU are not timed', () => {
+  const all: ScanCandidate[] = ['plain', 'cpu', 'wasm', 'webgl', 'webgpu'];
+  const swiftshaderGl = 'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero) (0x0000C0DE)), SwiftShader driver)';
+
+  it('leaves out webgpu on a SwiftShader adapter and webgl on a software renderer, naming them', () => {
+    const r = withoutSoftwareGpus(all, 'ua | cores 2 | gpu google/swiftshader//', () => swiftshaderGl);
+    expect(r.candidates).toEqual(['plain', 'cpu', 'wasm']);
+    expect(r.skipped.map((x) => x.backend)).toEqual(['webgl', 'webgpu']);
+    expect(r.skipped[0].reason).toBe(`software GPU (${swiftshaderGl})`);
+    expect(r.skipped[1].reason).toBe('software GPU (google/swiftshader//)');
+    expect(withoutSoftwareGpus(all, 'ua | cores 8 | gpu none', () => 'llvmpipe (LLVM 15.0.7, 256 bits)').skipped.map((x) => x.backend)).toEqual(['webgl']);
+    expect(withoutSoftwareGpus(all, 'ua | gpu none', () => 'Microsoft Basic Render Driver').candidates).not.toContain('webgl');
+  });
+
+  it('keeps hardware GPUs, unknown renderers and everything that is not a GPU backend', () => {
+    const hw = withoutSoftwareGpus(all, 'ua | cores 8 | gpu nvidia/ampere//', () => 'ANGLE (NVIDIA, NVIDIA GeForce RTX 3060 Direct3D11 vs_5_0 ps_5_0, D3D11)');
+    expect(hw).toEqual({ candidates: all, skipped: [] });
+    expect(withoutSoftwareGpus(all, 'ua | cores 8 | gpu apple/metal-3//', () => '')).toEqual({ candidates: all, skipped: [] });
+    // no WebGL candidate: no context is made to ask
+    const renderer = vi.fn(() => swiftshaderGl);
+    expect(withoutSoftwareGpus(['plain', 'cpu'], 'ua | gpu google/swiftshader//', renderer).candidates).toEqual(['plain', 'cpu']);
+    expect(renderer).not.toHaveBeenCalled();
+  });
+
+  it('reports them in the measurement and keeps them in the cache with it', async () => {
+    const cache = memoryCache();
+    const skipped = [{ backend: 'webgpu' as const, reason: 'software GPU (google/swiftshader//)' }];
+    const t = timings({ plain: 0.5, cpu: 0.4 });
+    const r = await chooseAutoBackend({ ...base, candidates: ['plain', 'cpu'], skipped, time: t.time, cache });
+    expect(t.calls).toEqual(['plain', 'cpu']);
+    expect(r).toMatchObject({ choice: 'cpu', source: 'measured', skipped });
+    expect(cache.saved[0].skipped).toEqual(skipped);
+    expect((await chooseAutoBackend({ ...base, candidates: ['plain', 'cpu'], time: t.time })).skipped, 'none skipped: no field').toBeUndefined();
   });
 });
 
