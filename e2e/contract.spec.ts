@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import type { SuiteResult } from '../test/contract/suite.ts';
+import type { HarnessWindow, PageRequest } from '../harness/harness_types.ts';
 
 /**
  * The contract suite in real Chromium, inside a Worker, on every backend: a fresh page (fresh TF.js) per
@@ -17,7 +18,7 @@ async function runSuite(page: Page, backend: string): Promise<SuiteResult> {
   await page.goto('/harness/contract.html');
   await expect(page.getByTestId('status')).toHaveText('harness ready');
   return page.evaluate(
-    (b) => (window as unknown as { tastebudHarness: { run(r: unknown): Promise<SuiteResult> } }).tastebudHarness.run({ task: 'contract', backend: b }),
+    (b) => (window as unknown as HarnessWindow).tastebudHarness.run({ task: 'contract', backend: b } as PageRequest) as Promise<SuiteResult>,
     backend,
   );
 }

@@ -5,6 +5,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { catalogueOf, clickProducts, forYouIds, openDemo, tastebudRecordCount } from './demo_helpers.ts';
+import { catchDialogs } from './embed_helpers.ts';
 
 const CATEGORY = 'coffee';
 
@@ -134,11 +135,7 @@ test('?consent=required: nothing is learned until the shopper allows it', async 
 });
 
 test('a product named <img src=x onerror=alert(1)> renders as text', async ({ page }) => {
-  const dialogs: string[] = [];
-  page.on('dialog', (d) => {
-    dialogs.push(d.message());
-    void d.dismiss();
-  });
+  const dialogs = catchDialogs(page);
   const hostile = '<img src=x onerror=alert(1)>';
   // the shop's default catalogue carries no test strings: this test serves one hostile title in its place
   await page.route('**/generated/catalogue.json', async (route) => {

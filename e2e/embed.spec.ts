@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
-import { injectLoader, type TastebudWindow } from './embed_helpers.ts';
+import { catchDialogs, injectLoader, type TastebudWindow } from './embed_helpers.ts';
 
 const MODEL = '/generated/model/model.json';
 const TEST_PAGE = readFileSync(new URL('./fixtures/embed_test.html', import.meta.url), 'utf8');
@@ -110,7 +110,7 @@ test('never throws into the page: a broken model URL is warned about once, click
   expect(results.every((r) => r === undefined)).toBe(true); // queued by the snippet's stub
   expect(errors).toEqual([]);
   // each distinct problem once: the model that cannot load, the mistaken command
-  await expect.poll(() => warnings.length).toBe(2);
+  await expect.poll(() => warnings.length, { timeout: 30_000 }).toBe(2); // the runtime loads once the page is idle: late on a loaded machine
   expect(warnings.some((w) => w.startsWith('tastebud: ModelLoadError:'))).toBe(true);
   expect(warnings.some((w) => w.includes('unknown command "no-such-command"'))).toBe(true);
   await page.evaluate(() => (window as unknown as Win).tastebud('recommend'));
@@ -142,11 +142,7 @@ test('loaded twice: one instance per namespace, commands can target one', async 
 });
 
 test('the widget renders hostile item data as text, in the default template and the shop template', async ({ page }) => {
-  const dialogs: string[] = [];
-  page.on('dialog', (d) => {
-    dialogs.push(d.message());
-    void d.dismiss();
-  });
+  const dialogs = catchDialogs(page);
   const hostile = '<img src=x onerror=alert(1)>';
   await page.route('**/hostile-catalogue.json', async (route) => {
     const ids = Array.from({ length: 2400 }, (_, i) => `sku-${String(i + 1).padStart(5, '0')}`);

@@ -20,3 +20,17 @@ export async function injectLoader(page: Page, data: Record<string, string>): Pr
     document.head.append(s);
   }, data);
 }
+
+/**
+ * Collects the message of every dialog the page opens, dismissing each: hostile item text that ran as script
+ * (`onerror=alert(1)`) would open one, so a test that renders it expects this to stay empty.
+ * @example const dialogs = catchDialogs(page); … expect(dialogs).toEqual([]);
+ */
+export function catchDialogs(page: Page): string[] {
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  return dialogs;
+}

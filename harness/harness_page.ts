@@ -2,7 +2,7 @@
  * Page side of the harness: starts one module Worker and exposes `window.tastebudHarness.run(request)` for
  * Playwright (e2e/contract.spec.ts, bench/kernels/run.ts). One page per backend keeps every run on a fresh TF.js.
  */
-import type { HarnessRequest } from './harness_worker.ts';
+import type { HarnessWindow, PageRequest } from './harness_types.ts';
 
 type Reply = { id: number; result?: unknown; error?: string };
 
@@ -29,7 +29,7 @@ worker.addEventListener('error', (e) => {
   pending.clear();
 });
 
-async function run(req: Omit<HarnessRequest, 'id'>): Promise<unknown> {
+async function run(req: PageRequest): Promise<unknown> {
   await ready;
   const id = nextId++;
   return new Promise((resolve, reject) => {
@@ -38,5 +38,5 @@ async function run(req: Omit<HarnessRequest, 'id'>): Promise<unknown> {
   });
 }
 
-(window as unknown as { tastebudHarness: { run: typeof run } }).tastebudHarness = { run };
+(window as unknown as HarnessWindow).tastebudHarness = { run };
 document.querySelector('[data-testid="status"]')!.textContent = 'harness ready';

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { chromium } from '@playwright/test';
 import type { EnvResult } from './report.ts';
 import { serveStatic } from '../lib/static_server.ts';
+import type { HarnessWindow, PageRequest } from '../../harness/harness_types.ts';
 
 export interface BrowserBenchOptions {
   backends: string[];
@@ -37,7 +38,7 @@ export async function runBrowserBench<R = EnvResult>(o: BrowserBenchOptions): Pr
           await page.goto(`${base}/harness/contract.html`);
           await page.waitForFunction(() => document.querySelector('[data-testid="status"]')?.textContent === 'harness ready');
           const r = (await page.evaluate(
-            (req) => (window as unknown as { tastebudHarness: { run(r: unknown): Promise<unknown> } }).tastebudHarness.run(req),
+            (req) => (window as unknown as HarnessWindow).tastebudHarness.run(req as PageRequest),
             { task: o.task ?? 'bench', backend, quick: o.quick },
           )) as Record<string, unknown>;
           results.push({ env: 'chromium-worker', ...r });
