@@ -7,6 +7,7 @@ import type { InteractionSet } from '../data/interactions.ts';
 import type { CandidateSet } from '../data/ncf_candidates.ts';
 import { sampleNcfCandidates } from '../data/ncf_candidates.ts';
 import { leaveOneOut } from '../data/split.ts';
+import { createRng, shuffleInPlace } from '../model/rng.ts';
 import type { CfParams } from '../model/cf_model.ts';
 import type { GlobalModel } from '../model/global_model.ts';
 import type { PretrainOptions, PretrainReport } from '../train/pretrain.ts';
@@ -43,6 +44,11 @@ export interface ExperimentOptions {
   ncfSeed?: number;
   /** Skip the test evaluation (tuning looks at validation only). */
   skipTest?: boolean;
+  /**
+   * Validate on at most this many users, a seeded sample (default: all). Full ranking scores the whole catalogue
+   * for each validation user every epoch, most of a trial's time on a large log.
+   */
+  validationUsers?: number;
 }
 
 export interface ExperimentResult {
@@ -66,8 +72,9 @@ export async function runExperiment(input: ExperimentInput, opts: ExperimentOpti
   const trainOpts = { ...opts.train };
   let fitSet = input.train;
   if (opts.validation) {
-    const { train: fit, test: val } = leaveOneOut(input.train);
+    const { train: fit, test: all } = leaveOneOut(input.train);
     fitSet = fit;
+    const val = opts.validationUsers === undefined ? all : sampleUsers(all, opts.validationUsers, (opts.ncfSeed ?? 0) + 2);
     const metric = opts.validationMetric ?? `HR@${ks[0]}`;
     trainOpts.validate = createValidator(fit, val, opts.validationProtocol ?? 'ncf', opts.ncfSeed ?? 0, metric, opts.train?.validate);
   }
@@ -128,6 +135,26 @@ function maxPerUser(idx: UserItemIndex): number {
   let m = 0;
   for (let u = 0; u < idx.numUsers; u++) m = Math.max(m, idx.offsets[u + 1] - idx.offsets[u]);
   return m;
+}
+
+/**
+ * The events of at most `max` of `set`'s users, drawn with `seed` (all of them when there are no more).
+ * @example sampleUsers(validation, 10_000, 2).users; // the held-out events of 10,000 users
+ */
+export function sampleUsers(set: InteractionSet, max: number, seed: number): InteractionSet {
+  if (!Number.isInteger(max) || max < 1) throw new InvalidInputError(`validation users must be a whole number >= 1, got ${max}`);
+  const users = [...new Set(set.users)];
+  if (users.length <= max) return set;
+  const keep = new Set(shuffleInPlace(users, createRng(seed)).slice(0, max));
+  const rows = set.users.reduce<number[]>((acc, u, n) => (keep.has(u) && acc.push(n), acc), []);
+  return {
+    ...set,
+    users: Int32Array.from(rows, (n) => set.users[n]),
+    items: Int32Array.from(rows, (n) => set.items[n]),
+    timestamps: Float64Array.from(rows, (n) => set.timestamps[n]),
+    weights: Float32Array.from(rows, (n) => set.weights[n]),
+    events: Int16Array.from(rows, (n) => set.events[n]),
+  };
 }
 
 /** A metric such as 'NDCG@10' on the validation split; also calls a caller's own validate hook for logging. */

@@ -52,6 +52,8 @@ export interface TuneOptions {
   budgetSeconds?: number;
   /** Run this point first (e.g. the current recipe), so any budget leaves a baseline to beat. */
   first?: Partial<PretrainOptions>;
+  /** Validate each trial on at most this many users (a seeded sample, the same for every trial); default all. */
+  validationUsers?: number;
 }
 
 /**
@@ -62,7 +64,7 @@ export interface TuneOptions {
 export async function tune(
   input: Pick<ExperimentInput, 'train'>,
   space: SearchSpace,
-  { base = {}, trials = 8, seed = 1, onTrial, budgetSeconds = Infinity, first }: TuneOptions = {},
+  { base = {}, trials = 8, seed = 1, onTrial, budgetSeconds = Infinity, first, validationUsers }: TuneOptions = {},
 ): Promise<Trial[]> {
   let grid = gridOf(space);
   if (grid.length > trials) grid = shuffleInPlace(grid, createRng(seed)).slice(0, trials);
@@ -76,7 +78,7 @@ export async function tune(
     const t0 = Date.now();
     const r = await runExperiment(
       { train: input.train, test: input.train },
-      { train: { ...base, ...grid[k] }, validation: true, validationProtocol: 'full', validationMetric: TUNE_METRIC, skipTest: true },
+      { train: { ...base, ...grid[k] }, validation: true, validationProtocol: 'full', validationMetric: TUNE_METRIC, skipTest: true, validationUsers },
     );
     const t: Trial = { trial: k + 1, params: grid[k], validation: r.report.bestValidation ?? 0, bestEpoch: r.report.bestEpoch, seconds: (Date.now() - t0) / 1000 };
     done.push(t);

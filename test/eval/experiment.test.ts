@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createLogBuilder } from '../../src/data/interactions.ts';
 import { leaveOneOut } from '../../src/data/split.ts';
-import { runExperiment } from '../../src/eval/experiment.ts';
+import { runExperiment, sampleUsers } from '../../src/eval/experiment.ts';
 import { tune, TUNE_METRIC } from '../../src/eval/tune.ts';
-import { AUTO_SPACE, autoTune } from '../../src/eval/auto.ts';
+import { AUTO_SPACE, AUTO_VALIDATION_USERS, autoTune } from '../../src/eval/auto.ts';
 import { InvalidInputError } from '../../src/errors.ts';
 import { syntheticLog } from '../train/synthetic.ts';
 
@@ -53,6 +53,40 @@ describe('honest evaluation', () => {
     expect(few.best.dim === 8 || AUTO_SPACE.dim!.includes(few.best.dim!)).toBe(true);
     expect(few.trials[0].validation).toBe(Math.max(...few.trials.map((t) => t.validation)));
     expect(few.epochs).toBe(Math.max(1, few.trials[0].bestEpoch));
+  });
+});
+
+describe('validation on a sample of users', () => {
+  const { train } = logSet();
+  const { test: val } = leaveOneOut(train);
+  const base = { solver: 'als' as const, dim: 8, epochs: 4, seed: 1, patience: 2 };
+
+  it('keeps every event of at most that many users, the same ones for a seed', () => {
+    const s = sampleUsers(val, 10, 7);
+    const kept = new Set(s.users);
+    expect(kept.size).toBe(10);
+    for (const u of kept) expect(s.users.filter((x) => x === u).length).toBe(val.users.filter((x) => x === u).length);
+    for (let n = 0; n < s.users.length; n++) {
+      const at = val.users.findIndex((u, k) => u === s.users[n] && val.items[k] === s.items[n]);
+      expect(at, 'each kept row is a row of the set').toBeGreaterThanOrEqual(0);
+      expect(s.timestamps[n]).toBe(val.timestamps[at]);
+    }
+    expect([...sampleUsers(val, 10, 7).users]).toEqual([...s.users]);
+    expect(new Set(sampleUsers(val, 10, 8).users)).not.toEqual(kept);
+    expect(sampleUsers(val, 1000, 7)).toBe(val); // no more users than that: the set itself
+    expect(() => sampleUsers(val, 0, 7)).toThrow(InvalidInputError);
+    expect(() => sampleUsers(val, 2.5, 7)).toThrow(InvalidInputError);
+  });
+
+  it('validates on the sample: one user gives one user\'s NDCG@10, and tune passes it through', async () => {
+    const one = await runExperiment({ train, test: train }, { train: base, validation: true, validationProtocol: 'full', validationMetric: 'NDCG@10', skipTest: true, validationUsers: 1 });
+    const single = [0, ...Array.from({ length: 10 }, (_, r) => 1 / Math.log2(r + 2))];
+    for (const e of one.report.epochs) expect(single.some((v) => Math.abs(v - (e.validation ?? -1)) < 1e-9), `epoch ${e.epoch}: ${e.validation}`).toBe(true);
+    const all = await runExperiment({ train, test: train }, { train: base, validation: true, validationProtocol: 'full', validationMetric: 'NDCG@10', skipTest: true });
+    const trials = await tune({ train }, { dim: [8] }, { base, validationUsers: 1 });
+    expect(trials[0].validation).toBeCloseTo(one.report.bestValidation!, 10);
+    expect(all.report.epochs.some((e) => !single.some((v) => Math.abs(v - (e.validation ?? -1)) < 1e-9)), 'all 60 users average to other values').toBe(true);
+    expect(AUTO_VALIDATION_USERS).toBeGreaterThanOrEqual(6040); // ML-1M-sized logs validate on everyone
   });
 });
 
