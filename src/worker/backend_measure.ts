@@ -125,7 +125,8 @@ const SOFTWARE_GPU = /swiftshader|llvmpipe|lavapipe|softpipe|software|basic rend
 
 /** The WebGL renderer's name here (unmasked where the browser allows), or '' without WebGL; the context is let go. */
 export function webglRenderer(): string {
-  const g = globalThis as { OffscreenCanvas?: new (w: number, h: number) => { getContext(t: string): WebGLRenderingContext | null }; document?: Document };
+  type Canvas = { getContext(t: string): unknown };
+  const g = globalThis as { OffscreenCanvas?: new (w: number, h: number) => Canvas; document?: { createElement(t: 'canvas'): Canvas } };
   try {
     const canvas = g.OffscreenCanvas ? new g.OffscreenCanvas(1, 1) : g.document?.createElement('canvas');
     const gl = (canvas?.getContext('webgl2') ?? canvas?.getContext('webgl')) as WebGLRenderingContext | null | undefined;
