@@ -147,6 +147,9 @@ export class RecommenderHost implements HostApi {
   async stats(): Promise<Stats> {
     const run = this.#ready();
     const s = await run.engine.stats();
+    const persistent = await persisted();
+    // Everything below is read in one synchronous step: a backend measurement that ends during an await must
+    // not pair the old backend with its finished report.
     const fallback = run.store.fallbackReason;
     const lost = run.scanner.lost;
     const seq = run.sequence.report;
@@ -161,7 +164,7 @@ export class RecommenderHost implements HostApi {
       storage: run.store.kind,
       ...(fallback && { storageFallbackReason: fallback }),
       leader: run.leadership?.isLeader ?? true,
-      persistent: await persisted(),
+      persistent,
       ...(seq && s.learner.sequence && { sequenceEncoder: seq }), // only while the model reads the click order
       ...(run.auto && { autoBackend: structuredClone(run.auto) }),
     };
