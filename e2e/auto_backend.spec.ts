@@ -1,6 +1,7 @@
 /**
  * `backend: 'auto'` in real Chromium: the worker times the recommend path on every backend it offers plus the
- * plain-TypeScript scan (less the GPU backends on an emulated GPU, named as not timed), runs on the fastest, reports it in stats(), and the next load reuses it from IndexedDB.
+ * plain-TypeScript scan (less the GPU backends on an emulated GPU, named as not timed), runs on the fastest,
+ * reports it in stats(), and the next load reuses it from IndexedDB.
  * Both boots: eager (init waits for a backend; the fixed order's pick answers while the measurement runs in the
  * background) and lazy (the plain scan answers first; the measurement runs where TF.js starts its backend).
  */

@@ -213,13 +213,12 @@ test('the demo paints a shelf before the runtime is up, cold and warm, and nothi
 test('a product page loaded directly never shows the listing shelf from the HTML, and nothing moves', async ({ page }) => {
   // sampled on every frame from the first one: the listing's for-you shelf is in index.html for the warm paint
   await page.addInitScript(() => {
-    const w = window as unknown as { earlySeen?: boolean; earlyFrames?: number };
-    w.earlyFrames = 0;
+    const w = window as unknown as { earlySeen?: boolean };
+    let frames = 0;
     const look = (): void => {
       const el = document.querySelector<HTMLElement>('#view > .catalogue.early');
       if (el && el.getClientRects().length > 0) w.earlySeen = true;
-      if (el) w.earlyFrames!++;
-      if (w.earlyFrames! < 600) requestAnimationFrame(look);
+      if (++frames < 600) requestAnimationFrame(look);
     };
     requestAnimationFrame(look);
   });

@@ -1,8 +1,8 @@
 /**
  * `pretrain --auto`: the recipe's hyper-parameters chosen on the shop's own log. The validation split is each
  * user's latest event (leave-one-out of the whole log), on at most AUTO_VALIDATION_USERS of them; every trial
- * early-stops there and is judged by full-ranking NDCG@10 (tune.ts). The shipped recipe runs first, so the result is never worse on validation
- * than the defaults; trials stop when the time budget would be overrun.
+ * early-stops there and is judged by full-ranking NDCG@10 (tune.ts). The shipped recipe runs first, so the result
+ * is never worse on validation than the defaults; trials stop when the time budget would be overrun.
  */
 import type { InteractionSet } from '../data/interactions.ts';
 import type { PretrainOptions } from '../train/pretrain.ts';

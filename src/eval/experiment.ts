@@ -6,7 +6,7 @@
 import type { InteractionSet } from '../data/interactions.ts';
 import type { CandidateSet } from '../data/ncf_candidates.ts';
 import { sampleNcfCandidates } from '../data/ncf_candidates.ts';
-import { leaveOneOut } from '../data/split.ts';
+import { heldOutUsers, leaveOneOut } from '../data/split.ts';
 import { createRng, shuffleInPlace } from '../model/rng.ts';
 import type { CfParams } from '../model/cf_model.ts';
 import type { GlobalModel } from '../model/global_model.ts';
@@ -146,15 +146,7 @@ export function sampleUsers(set: InteractionSet, max: number, seed: number): Int
   const users = [...new Set(set.users)];
   if (users.length <= max) return set;
   const keep = new Set(shuffleInPlace(users, createRng(seed)).slice(0, max));
-  const rows = set.users.reduce<number[]>((acc, u, n) => (keep.has(u) && acc.push(n), acc), []);
-  return {
-    ...set,
-    users: Int32Array.from(rows, (n) => set.users[n]),
-    items: Int32Array.from(rows, (n) => set.items[n]),
-    timestamps: Float64Array.from(rows, (n) => set.timestamps[n]),
-    weights: Float32Array.from(rows, (n) => set.weights[n]),
-    events: Int16Array.from(rows, (n) => set.events[n]),
-  };
+  return heldOutUsers(set, (_, u) => keep.has(u)).test;
 }
 
 /** A metric such as 'NDCG@10' on the validation split; also calls a caller's own validate hook for logging. */
