@@ -58,6 +58,8 @@ const PLANS: Record<string, DatasetPlan> = {
 const VAL_USERS = Number(process.env.SEQ_VAL_USERS ?? 1500);
 /** Test users scored (a seeded sample; default every user). Encoding every ML-1M history is ~1M positions. */
 const TEST_USERS = Number(process.env.SEQ_TEST_USERS ?? Infinity);
+/** Final run on the whole training sequences (validation items included); see the header. */
+const REFIT = (process.env.SEQ_REFIT ?? '1') !== '0';
 
 interface RunRow {
   config: Partial<SequenceTrainOptions>;
@@ -66,13 +68,16 @@ interface RunRow {
   positions: number;
   positionsPerSecond: number;
   wallSeconds: number;
-  validation: NextItemMetrics;
+  /** Absent for a refitted final run (it trained on the validation items). */
+  validation?: NextItemMetrics;
   test?: NextItemMetrics;
+  /** The final run trained on the validation items too. */
+  refit?: boolean;
   losses: number[];
 }
 
-async function train(split: NextItemSplit, config: Partial<SequenceTrainOptions>, minutes: number, log: (s: string) => void) {
-  const { params, report } = await trainSequenceModel(split.fit, split.numItems, {
+async function train(split: NextItemSplit, config: Partial<SequenceTrainOptions>, minutes: number, log: (s: string) => void, sequences = split.fit) {
+  const { params, report } = await trainSequenceModel(sequences, split.numItems, {
     ...config,
     timeBudgetMs: minutes * 60_000,
     onEpoch: ({ epoch, loss, elapsedMs, positions }) =>
@@ -95,8 +100,8 @@ async function runDataset(key: string): Promise<void> {
   const sample = shuffleInPlace(Array.from(split.fit.keys()), createRng(7)).slice(0, VAL_USERS);
   const valSample = { histories: sample.map((u) => split.fit[u]), targets: Int32Array.from(sample, (u) => split.valTargets[u]) };
   const rows: RunRow[] = [];
-  const row = (config: Partial<SequenceTrainOptions>, minutes: number, report: Record<string, unknown>, validation: NextItemMetrics, test?: NextItemMetrics): RunRow => ({
-    config, minutes, validation, test,
+  const row = (config: Partial<SequenceTrainOptions>, minutes: number, report: Record<string, unknown>, validation?: NextItemMetrics, test?: NextItemMetrics): RunRow => ({
+    config, minutes, validation, test, refit: test ? REFIT : undefined,
     epochs: report.epochs as number,
     positions: report.positions as number,
     positionsPerSecond: Math.round(report.positionsPerSecond as number),
@@ -105,7 +110,7 @@ async function runDataset(key: string): Promise<void> {
   });
   // A grid at the final budget is the final run: the chosen entry's model is kept, not trained again (so settings
   // that act at the end of a run, such as lrDecay, are compared at the budget they will run with).
-  const keep = gridMinutes === finalMinutes;
+  const keep = gridMinutes === finalMinutes && !REFIT;
   let best: { ndcg: number; trained: Awaited<ReturnType<typeof train>> } | undefined;
   for (const config of plan.grid.length > 1 ? plan.grid : []) {
     log(`grid ${JSON.stringify(config)}`);
@@ -115,10 +120,11 @@ async function runDataset(key: string): Promise<void> {
     rows.push(row(config, gridMinutes, trained.report, validation));
     if (keep && (!best || validation['NDCG@10'] > best.ndcg)) best = { ndcg: validation['NDCG@10'], trained };
   }
-  const chosen = rows.length ? rows.reduce((a, b) => (b.validation['NDCG@10'] > a.validation['NDCG@10'] ? b : a)).config : plan.grid[0];
-  log(`chosen ${JSON.stringify(chosen)}; ${best ? 'its grid run is the final run' : 'final run'}`);
-  const { params, report } = best?.trained ?? (await train(split, chosen, finalMinutes, log));
-  const validation = rankMetrics(params, valSample.histories, valSample.targets);
+  const ndcg = (r: RunRow): number => r.validation?.['NDCG@10'] ?? -1;
+  const chosen = rows.length ? rows.reduce((a, b) => (ndcg(b) > ndcg(a) ? b : a)).config : plan.grid[0];
+  log(`chosen ${JSON.stringify(chosen)}; ${best ? 'its grid run is the final run' : REFIT ? 'final run on the whole training sequences (refit)' : 'final run'}`);
+  const { params, report } = best?.trained ?? (await train(split, chosen, finalMinutes, log, REFIT ? split.history : split.fit));
+  const validation = REFIT ? undefined : rankMetrics(params, valSample.histories, valSample.targets);
   const testUsers = shuffleInPlace(Array.from(split.fit.keys()), createRng(11)).slice(0, TEST_USERS);
   const test = rankMetrics(params, testUsers.map((u) => split.history[u]), Int32Array.from(testUsers, (u) => split.testTargets[u]), testUsers.map((u) => split.candidates[u]));
   const final = row(chosen, finalMinutes, report, validation, test);
@@ -140,10 +146,10 @@ function write(key: string, split: NextItemSplit, grid: RunRow[], final: RunRow,
     '',
     '| run | config | minutes | epochs | positions/s | val HR@10 | val NDCG@10 | test HR@10 | test NDCG@10 | NCF HR@10 | NCF NDCG@10 |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
-    ...grid.map((r) => `| grid | \`${JSON.stringify(r.config)}\` | ${r.minutes} | ${r.epochs} | ${r.positionsPerSecond} | ${f(r.validation['HR@10'])} | ${f(r.validation['NDCG@10'])} | | | | |`),
-    `| final | \`${JSON.stringify(final.config)}\` | ${final.minutes} | ${final.epochs} | ${final.positionsPerSecond} | ${f(final.validation['HR@10'])} | ${f(final.validation['NDCG@10'])} | ${f(final.test?.['HR@10'])} | ${f(final.test?.['NDCG@10'])} | ${f(final.test?.['NCF HR@10'])} | ${f(final.test?.['NCF NDCG@10'])} |`,
+    ...grid.map((r) => `| grid | \`${JSON.stringify(r.config)}\` | ${r.minutes} | ${r.epochs} | ${r.positionsPerSecond} | ${f(r.validation?.['HR@10'])} | ${f(r.validation?.['NDCG@10'])} | | | | |`),
+    `| final${final.refit ? ' (refit)' : ''} | \`${JSON.stringify(final.config)}\` | ${final.minutes} | ${final.epochs} | ${final.positionsPerSecond} | ${f(final.validation?.['HR@10'])} | ${f(final.validation?.['NDCG@10'])} | ${f(final.test?.['HR@10'])} | ${f(final.test?.['NDCG@10'])} | ${f(final.test?.['NCF HR@10'])} | ${f(final.test?.['NCF NDCG@10'])} |`,
     '',
-    `Validation: ${Math.min(VAL_USERS, split.fit.length)} seeded users' held-out last training item; test: ${final.test?.users} users${final.test?.users === split.fit.length ? ' (all)' : ' (seeded sample)'}. An epoch cut by the time budget counts as one. A one-entry grid (SEQ_GRID) is not re-run: it is the final config; a grid at the final budget keeps its chosen run as the final run.`,
+    `Validation: ${Math.min(VAL_USERS, split.fit.length)} seeded users' held-out last training item; test: ${final.test?.users} users${final.test?.users === split.fit.length ? ' (all)' : ' (seeded sample)'}. An epoch cut by the time budget counts as one. A one-entry grid (SEQ_GRID) is not re-run: it is the final config; a grid at the final budget keeps its chosen run as the final run${final.refit ? '' : ' (SEQ_REFIT=0)'}. ${final.refit ? 'The final run trained on the whole training sequences, each validation item included (refit; SEQ_REFIT=0 trains it on the fitting sequences), so its validation score is not given.' : 'The final run trained on the fitting sequences (SEQ_REFIT=0).'}`,
     '',
   ];
   writeFileSync(join(dir, `sequence_${key}.md`), md.join('\n'));

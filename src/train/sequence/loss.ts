@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { SequenceVariables } from './tf_forward.ts';
+import { matMulTransposed } from './fast_matmul.ts';
 
 export type SequenceLossKind = 'full' | 'sampled';
 
@@ -43,7 +44,7 @@ export function nextItemLoss(
   let posLogit = tf.add(tf.sum(tf.mul(h, tf.gather(v.item_emb, targets)), 1), tf.gather(v.item_bias, targets));
   let others: tf.Tensor2D;
   if (kind === 'full') {
-    others = tf.add(tf.matMul(h, v.item_emb, false, true), v.item_bias);
+    others = tf.add(matMulTransposed(h, v.item_emb), v.item_bias);
     // the target's own logit is already in the full row: logsumexp over the row is the softmax normaliser.
     return tf.mean(tf.sub(rowLogSumExp(others), posLogit));
   }
@@ -55,7 +56,7 @@ export function nextItemLoss(
     posLogit = tf.sub(posLogit, tf.gather(logQ, targets));
     negBias = tf.sub(negBias, tf.gather(logQ, negatives));
   }
-  others = tf.add(tf.add(tf.matMul(h, negEmb, false, true), negBias), tf.mul(hit, -1e9));
+  others = tf.add(tf.add(matMulTransposed(h, negEmb), negBias), tf.mul(hit, -1e9));
   const all = tf.concat([tf.expandDims(posLogit, 1), others], 1) as tf.Tensor2D;
   return tf.mean(tf.sub(rowLogSumExp(all), posLogit));
 }

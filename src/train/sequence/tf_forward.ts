@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { SequenceConfig, SequenceParams } from '../../model/sequence/types.ts';
 import { sequenceTensor, sequenceTensorShapes } from './flat_params.ts';
 import { LN_EPS } from '../../model/sequence/encode.ts';
+import { matMul2d } from './fast_matmul.ts';
 
 export type SequenceVariables = Record<string, tf.Variable>;
 
@@ -69,18 +70,18 @@ export function forwardSequences(
     const w = (key: string): tf.Variable => v[`block${i}/${key}`];
     const z = flat(layerNorm(x, w('ln1Gamma'), w('ln1Beta')));
     const heads4 = (wk: string, bk: string): tf.Tensor4D =>
-      tf.transpose(tf.reshape(tf.add(tf.matMul(z, w(wk)), w(bk)), [B, L, heads, hs]), [0, 2, 1, 3]);
+      tf.transpose(tf.reshape(tf.add(matMul2d(z, w(wk)), w(bk)), [B, L, heads, hs]), [0, 2, 1, 3]);
     const q = heads4('wq', 'bq');
     const k = heads4('wk', 'bk');
     const val = heads4('wv', 'bv');
     const logits = tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(hs)), maskAdd);
     const ctx = tf.matMul(tf.softmax(logits), val); // [B, heads, L, hs]
-    const merged = tf.reshape(tf.transpose(ctx, [0, 2, 1, 3]), [B * L, dim]);
-    const a = tf.add(tf.matMul(merged, w('wo')), w('bo'));
+    const merged = tf.reshape(tf.transpose(ctx, [0, 2, 1, 3]), [B * L, dim]) as tf.Tensor2D;
+    const a = tf.add(matMul2d(merged, w('wo')), w('bo'));
     x = tf.add(x, tf.reshape(drop(a), [B, L, dim]));
     const z2 = flat(layerNorm(x, w('ln2Gamma'), w('ln2Beta')));
-    const hidden = gelu(tf.add(tf.matMul(z2, w('w1')), w('b1'))) as tf.Tensor2D;
-    const f = tf.add(tf.matMul(hidden, w('w2')), w('b2'));
+    const hidden = gelu(tf.add(matMul2d(z2, w('w1')), w('b1'))) as tf.Tensor2D;
+    const f = tf.add(matMul2d(hidden, w('w2')), w('b2'));
     x = tf.mul(tf.add(x, tf.reshape(drop(f), [B, L, dim])), validCol);
   }
   return layerNorm(x, v.lnf_gamma, v.lnf_beta) as tf.Tensor3D;
