@@ -49,6 +49,22 @@ describe('mixed negatives', () => {
     expect(Math.abs(corrected - plain)).toBeGreaterThan(1e-3);
   });
 
+  it('a negative that is its row\'s own target drops out of that row\'s softmax only', () => {
+    const config = { numItems: 6, dim: 4, maxLen: 3, blocks: 1, heads: 1, ffnDim: 4 };
+    const v = createSequenceVariables(createSequenceParams(config, 2));
+    const h = tf.randomNormal([2, 4], 0, 1, 'float32', 6) as tf.Tensor2D;
+    const row = (p: number): tf.Tensor2D => tf.slice(h, [p, 0], [1, 4]);
+    const loss = (hh: tf.Tensor2D, target: number, negs: number[]): number =>
+      nextItemLoss(v, hh, tf.tensor1d([target], 'int32'), 'sampled', tf.tensor1d(negs, 'int32')).dataSync()[0];
+    // row 0's target (1) is among the negatives twice, row 1's (3) not at all
+    const both = nextItemLoss(v, h, tf.tensor1d([1, 3], 'int32'), 'sampled', tf.tensor1d([0, 1, 2, 1, 5], 'int32')).dataSync()[0];
+    const row0 = loss(row(0), 1, [0, 2, 5]);
+    const row1 = loss(row(1), 3, [0, 1, 2, 1, 5]);
+    expect(both).toBeCloseTo((row0 + row1) / 2, 5);
+    expect(Math.abs(loss(row(0), 1, [0, 1, 2, 1, 5]) - loss(row(0), 1, [0, 2, 5]))).toBeLessThan(1e-6);
+    expect(Math.abs(row1 - loss(row(1), 3, [0, 2, 5]))).toBeGreaterThan(1e-4); // 1 is a real negative for row 1
+  });
+
   it('trains with mixed negatives and refuses a share outside 0..1', async () => {
     const sequences = walkSequences(60, 12, 6);
     const losses: number[] = [];

@@ -51,8 +51,10 @@ export function batchGradients(
     const items = tf.tensor2d(batch.items, [batch.rows, batch.width], 'int32');
     const valid = tf.tensor2d(batch.valid, [batch.rows, batch.width]);
     const hidden = forwardSequences(vars, config, items, valid, { dropout: settings.dropout, seed: job.dropoutSeed });
-    const flat = tf.reshape(hidden, [batch.rows * batch.width, config.dim]);
-    const h = tf.gather(flat, tf.tensor1d(batch.positions, 'int32')) as tf.Tensor2D;
+    const flat = tf.reshape(hidden, [batch.rows * batch.width, config.dim]) as tf.Tensor2D;
+    // a batch whose every position has a target (positions ascend, so they are 0..rows·width-1) needs no gather
+    const everyPosition = batch.positions.length === batch.rows * batch.width;
+    const h = everyPosition ? flat : (tf.gather(flat, tf.tensor1d(batch.positions, 'int32')) as tf.Tensor2D);
     const targets = tf.tensor1d(batch.targets, 'int32');
     const negatives = settings.loss !== 'sampled' ? undefined
       : job.negatives ? tf.tensor1d(job.negatives, 'int32') : sampleNegatives(settings.negatives, config.numItems, job.negativeSeed);

@@ -50,13 +50,28 @@ export function nextItemLoss(
   }
   if (!negatives) throw new Error('sampled loss needs negatives');
   const negEmb = tf.gather(v.item_emb, negatives);
-  const hit = tf.cast(tf.equal(tf.expandDims(targets, 1), tf.expandDims(negatives, 0)), 'float32');
   let negBias: tf.Tensor = tf.gather(v.item_bias, negatives);
   if (logQ) {
     posLogit = tf.sub(posLogit, tf.gather(logQ, targets));
     negBias = tf.sub(negBias, tf.gather(logQ, negatives));
   }
-  others = tf.add(tf.add(matMulTransposed(h, negEmb), negBias), tf.mul(hit, -1e9));
+  others = tf.add(tf.add(matMulTransposed(h, negEmb), negBias), targetHits(targets, negatives));
   const all = tf.concat([tf.expandDims(posLogit, 1), others], 1) as tf.Tensor2D;
   return tf.mean(tf.sub(rowLogSumExp(all), posLogit));
+}
+
+/**
+ * `[P, n]`: -1e9 where a sampled negative is the row's own target, else 0 — built on the CPU from the two id lists
+ * (wasm's broadcast `Equal` took 27 ms of a 170 ms training step for 1,600 targets against 256 negatives).
+ */
+function targetHits(targets: tf.Tensor1D, negatives: tf.Tensor1D): tf.Tensor2D {
+  const t = targets.dataSync();
+  const n = negatives.dataSync();
+  const columns = new Map<number, number[]>();
+  n.forEach((item, c) => columns.set(item, [...(columns.get(item) ?? []), c]));
+  const mask = new Float32Array(t.length * n.length);
+  t.forEach((item, p) => {
+    for (const c of columns.get(item) ?? []) mask[p * n.length + c] = -1e9;
+  });
+  return tf.tensor2d(mask, [t.length, n.length]);
 }

