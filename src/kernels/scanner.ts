@@ -3,9 +3,12 @@
  * excluded, ties broken by the smaller index — exactly `scanTopK`'s answer.
  *   plain  — `scanTopK` on typed arrays;
  *   cpu    — `scanTopK` straight on the cpu backend's storage of the item tensors (no copy, no kernel launch);
- *   tensor — webgpu / webgl / wasm: one `matMul(z, V, false, true)` (the fast orientation on webgpu; the other
+ *   tensor — webgpu / webgl: one `matMul(z, V, false, true)` (the fast orientation on webgpu; the other
  *            is ~25x slower) plus the bias on the device, one read-back of the scores, then a JS heap with the
- *            exclusion mask (`tf.topk` over 100k items costs ~140 ms on webgpu and knows no exclusions).
+ *            exclusion mask (`tf.topk` over 100k items costs ~140 ms on webgpu and knows no exclusions);
+ *            wasm: the table kept transposed (`[dim, n]`) and one `fused.matMul(z, Vᵀ, bias)` — tfjs-backend-wasm
+ *            runs a product on XNNPACK only when neither operand is transposed (the weights packed once, cached
+ *            on the tensor), any other orientation on a scalar loop.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidInputError } from '../errors.ts';
@@ -76,7 +79,11 @@ function plainScanner(itemEmb: Float32Array, itemBias: Float32Array, dim: number
 
 function tensorScanner(itemEmb: Float32Array, itemBias: Float32Array, dim: number, kind: 'cpu' | 'tensor'): KindedScanner {
   let n = itemBias.length;
-  let V = tf.tensor2d(itemEmb.slice(), [n, dim]);
+  // wasm: the table as [dim, n] (see the header); every other backend as [n, dim]
+  const transposed = kind === 'tensor' && tf.getBackend() === 'wasm';
+  const table = (e: Float32Array, rows: number): tf.Tensor2D =>
+    transposed ? tf.tidy(() => tf.transpose(tf.tensor2d(e, [rows, dim]))) : tf.tensor2d(e.slice(), [rows, dim]);
+  let V = table(itemEmb, n);
   let b = tf.tensor1d(itemBias.slice());
   const backend = tf.backend() as unknown as { data?: { get(id: unknown): { values: Float32Array } } };
   return {
@@ -88,7 +95,11 @@ function tensorScanner(itemEmb: Float32Array, itemBias: Float32Array, dim: numbe
     async topK(z, k, exclude) {
       checkQuery(n, dim, z, k, exclude);
       if (kind === 'cpu' && backend.data) return scanTopK(backend.data.get(V.dataId).values, backend.data.get(b.dataId).values, z, k, exclude);
-      const scores = tf.tidy(() => tf.add(tf.reshape(tf.matMul(tf.tensor2d(z, [1, dim]), V, false, true), [n]), b));
+      const scores = tf.tidy(() =>
+        transposed
+          ? tf.reshape(tf.fused.matMul({ a: tf.tensor2d(z, [1, dim]), b: V, bias: b }), [n])
+          : tf.add(tf.reshape(tf.matMul(tf.tensor2d(z, [1, dim]), V, false, true), [n]), b),
+      );
       const s = await scores.data();
       scores.dispose();
       return topKOfScores(s as Float32Array, k, exclude);
@@ -98,7 +109,7 @@ function tensorScanner(itemEmb: Float32Array, itemBias: Float32Array, dim: numbe
       V.dispose();
       b.dispose();
       n = m;
-      V = tf.tensor2d(e.slice(), [n, dim]);
+      V = table(e, n);
       b = tf.tensor1d(bias.slice());
     },
     dispose() {
