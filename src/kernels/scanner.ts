@@ -77,10 +77,17 @@ function plainScanner(itemEmb: Float32Array, itemBias: Float32Array, dim: number
   };
 }
 
+/**
+ * Largest table (floats) the wasm scanner hands to XNNPACK, which keeps a packed copy of it besides the tensor:
+ * 16M floats (250,000 items of 64 dims) cost 64 MiB more; a bigger catalogue stays on the scalar loop rather
+ * than double its memory in the shopper's tab.
+ */
+export const XNNPACK_MAX_FLOATS = 16 * 1024 * 1024;
+
 function tensorScanner(itemEmb: Float32Array, itemBias: Float32Array, dim: number, kind: 'cpu' | 'tensor'): KindedScanner {
   let n = itemBias.length;
-  // wasm: the table as [dim, n] (see the header); every other backend as [n, dim]
-  const transposed = kind === 'tensor' && tf.getBackend() === 'wasm';
+  // wasm: the table as [dim, n] (see the header) up to XNNPACK_MAX_FLOATS; every other backend as [n, dim]
+  const transposed = kind === 'tensor' && tf.getBackend() === 'wasm' && itemEmb.length <= XNNPACK_MAX_FLOATS;
   const table = (e: Float32Array, rows: number): tf.Tensor2D =>
     transposed ? tf.tidy(() => tf.transpose(tf.tensor2d(e, [rows, dim]))) : tf.tensor2d(e.slice(), [rows, dim]);
   let V = table(itemEmb, n);
