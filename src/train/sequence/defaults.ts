@@ -20,6 +20,8 @@
  * - `negativeMix` 0 (uniform negatives): on Beauty, 8 minutes each, validation HR@10 0.105 / NDCG@10 0.060 against
  *   0.095 / 0.058 with half of them drawn from the batch's targets (log-Q corrected).
  * The architecture follows SASRec (2 blocks) with eSASRec's pre-LN blocks and GELU; dim / blocks were not searched.
+ * All of these were chosen before the products moved to XNNPACK (fast_matmul.ts), at under half of today's
+ * positions per second, and were not searched again.
  */
 import type { SequenceTrainOptions } from './train.ts';
 
