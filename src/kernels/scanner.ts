@@ -82,7 +82,7 @@ function plainScanner(itemEmb: Float32Array, itemBias: Float32Array, dim: number
  * 16M floats (250,000 items of 64 dims) cost 64 MiB more; a bigger catalogue stays on the scalar loop rather
  * than double its memory in the shopper's tab.
  */
-export const XNNPACK_MAX_FLOATS = 16 * 1024 * 1024;
+const XNNPACK_MAX_FLOATS = 16 * 1024 * 1024;
 
 function tensorScanner(itemEmb: Float32Array, itemBias: Float32Array, dim: number, kind: 'cpu' | 'tensor'): KindedScanner {
   let n = itemBias.length;

@@ -67,8 +67,8 @@ export function nextItemLoss(
 function targetHits(targets: tf.Tensor1D, negatives: tf.Tensor1D): tf.Tensor2D {
   const t = targets.dataSync();
   const n = negatives.dataSync();
-  const columns = new Map<number, number[]>();
-  n.forEach((item, c) => columns.set(item, [...(columns.get(item) ?? []), c]));
+  const columns = new Map<number, number[]>(); // negative id -> its columns (an id can be drawn twice)
+  n.forEach((item, c) => (columns.get(item) ?? columns.set(item, []).get(item)!).push(c));
   const mask = new Float32Array(t.length * n.length);
   t.forEach((item, p) => {
     for (const c of columns.get(item) ?? []) mask[p * n.length + c] = -1e9;
