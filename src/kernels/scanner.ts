@@ -21,11 +21,22 @@ export type ScannerKind = 'plain' | 'cpu' | 'tensor';
 export interface ScannerOptions {
   /** Force an implementation; default: by the active backend (cpu → 'cpu', others → 'tensor'). */
   kind?: ScannerKind;
+  /**
+   * wasm only: the largest table (floats) kept transposed for XNNPACK, decided again at each `setItems`
+   * (default 16M floats; see XNNPACK_MAX_FLOATS).
+   */
+  transposeMaxFloats?: number;
 }
 
-/** A scanner that also says which implementation runs. */
+/**
+ * How the scanner holds the table: `rows` `[n, dim]`, or `columns` `[dim, n]` (wasm's XNNPACK orientation).
+ */
+export type ScannerLayout = 'rows' | 'columns';
+
+/** A scanner that also says which implementation runs, and how it holds the current table. */
 export interface KindedScanner extends CatalogueScanner {
   readonly kind: ScannerKind;
+  readonly layout: ScannerLayout;
 }
 
 function checkTable(itemEmb: Float32Array, itemBias: Float32Array, dim: number): number {
@@ -60,6 +71,7 @@ function plainScanner(itemEmb: Float32Array, itemBias: Float32Array, dim: number
   let b = itemBias.slice();
   return {
     kind: 'plain',
+    layout: 'rows',
     get numItems() {
       return b.length;
     },
@@ -84,10 +96,12 @@ function plainScanner(itemEmb: Float32Array, itemBias: Float32Array, dim: number
  */
 const XNNPACK_MAX_FLOATS = 16 * 1024 * 1024;
 
-function tensorScanner(itemEmb: Float32Array, itemBias: Float32Array, dim: number, kind: 'cpu' | 'tensor'): KindedScanner {
+function tensorScanner(itemEmb: Float32Array, itemBias: Float32Array, dim: number, kind: 'cpu' | 'tensor', maxColumns: number): KindedScanner {
   let n = itemBias.length;
-  // wasm: the table as [dim, n] (see the header) up to XNNPACK_MAX_FLOATS; every other backend as [n, dim]
-  const transposed = kind === 'tensor' && tf.getBackend() === 'wasm' && itemEmb.length <= XNNPACK_MAX_FLOATS;
+  // wasm: the table as [dim, n] (see the header) up to maxColumns floats, chosen per table (setItems may cross
+  // the cap either way); every other backend as [n, dim]
+  const columnsFor = (floats: number): boolean => kind === 'tensor' && tf.getBackend() === 'wasm' && floats <= maxColumns;
+  let transposed = columnsFor(itemEmb.length);
   const table = (e: Float32Array, rows: number): tf.Tensor2D =>
     transposed ? tf.tidy(() => tf.transpose(tf.tensor2d(e, [rows, dim]))) : tf.tensor2d(e.slice(), [rows, dim]);
   let V = table(itemEmb, n);
@@ -95,6 +109,9 @@ function tensorScanner(itemEmb: Float32Array, itemBias: Float32Array, dim: numbe
   const backend = tf.backend() as unknown as { data?: { get(id: unknown): { values: Float32Array } } };
   return {
     kind,
+    get layout(): ScannerLayout {
+      return transposed ? 'columns' : 'rows';
+    },
     get numItems() {
       return n;
     },
@@ -116,6 +133,7 @@ function tensorScanner(itemEmb: Float32Array, itemBias: Float32Array, dim: numbe
       V.dispose();
       b.dispose();
       n = m;
+      transposed = columnsFor(e.length);
       V = table(e, n);
       b = tf.tensor1d(bias.slice());
     },
@@ -138,5 +156,7 @@ export function createCatalogueScanner(itemEmb: Float32Array, itemBias: Float32A
   const kind = opts.kind ?? (tf.getBackend() === 'cpu' ? 'cpu' : 'tensor');
   if (kind === 'plain') return plainScanner(itemEmb, itemBias, dim);
   if (kind === 'cpu' && tf.getBackend() !== 'cpu') throw new InvalidInputError(`scanner kind 'cpu' needs the cpu backend, not ${tf.getBackend()}`);
-  return tensorScanner(itemEmb, itemBias, dim, kind);
+  const cap = opts.transposeMaxFloats ?? XNNPACK_MAX_FLOATS;
+  if (!(cap >= 0)) throw new InvalidInputError(`scanner: transposeMaxFloats must be a number >= 0, got ${String(cap)}`);
+  return tensorScanner(itemEmb, itemBias, dim, kind, cap);
 }

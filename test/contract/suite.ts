@@ -137,6 +137,28 @@ async function checkTopK(): Promise<{ ok: boolean; detail: Record<string, unknow
   return { ok: mismatches.length === 0 && tieOrder.join() === '3,5,17,40', detail: { kind: scanner.kind, cases: cases.length, mismatches, tieOrder } };
 }
 
+/**
+ * `setItems` across the wasm scanner's transpose cap, both ways: the layout follows the current table (columns
+ * only on wasm, only up to the cap) and every answer is still the reference's.
+ */
+async function checkSetItems(): Promise<{ ok: boolean; detail: Record<string, unknown> }> {
+  const d = 8;
+  const small = catalogueWithTies(400, d, 21);
+  const big = catalogueWithTies(900, d, 22);
+  const cap = small.itemEmb.length;
+  const scanner = createCatalogueScanner(small.itemEmb, small.itemBias, d, { transposeMaxFloats: cap });
+  const columns = scanner.kind === 'tensor' && tf.getBackend() === 'wasm';
+  const steps: { items: number; layout: string; expected: string; same: boolean }[] = [];
+  for (const t of [small, big, small]) {
+    if (scanner.numItems !== t.itemBias.length) await scanner.setItems(t.itemEmb, t.itemBias);
+    const z = createParams({ numUsers: 1, numItems: 0, dim: d, seed: 7 + steps.length, scale: 1 }).userEmb;
+    const same = sameTopK(scanTopK(t.itemEmb, t.itemBias, z, 10), await scanner.topK(z, 10));
+    steps.push({ items: scanner.numItems, layout: scanner.layout, expected: columns && t.itemEmb.length <= cap ? 'columns' : 'rows', same });
+  }
+  scanner.dispose();
+  return { ok: steps.every((s) => s.same && s.layout === s.expected), detail: { kind: scanner.kind, cap, steps } };
+}
+
 /** Train on the checkerboard without its diagonal; each user's top unseen item must be itself. */
 async function checkCheckerboard(): Promise<{ ok: boolean; detail: Record<string, unknown> }> {
   const n = 12;
@@ -215,6 +237,7 @@ export async function runContractSuite(opts: SuiteOptions): Promise<SuiteResult>
   for (const kind of kinds)
     for (const cfgName of Object.keys(CONFIGS)) checks.push(await timed(`trajectory:${kind}:${cfgName}`, () => checkTrajectory(kind, cfgName)));
   checks.push(await timed('top-k', checkTopK));
+  checks.push(await timed('top-k-set-items', checkSetItems));
   checks.push(await timed('checkerboard', checkCheckerboard));
   checks.push(await timed('bad-input', checkBadInput));
   checks.push(await timed('no-leaks', () => checkLeaks(opts.leakSteps ?? 1000)));
