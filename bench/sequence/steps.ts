@@ -19,6 +19,7 @@ import { adamStep, createAdam } from '../../src/train/sequence/adam.ts';
 import { flatLayout, unflattenParams } from '../../src/train/sequence/flat_params.ts';
 import { batchGradients, loadVariables } from '../../src/train/sequence/gradients.ts';
 import { createSequenceVariables } from '../../src/train/sequence/tf_forward.ts';
+import { installSimdBatchMatMul } from '../../src/train/sequence/simd/batch_matmul.ts';
 import { installZeroCopyIdentity } from '../../src/train/sequence/wasm_identity.ts';
 import { DATA } from '../lib/specs.ts';
 import { torchBenchSplit } from './data.ts';
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
 
   const backend = (await chooseBackend(['wasm', 'cpu'])).backend;
   installZeroCopyIdentity();
+  installSimdBatchMatMul();
   const config = { numItems: split.numItems, dim: o.dim, maxLen: o.maxLen, blocks: o.blocks, heads: o.heads, ffnDim: o.ffnDim };
   const layout = flatLayout(config);
   const params = new Float32Array(layout.size);

@@ -16,6 +16,7 @@ import type { GradientJob } from '../train/sequence/gradients.ts';
 import { createLocalPool } from '../train/sequence/grad_pool.ts';
 import type { GradientPool, PoolSetup } from '../train/sequence/grad_pool.ts';
 import { createSequenceVariables } from '../train/sequence/tf_forward.ts';
+import { installSimdBatchMatMul } from '../train/sequence/simd/batch_matmul.ts';
 import { installZeroCopyIdentity } from '../train/sequence/wasm_identity.ts';
 import { trainSequenceModel } from '../train/sequence/train.ts';
 import type { SequenceTrainOptions, SequenceTrainResult } from '../train/sequence/train.ts';
@@ -94,6 +95,7 @@ export async function serveGradientWorker(port: MessagePort): Promise<void> {
       if (msg.kind === 'init') {
         await chooseBackend([msg.backend as 'wasm']);
         installZeroCopyIdentity();
+        installSimdBatchMatMul();
         const vars = createSequenceVariables(unflattenParams(msg.params, msg.layout, msg.config));
         state = { setup: msg, grad: msg.grad!, vars };
         port.postMessage({ ok: true });

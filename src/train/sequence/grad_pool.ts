@@ -10,6 +10,7 @@ import { unflattenParams } from './flat_params.ts';
 import { batchGradients, loadVariables } from './gradients.ts';
 import type { GradientJob, GradientSettings } from './gradients.ts';
 import { createSequenceVariables } from './tf_forward.ts';
+import { installSimdBatchMatMul } from './simd/batch_matmul.ts';
 import { installZeroCopyIdentity } from './wasm_identity.ts';
 
 export interface ShareResult {
@@ -45,6 +46,7 @@ export async function createLocalPool(threads: number, setup: PoolSetup): Promis
   if (threads !== 1) throw new InvalidInputError(`threads ${threads} needs a threaded gradient pool (the CLI's trainSequenceModelThreaded)`);
   const { config, layout, settings, params } = setup;
   installZeroCopyIdentity();
+  installSimdBatchMatMul();
   const vars = createSequenceVariables(unflattenParams(params, layout, config));
   const grad = new Float32Array(layout.size);
   return {

@@ -25,6 +25,7 @@ import { flatLayout, flattenParams, unflattenParams } from './flat_params.ts';
 import { splitBatch } from './gradients.ts';
 import { createLocalPool } from './grad_pool.ts';
 import type { GradientPoolFactory, ShareResult } from './grad_pool.ts';
+import { installSimdBatchMatMul } from './simd/batch_matmul.ts';
 import { installZeroCopyIdentity } from './wasm_identity.ts';
 
 export interface SequenceEpochInfo {
@@ -104,6 +105,7 @@ export async function trainSequenceModel(
   const params = new Float32Array(threads > 1 ? new SharedArrayBuffer(layout.size * 4) : new ArrayBuffer(layout.size * 4));
   flattenParams(createSequenceParams(config, o.seed, o.init), layout, params);
   installZeroCopyIdentity();
+  installSimdBatchMatMul();
   const windows = trainingWindows(sequences, o.maxLen, o.windows);
   const mixed = o.loss === 'sampled' && o.negativeMix > 0;
   const logQ = mixed ? negativeLogQ(windows, numItems, o.negatives, o.negativeMix) : undefined;
