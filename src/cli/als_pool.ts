@@ -1,6 +1,6 @@
 /**
  * ALS across worker_threads: the factor tables and the CSR rows live in SharedArrayBuffers, each thread
- * re-solves a contiguous range of rows (ranges balanced by work: dim + pairs per row), and the main thread
+ * re-solves a contiguous range of rows (ranges balanced by work, `alsRowWeight`), and the main thread
  * only computes the d×d Gramian between half-steps. Rows are independent, so the factors are the same bit for
  * bit whatever the thread count; only the loss is summed in another order.
  */
@@ -18,13 +18,23 @@ export function shared<T extends Float32Array | Int32Array>(a: T): T {
 }
 
 
-/** Cut points splitting rows into `parts` ranges of about equal work (dim + pairs per row). */
-export function balancedRanges(offsets: Int32Array, parts: number, dim: number): number[] {
+/**
+ * A row's fixed work in units of one pair's, for als_kernel's solveRows: each of its cgSteps + 1 products with
+ * the system costs dim² for the Gramian and 2·dim per pair, and the right-hand side one more dim per pair, so a
+ * row weighs (cgSteps + 1)·dim² against (2·cgSteps + 3)·dim per pair. (Weighing a row as dim pairs, as before,
+ * left ML-1M's item half-step split 53 / 47 between two threads; this splits it 50 / 50.)
+ */
+export function alsRowWeight(dim: number, cgSteps: number): number {
+  return ((cgSteps + 1) * dim) / (2 * cgSteps + 3);
+}
+
+/** Cut points splitting rows into `parts` ranges of about equal work (`rowWeight` + pairs per row). */
+export function balancedRanges(offsets: Int32Array, parts: number, rowWeight: number): number[] {
   const rows = offsets.length - 1;
-  const total = offsets[rows] + rows * dim;
+  const total = offsets[rows] + rows * rowWeight;
   const cuts = [0];
   for (let row = 0, part = 1; row < rows && part < parts; row++) {
-    if (offsets[row + 1] + (row + 1) * dim >= (total * part) / parts) {
+    if (offsets[row + 1] + (row + 1) * rowWeight >= (total * part) / parts) {
       cuts.push(row + 1);
       part++;
     }
@@ -50,8 +60,8 @@ export function createAlsPool(threads: number): AlsPool {
       w.once('error', reject);
       w.postMessage(job);
     });
-  const spread = async (rows: WeightedRows, dim: number, make: (from: number, to: number) => object): Promise<{ loss?: number }[]> => {
-    const cuts = balancedRanges(rows.offsets, threads, dim);
+  const spread = async (rows: WeightedRows, rowWeight: number, make: (from: number, to: number) => object): Promise<{ loss?: number }[]> => {
+    const cuts = balancedRanges(rows.offsets, threads, rowWeight);
     return Promise.all(workers.map((w, t) => run(w, make(cuts[t], cuts[t + 1]))));
   };
   return {
@@ -59,11 +69,12 @@ export function createAlsPool(threads: number): AlsPool {
     share: shared,
     async halfStep(target, other, rows, numOther, cfg, dim) {
       const gram = gramian(other, dim);
-      await spread(rows, dim, (from, to) => rowJob(target, other, gram, rows, numOther, cfg, dim, from, to));
+      await spread(rows, alsRowWeight(dim, cfg.cgSteps), (from, to) => rowJob(target, other, gram, rows, numOther, cfg, dim, from, to));
     },
     async loss(p, byUser, cfg) {
       const gram = gramian(p.itemEmb, p.dim);
-      const parts = await spread(byUser, p.dim, (from, to) => ({ kind: 'loss', ...rowJob(p.userEmb, p.itemEmb, gram, byUser, p.numItems, cfg, p.dim, from, to) }));
+      // lossRows: dim² per row against about 2·dim per pair
+      const parts = await spread(byUser, p.dim / 2, (from, to) => ({ kind: 'loss', ...rowJob(p.userEmb, p.itemEmb, gram, byUser, p.numItems, cfg, p.dim, from, to) }));
       return alsLoss(p, byUser, cfg, parts.reduce((s, r) => s + (r.loss ?? 0), 0));
     },
     async close() {
