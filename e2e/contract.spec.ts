@@ -35,7 +35,7 @@ for (const backend of BACKENDS) {
     if (backend === 'webgpu') expect(String(be.detail.adapter)).toContain(EXPECT_ADAPTER);
     for (const c of r.checks) expect({ check: c.name, ok: c.ok, detail: c.detail }).toMatchObject({ check: c.name, ok: true });
     const names = r.checks.map((c) => c.name);
-    expect(names).toEqual(expect.arrayContaining(['top-k', 'checkerboard', 'no-leaks', 'bad-input', 'sequence-forward:tfjs', 'sequence-forward:plain', 'sequence-no-leaks:tfjs', 'sequence-bad-input:tfjs']));
+    expect(names).toEqual(expect.arrayContaining(['top-k', 'top-k-set-items', 'checkerboard', 'no-leaks', 'bad-input', 'sequence-forward:tfjs', 'sequence-forward:plain', 'sequence-no-leaks:tfjs', 'sequence-bad-input:tfjs']));
     expect(names.filter((n) => n.startsWith('trajectory:')).length).toBeGreaterThanOrEqual(4);
     if (backend === 'webgpu') expect(names).toEqual(expect.arrayContaining(['sequence-forward:wgsl', 'sequence-no-leaks:wgsl', 'sequence-bad-input:wgsl']));
   });

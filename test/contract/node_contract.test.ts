@@ -16,7 +16,7 @@ describe.each(['cpu', 'wasm'] as BackendName[])('contract suite on %s (Node)', (
   it('passes every check', () => {
     for (const c of result.checks.filter((x) => !x.ok)) console.log(`[${backend}] FAILED ${c.name}: ${JSON.stringify(c.detail)}`);
     for (const c of result.checks) expect({ check: c.name, ok: c.ok, detail: c.detail }).toMatchObject({ check: c.name, ok: true });
-    expect(result.checks.map((c) => c.name)).toEqual(expect.arrayContaining(['top-k', 'checkerboard', 'no-leaks', 'bad-input', 'sequence-forward:tfjs', 'sequence-forward:plain', 'sequence-no-leaks:tfjs', 'sequence-bad-input:tfjs']));
+    expect(result.checks.map((c) => c.name)).toEqual(expect.arrayContaining(['top-k', 'top-k-set-items', 'checkerboard', 'no-leaks', 'bad-input', 'sequence-forward:tfjs', 'sequence-forward:plain', 'sequence-no-leaks:tfjs', 'sequence-bad-input:tfjs']));
     expect(result.checks.filter((c) => c.name.startsWith('trajectory:')).length).toBeGreaterThanOrEqual(8);
   });
 });

@@ -26,6 +26,16 @@ interface BmmExports {
 
 let kernel: BmmExports | null = null;
 
+/** Operands and result above this many bytes (with padding) stay on TF.js's kernel rather than grow the module's memory. */
+const MAX_BYTES = 1 << 30;
+
+/** Bytes `batchMatMulSimd` needs in the kernel's memory for these sizes. */
+function bytesFor(batch: number, m: number, k: number, n: number): number {
+  const m4 = (m + 3) & ~3;
+  const n8 = (n + 7) & ~7;
+  return (batch * m4 * k + batch * k * n8 + batch * m4 * n8) * 4;
+}
+
 function bmmKernel(): BmmExports {
   if (!kernel) {
     const g = globalThis as unknown as WasmGlobals;
@@ -59,7 +69,7 @@ export function batchMatMulSimd(
   const n8 = (n + 7) & ~7;
   const aLen = batch * m4 * k;
   const bLen = batch * k * n8;
-  const need = (aLen + bLen + batch * m4 * n8) * 4;
+  const need = bytesFor(batch, m, k, n);
   if (memory.buffer.byteLength < need) memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65536));
   const heap = new Float32Array(memory.buffer);
   const A = 0;
@@ -119,7 +129,8 @@ export function simdBatchMatMulCalls(): number {
 
 /**
  * Routes the wasm backend's batched and transposed float32 products to `batchMatMulSimd` (once per process;
- * a no-op on other backends). A plain 2-D product and anything broadcast stay on TF.js's kernel (XNNPACK).
+ * a no-op on other backends). A plain 2-D product, anything broadcast, and products needing more than 1 GiB
+ * of the kernel's memory stay on TF.js's kernel (XNNPACK for the first).
  *
  * @example
  * await chooseBackend(['wasm']);
@@ -147,7 +158,7 @@ export function installSimdBatchMatMul(): void {
       const m = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
       const k = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
       const n = transposeB ? b.shape[ra - 2] : b.shape[ra - 1];
-      if ((transposeB ? b.shape[ra - 1] : b.shape[ra - 2]) !== k) return own.kernelFunc(args);
+      if ((transposeB ? b.shape[ra - 1] : b.shape[ra - 2]) !== k || bytesFor(batch, m, k, n) > MAX_BYTES) return own.kernelFunc(args);
       calls++;
       const backend = args.backend as unknown as WasmBackendHeap;
       const out = backend.makeOutput([...outer, m, n], 'float32');
