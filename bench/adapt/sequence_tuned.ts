@@ -22,5 +22,10 @@ export function seqTuneGrid(name: 'ml-1m' | 'beauty'): SequenceSettings[] {
     { ...base, lrDelta: 0, hybrid: 0.1 },
     { ...base, lrDelta: 0, hybrid: 0.3 },
     { ...base, lrDelta: 0.05, hybrid: 0.1 },
+    // a short history shrunk toward the prior (κ = priorClicks), with the default delta
+    { ...base, priorClicks: 2 },
+    { ...base, priorClicks: 5 },
+    { ...base, priorClicks: 10 },
+    { ...base, priorClicks: 20 },
   ];
 }

@@ -329,7 +329,7 @@ export class Engine implements RecommenderApi {
 
   /** Under a sequence model: re-encodes the stored history (after learning, a restore or a model change). */
   private async encodeSequence(): Promise<void> {
-    if (this.encoder) await encodeHistory(this.ctx, this.state, this.encoder);
+    if (this.encoder) await encodeHistory(this.ctx, this.state, this.encoder, this.seqCfg.priorClicks);
   }
 
   private async createEncoder(model: GlobalModel): Promise<SequenceEncoder | null> {

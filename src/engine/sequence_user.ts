@@ -1,10 +1,12 @@
 /**
  * The shopper's vector under a sequence model (`GlobalModel.sequence`): the encoder's `h` over the newest
  * learned clicks, plus what the device learns on top of it —
- *   z = h + δ + γ·(p_u − p_0)
+ *   z = p_0 + c_n·(h − p_0) + δ + γ·(p_u − p_0),   c_n = n / (n + κ) for a window of n known clicks
  * where δ is a per-user delta learned from each click (sampled-softmax step at its own rate, with a proximal
  * pull back to 0 so a thin history stays close to the model), and γ mixes in the matrix-factorisation learner's
- * fold-in p_u (the closed-form anchor of the same clicks against the same item table; γ = 0 turns it off).
+ * fold-in p_u (the closed-form anchor of the same clicks against the same item table; γ = 0 turns it off), and
+ * κ (`priorClicks`) shrinks a short history's encoding toward the prior, as the matrix-factorisation fold-in's
+ * ridge does: on some logs the first few clicks predict worse than popularity (κ = 0: no shrinkage).
  * Empty history (or only unknown items): h is the model's prior p_0, the mean encoded training history — a
  * popularity-like ranking. h is never persisted: it is re-encoded from the stored history after a restore or a
  * model change, so a new model version reads the same clicks with its own encoder (transfer).
@@ -71,10 +73,12 @@ export interface SequenceSettings {
   negatives: number;
   /** Weight γ of the matrix-factorisation fold-in p_u − p_0 in the ranking vector (0: pure sequence). */
   hybrid: number;
+  /** κ: the encoding of n clicks counts n / (n + κ) against the prior p_0 (0: not shrunk). */
+  priorClicks: number;
 }
 
 /** Chosen on validation users of bench:adapt (see docs/sequence-runtime.md). */
-export const DEFAULT_SEQUENCE: SequenceSettings = { lrDelta: 0.05, proximalDelta: 1, negatives: 16, hybrid: 0 };
+export const DEFAULT_SEQUENCE: SequenceSettings = { lrDelta: 0.05, proximalDelta: 1, negatives: 16, hybrid: 0, priorClicks: 0 };
 
 export function resolveSequenceSettings(partial: Partial<SequenceSettings> = {}): SequenceSettings {
   for (const [k, v] of Object.entries(partial)) {
@@ -87,6 +91,8 @@ export function resolveSequenceSettings(partial: Partial<SequenceSettings> = {})
 export interface SequenceUserState {
   /** Encoder output over the current window; null: no known clicks (or the encoder failed), rank with p_0. */
   h: Float32Array | null;
+  /** c_n = n / (n + κ): how much h counts against p_0 (1 when κ = 0). */
+  shrink: number;
   /** Per-user delta δ (persisted). */
   delta: Float32Array;
   /** `LocalState.learned` when h was encoded: a delta step only runs on an h that saw every click before it. */
@@ -99,7 +105,7 @@ export interface SequenceUserState {
 }
 
 export function createSequenceUserState(dim: number, delta?: Float32Array): SequenceUserState {
-  return { h: null, delta: delta?.length === dim ? delta.slice() : new Float32Array(dim), encodedAt: -1, window: 0, truncated: 0, failures: 0 };
+  return { h: null, shrink: 1, delta: delta?.length === dim ? delta.slice() : new Float32Array(dim), encodedAt: -1, window: 0, truncated: 0, failures: 0 };
 }
 
 /** The newest `maxLen` learned clicks this model knows, as item rows, oldest first; and how many were cut. */
@@ -119,7 +125,7 @@ export function historyWindow(ctx: ModelContext, s: LocalState, maxLen: number):
  * @example
  * await encodeHistory(ctx, state, encoder);
  */
-export async function encodeHistory(ctx: ModelContext, s: LocalState, encoder: SequenceEncoder): Promise<void> {
+export async function encodeHistory(ctx: ModelContext, s: LocalState, encoder: SequenceEncoder, priorClicks = 0): Promise<void> {
   const seq = s.seq;
   const params = ctx.model.sequence;
   if (!seq || !params) return;
@@ -137,16 +143,18 @@ export async function encodeHistory(ctx: ModelContext, s: LocalState, encoder: S
     }
   }
   if (s.seq !== seq) return; // forgotten or replaced while the encoder ran
-  Object.assign(seq, { h, encodedAt: learned, window: rows.length, truncated });
+  const shrink = priorClicks > 0 ? rows.length / (rows.length + priorClicks) : 1;
+  Object.assign(seq, { h, shrink, encodedAt: learned, window: rows.length, truncated });
 }
 
-/** z = (h or p_0) + δ + γ·(p_u − p_0): the vector `recommend` scans the catalogue with. */
+/** z = p_0 + c_n·(h − p_0) + δ + γ·(p_u − p_0) (h = p_0 when null): the vector `recommend` scans the catalogue with. */
 export function sequenceQuery(ctx: ModelContext, s: LocalState, hybrid: number): Float32Array {
   const seq = s.seq!;
   const p0 = ctx.model.priorUser;
-  const base = seq.h ?? p0;
+  const h = seq.h ?? p0;
+  const c = seq.h ? seq.shrink : 1;
   const z = new Float32Array(ctx.dim);
-  for (let j = 0; j < ctx.dim; j++) z[j] = base[j] + seq.delta[j] + hybrid * (s.p[j] - p0[j]);
+  for (let j = 0; j < ctx.dim; j++) z[j] = p0[j] + c * (h[j] - p0[j]) + seq.delta[j] + hybrid * (s.p[j] - p0[j]);
   return z;
 }
 

@@ -4,6 +4,8 @@ import { createMemoryStore } from '../../src/store/memory_store.ts';
 import { encodeSequence } from '../../src/model/sequence/encode.ts';
 import type { GlobalModel } from '../../src/model/global_model.ts';
 import { sequenceFixture } from './fixture.ts';
+import { resolveSequenceSettings } from '../../src/engine/sequence_user.ts';
+import { InvalidInputError } from '../../src/errors.ts';
 
 const ids = (k: number[]): string[] => k.map((i) => `sku-${i}`);
 
@@ -58,6 +60,24 @@ describe('engine with a sequence model', () => {
     const st = await e.stats();
     expect(st.learner.unknown).toBe(2);
     expect(st.learner.sequence).toMatchObject({ prior: true, window: 0, truncated: 0 });
+  });
+
+  it('priorClicks shrinks a short history toward the prior: z = p_0 + n / (n + κ) · (h − p_0)', async () => {
+    const model = sequenceFixture();
+    const kappa = 3;
+    const e = await engineFor(model, { sequence: { lrDelta: 0, priorClicks: kappa } });
+    const plain = await engineFor(model);
+    for (const [n, history] of [[1, [3]], [4, [3, 17, 25, 8]]] as const) {
+      await clicks(e, ids(history.slice(n === 1 ? 0 : 1)));
+      await clicks(plain, ids(history.slice(n === 1 ? 0 : 1)));
+      const h = encodeSequence(model.sequence!, [...history]);
+      const z = (await e.exportData()).userVector;
+      const c = n / (n + kappa);
+      z.forEach((v, j) => expect(v).toBeCloseTo(model.priorUser[j] + c * (h[j] - model.priorUser[j]), 5));
+      // κ = 0 (the default) leaves the encoding as it is
+      (await plain.exportData()).userVector.forEach((v, j) => expect(v).toBeCloseTo(h[j], 5));
+    }
+    expect(() => resolveSequenceSettings({ priorClicks: -1 })).toThrow(InvalidInputError);
   });
 
   it('truncates a history longer than the window to the newest maxLen clicks and says so in stats', async () => {
