@@ -26,6 +26,7 @@ import { BUCKETS, engineMethod, foldInMethod, globalMethod, popularityMethod, ru
 import { driftExperiment, latencyExperiment, pick } from './extra.ts';
 import { noiseExperiment, type NoiseKind, type NoiseResult } from './noise.ts';
 import { TUNED, tuneGrid } from './tuned.ts';
+import { startTrainingBackend } from '../../src/cli/sequence_family.ts';
 import { loadSequenceArtefact, prefixEncoder, SEQ_TRAIN, sequenceModelFor, sequenceVariants } from './sequence.ts';
 import { SEQ_ADAPT, seqTuneGrid } from './sequence_tuned.ts';
 
@@ -54,7 +55,10 @@ const REFERENCE: Record<Name, Record<string, number[]>> = {
 
 async function modelFor(kind: string, ds: Dataset): Promise<GlobalModel> {
   if (kind !== 'sasrec') return withAttributes(kind === 'als' ? alsModelFor(ds.name, ds.train, ALS) : await globalModelFor(ds.name, ds.train, PRETRAIN), ds.labels);
-  if (flag('--seq-artefact')) return loadSequenceArtefact(flag('--seq-artefact')!);
+  if (flag('--seq-artefact')) {
+    await startTrainingBackend();
+    return loadSequenceArtefact(flag('--seq-artefact')!);
+  }
   const recipe = SEQ_TRAIN[ds.name.replace(/-val$/, '')];
   const budget = flag('--seq-budget-min');
   return sequenceModelFor(ds.name, ds.train, budget ? { ...recipe, timeBudgetMs: Number(budget) * 60_000 } : recipe);

@@ -43,7 +43,12 @@ export const SEQ_TRAIN: Record<string, Partial<SequenceTrainOptions>> = {
 export async function sequenceModelFor(name: string, train: Stream[], options: Partial<SequenceTrainOptions>, log = console.log): Promise<GlobalModel> {
   const key = `${name}-sasrec-${Object.entries(options).map(([k, v]) => `${k}${v}`).join('-')}-${train.length}`;
   const dir = `${RESULTS_DIR}seqmodel-${key}`;
-  if (existsSync(join(dir, 'model.json'))) return loadSequenceArtefact(dir);
+  if (existsSync(join(dir, 'model.json'))) {
+    // the prefix encodes run on the training backend (wasm): without this a cached model encoded on TF.js's cpu
+    // backend, minutes instead of seconds
+    await startTrainingBackend();
+    return loadSequenceArtefact(dir);
+  }
   const index = new Map<string, number>();
   const sequences = train.map((s) => Int32Array.from(s.items, (id) => (index.has(id) ? index.get(id)! : (index.set(id, index.size), index.size - 1))));
   const backend = await startTrainingBackend();
