@@ -26,7 +26,6 @@ import { BUCKETS, engineMethod, foldInMethod, globalMethod, popularityMethod, ru
 import { driftExperiment, latencyExperiment, pick } from './extra.ts';
 import { noiseExperiment, type NoiseKind, type NoiseResult } from './noise.ts';
 import { TUNED, tuneGrid } from './tuned.ts';
-import { startTrainingBackend } from '../../src/cli/sequence_family.ts';
 import { loadSequenceArtefact, prefixEncoder, SEQ_TRAIN, sequenceModelFor, sequenceVariants } from './sequence.ts';
 import { SEQ_ADAPT, seqTuneGrid } from './sequence_tuned.ts';
 
@@ -55,10 +54,7 @@ const REFERENCE: Record<Name, Record<string, number[]>> = {
 
 async function modelFor(kind: string, ds: Dataset): Promise<GlobalModel> {
   if (kind !== 'sasrec') return withAttributes(kind === 'als' ? alsModelFor(ds.name, ds.train, ALS) : await globalModelFor(ds.name, ds.train, PRETRAIN), ds.labels);
-  if (flag('--seq-artefact')) {
-    await startTrainingBackend();
-    return loadSequenceArtefact(flag('--seq-artefact')!);
-  }
+  if (flag('--seq-artefact')) return loadSequenceArtefact(flag('--seq-artefact')!);
   const recipe = SEQ_TRAIN[ds.name.replace(/-val$/, '')];
   const budget = flag('--seq-budget-min');
   return sequenceModelFor(ds.name, ds.train, budget ? { ...recipe, timeBudgetMs: Number(budget) * 60_000 } : recipe);
@@ -67,7 +63,7 @@ async function modelFor(kind: string, ds: Dataset): Promise<GlobalModel> {
 async function protocolTable(model: GlobalModel, ds: Dataset, cfg: Partial<LearnerConfig>): Promise<Record<string, Scores>> {
   const streams = pick(ds.heldOut, users).map((s) => streamEvents(s));
   const out: Record<string, Scores> = {};
-  const methods = model.sequence ? sequenceMethods(model, ds.name as Name, cfg, streams) : {
+  const methods = model.sequence ? await sequenceMethods(model, ds.name as Name, cfg, streams) : {
     popularity: popularityMethod(model),
     'global, no learning': globalMethod(model),
     'closed-form fold-in': foldInMethod(model),
@@ -82,8 +78,8 @@ async function protocolTable(model: GlobalModel, ds: Dataset, cfg: Partial<Learn
 }
 
 /** The sequence model through the Engine: without adaptation, with the per-user delta, with the fold-in hybrid. */
-function sequenceMethods(model: GlobalModel, name: Name, cfg: Partial<LearnerConfig>, streams: ReturnType<typeof streamEvents>[]) {
-  const sequenceEncoder = prefixEncoder(model, streams);
+async function sequenceMethods(model: GlobalModel, name: Name, cfg: Partial<LearnerConfig>, streams: ReturnType<typeof streamEvents>[]) {
+  const sequenceEncoder = await prefixEncoder(model, streams);
   // hedging re-ranks as if the newest click had not happened: the encoder already weighs an isolated click itself
   const learner = { ...cfg, isolatedShare: 1 };
   const variants = Object.entries(sequenceVariants({ ...SEQ_ADAPT[name] }));
@@ -114,7 +110,7 @@ async function tuneSequence(name: Name): Promise<void> {
   const val = validationSplit(loadDataset(name));
   const model = await modelFor('sasrec', val);
   const streams = pick(val.heldOut, Number.isFinite(users) ? users : 400).map((s) => streamEvents(s));
-  const sequenceEncoder = prefixEncoder(model, streams);
+  const sequenceEncoder = await prefixEncoder(model, streams);
   const rows: { settings: object; scores: Scores }[] = [];
   for (const settings of seqTuneGrid(name)) {
     const scores = await runProtocol(engineMethod(model, { ...TUNED[name], isolatedShare: 1 }, 1, undefined, { sequence: settings, sequenceEncoder }), streams);

@@ -43,12 +43,7 @@ export const SEQ_TRAIN: Record<string, Partial<SequenceTrainOptions>> = {
 export async function sequenceModelFor(name: string, train: Stream[], options: Partial<SequenceTrainOptions>, log = console.log): Promise<GlobalModel> {
   const key = `${name}-sasrec-${Object.entries(options).map(([k, v]) => `${k}${v}`).join('-')}-${train.length}`;
   const dir = `${RESULTS_DIR}seqmodel-${key}`;
-  if (existsSync(join(dir, 'model.json'))) {
-    // the prefix encodes run on the training backend (wasm): without this a cached model encoded on TF.js's cpu
-    // backend, minutes instead of seconds
-    await startTrainingBackend();
-    return loadSequenceArtefact(dir);
-  }
+  if (existsSync(join(dir, 'model.json'))) return loadSequenceArtefact(dir);
   const index = new Map<string, number>();
   const sequences = train.map((s) => Int32Array.from(s.items, (id) => (index.has(id) ? index.get(id)! : (index.set(id, index.size), index.size - 1))));
   const backend = await startTrainingBackend();
@@ -83,7 +78,10 @@ const toBuffer = (b: Buffer): ArrayBuffer => b.buffer.slice(b.byteOffset, b.byte
  * An encoder factory whose `encode` answers from a table of every prefix of the streams' known items,
  * computed in batches; anything else goes to the reference forward.
  */
-export function prefixEncoder(model: GlobalModel, streams: StreamEvent[][]): CreateSequenceEncoder {
+export async function prefixEncoder(model: GlobalModel, streams: StreamEvent[][]): Promise<CreateSequenceEncoder> {
+  // on the training backend (wasm) whether or not this process trained: a cached or given artefact would
+  // otherwise encode on TF.js's cpu backend, minutes instead of seconds
+  await startTrainingBackend();
   const params = model.sequence!;
   const index = new Map(model.itemIds.map((id, i) => [id, i]));
   const histories: Int32Array[] = [];

@@ -6,9 +6,10 @@
  * pull back to 0 so a thin history stays close to the model), and γ mixes in the matrix-factorisation learner's
  * fold-in p_u (the closed-form anchor of the same clicks against the same item table; γ = 0 turns it off), and
  * κ (`priorClicks`) shrinks a short history's encoding toward the prior, as the matrix-factorisation fold-in's
- * ridge does: on some logs the first few clicks predict worse than popularity (κ = 0: no shrinkage).
- * Empty history (or only unknown items): h is the model's prior p_0, the mean encoded training history — a
- * popularity-like ranking. h is never persisted: it is re-encoded from the stored history after a restore or a
+ * ridge does (κ = 0: not shrunk; on ML-1M's validation users every κ tried ranked the first clicks worse — see
+ * docs/sequence-runtime.md — so it is a setting for the tuner, off by default).
+ * Empty history (or only unknown items): h is the model's prior p_0, the mean encoded training history (not a
+ * popularity ranking: on ML-1M it ranks first clicks well below popularity). h is never persisted: it is re-encoded from the stored history after a restore or a
  * model change, so a new model version reads the same clicks with its own encoder (transfer).
  */
 import type { SequenceParams } from '../model/sequence/types.ts';
@@ -154,7 +155,10 @@ export function sequenceQuery(ctx: ModelContext, s: LocalState, hybrid: number):
   const h = seq.h ?? p0;
   const c = seq.h ? seq.shrink : 1;
   const z = new Float32Array(ctx.dim);
-  for (let j = 0; j < ctx.dim; j++) z[j] = p0[j] + c * (h[j] - p0[j]) + seq.delta[j] + hybrid * (s.p[j] - p0[j]);
+  for (let j = 0; j < ctx.dim; j++) {
+    const base = c === 1 ? h[j] : p0[j] + c * (h[j] - p0[j]); // κ = 0 reads h itself, not p_0 + (h − p_0)
+    z[j] = base + seq.delta[j] + hybrid * (s.p[j] - p0[j]);
+  }
   return z;
 }
 

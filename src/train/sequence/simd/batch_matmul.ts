@@ -4,8 +4,9 @@
  * tfjs-backend-wasm hands a product to XNNPACK only when it is one 2-D matrix by another with no transpose; a
  * batched product (attention's `q · kᵀ` and `softmax · v` over `[B·heads, L, L]`, and their four gradient
  * products) runs a scalar triple loop, 2.7 GFLOP/s here. `installSimdBatchMatMul` replaces the backend's
- * `BatchMatMul` kernel: batched or transposed products go to bmm.wat (a 4 × 8 register-blocked kernel; operands
- * copied into its memory, transposed and zero-padded on the way), everything else to TF.js's own kernel. The sums
+ * `BatchMatMul` kernel: batched or transposed products go to bmm.wat (a 4 × 8 register-blocked kernel, and
+ * `bmm_ta` for a transposed left operand; operands copied into its memory, zero-padded to the block size, a
+ * transposed right operand transposed on the copy), everything else to TF.js's own kernel. The sums
  * over k run in the same order as TF.js's loop, so results differ only by rounding. Training only: the device's
  * encoders keep TF.js's kernels.
  */
