@@ -165,6 +165,34 @@ test('the widget renders hostile item data as text, in the default template and 
   expect(dialogs).toEqual([]);
 });
 
+test('a refresh that shows the same items keeps an open "Why this?" and the keyboard focus; a changed list keeps them for the items still shown', async ({ page }) => {
+  // The runtime re-renders a shelf whenever the model or the shopper's clicks change (subscribe → refresh): a
+  // shopper reading an explanation, or a keyboard user on a button, must not lose their place to an identical list.
+  await page.goto('/embed-test.html');
+  await injectLoader(page, { model: MODEL, namespace: 'embed-keep' });
+  await expect(page.locator('#plain')).toHaveAttribute('aria-busy', 'false', { timeout: 60_000 });
+  const why = page.locator('#plain .tb-why').nth(1);
+  await why.focus();
+  await why.press('Enter');
+  const explain = page.locator('#plain .tb-explain').nth(1);
+  await expect(explain).toHaveText(/Popular|Because|Trending/);
+  await page.evaluate(() => (document.getElementById('plain') as HTMLElement & { refresh(): Promise<void> }).refresh());
+  await expect(explain).toBeVisible();
+  await expect(why).toHaveAttribute('aria-expanded', 'true');
+  expect(await page.evaluate(() => document.activeElement?.closest('#plain .tb-item')?.querySelector('.tb-why') === document.activeElement)).toBe(true);
+  // a list that changes (here k 4 → 3) is rendered anew, and the items still shown keep their open explanation
+  const openId = await why.evaluate((b) => b.closest('.tb-item')!.getAttribute('data-item-id'));
+  await page.evaluate(() => document.getElementById('plain')!.setAttribute('k', '3'));
+  await expect(page.locator('#plain .tb-item')).toHaveCount(3);
+  const kept = page.locator(`#plain .tb-item[data-item-id="${openId}"]`);
+  if (await kept.count()) {
+    await expect(kept.locator('.tb-why')).toHaveAttribute('aria-expanded', 'true');
+    await expect(kept.locator('.tb-explain')).toHaveText(/Popular|Because|Trending/);
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('tb-why'))).toBe(true);
+  } else console.log(`embed | the open item ${openId} left the list at k 3; the kept-open path was not reached`);
+  await page.evaluate(() => (window as unknown as Win).tastebud('forget'));
+});
+
 test('the built loader is a classic script of at most 5 KB gzipped, without TF.js', async ({ request }) => {
   const res = await request.get('/tastebud.js');
   expect(res.ok()).toBe(true);

@@ -9,6 +9,7 @@ import { explanationText, sourceText } from './explain_text.ts';
 import { listInfo, reportListView, reportSelect } from './list_events.ts';
 import { registerRecommender as register, type EmbedContext, type ItemInfo, type ListInfo, type RegistryEntry, type ShelfLive, type ShelfView } from './registry.ts';
 import { writeShelf } from './shelf_cache.ts';
+import { paintKeepingPlace, shelfSignature } from './shelf_place.ts';
 import { placementOf, queryOptions, withCatalogue } from './widget_query.ts';
 import { decideArm, type Arm } from './holdout.ts';
 import { InvalidInputError } from '../errors.ts';
@@ -66,7 +67,7 @@ function createLive(entry: RegistryEntry): ShelfLive {
       const about = el.getAttribute('item') ?? undefined;
       // Nothing to show (no model, nothing left after filters): no empty heading, just nothing.
       if (items.length === 0) el.querySelector(':scope > .tb-recs')?.remove();
-      else el.paint(items, (id, source) => explain(id, source, about), (info, n) => selected(info, n, list, c));
+      else paintKeepingPlace(el, shelfSignature(items, [placementOf(el), el.getAttribute('heading'), el.getAttribute('currency')]), () => el.paint(items, (id, source) => explain(id, source, about), (info, n) => selected(info, n, list, c)));
       el.setAttribute('aria-busy', 'false');
       el.style.minHeight = '';
       const key = el.key;
