@@ -2,14 +2,16 @@
  * A trained sequence model → the GlobalModel the artefact and the engine read. The matrix-factorisation fields
  * are filled so that the MF reading of the model agrees with the sequence reading: `w` = ones and `bias` = 0
  * (so `w·(p ⊙ q_i) + b_i + b` is exactly `h·q_i + b_i`), the item table and biases are the sequence model's
- * (shared arrays), and the prior user vector p_0 is the mean encoded history of training users — what the
- * engine ranks with before a shopper's first known click (roughly a popularity ranking in the model's space).
+ * (shared arrays), and the prior user vector p_0 is fitted to the training histories' first clicks
+ * (start_prior.ts) — what the engine ranks with before a shopper's first known click, and what a short history's
+ * encoding is shrunk toward.
  */
 import type { GlobalModel, TrainingReport } from '../model/global_model.ts';
 import { encodeSequence } from '../model/sequence/encode.ts';
 import type { SequenceParams } from '../model/sequence/types.ts';
 import { createRng } from '../model/rng.ts';
 import { FORMAT_VERSION } from '../artefact/format.ts';
+import { fitStartPrior } from './start_prior.ts';
 import { InvalidInputError } from '../errors.ts';
 
 export interface SequenceGlobalInput {
@@ -20,9 +22,13 @@ export interface SequenceGlobalInput {
   modelVersion: string;
   hyperParameters: Record<string, unknown>;
   trainingReport?: TrainingReport;
-  /** Histories encoded for p_0 (a seeded sample). */
+  /** p_0: `start` (default) fitted to the histories' first clicks; `mean`, the mean encoded history (the earlier p_0). */
+  prior?: SequencePriorKind;
+  /** Histories encoded for the `mean` prior (a seeded sample). */
   priorSample?: number;
 }
+
+export type SequencePriorKind = 'start' | 'mean';
 
 /**
  * @example
@@ -46,13 +52,28 @@ export function sequenceGlobalModel(input: SequenceGlobalInput): GlobalModel {
     itemBias,
     w: new Float32Array(dim).fill(1),
     bias: 0,
-    priorUser: meanHistoryVector(params, sequences, input.priorSample ?? 500),
+    priorUser: sequencePrior(params, sequences, input.prior, input.priorSample),
     popularity,
     hyperParameters: { ...input.hyperParameters, sequence: { ...params.config } },
     sequence,
   };
   if (input.trainingReport) model.trainingReport = input.trainingReport;
   return model;
+}
+
+/**
+ * p_0 for a trained sequence model: fitted to the first clicks (`start`; the mean history where no history has
+ * an item) or the mean encoded history (`mean`).
+ *
+ * @example
+ * model.priorUser = sequencePrior(model.sequence!, sequences); // e.g. for a model read from an older artefact
+ */
+export function sequencePrior(params: SequenceParams, sequences: ArrayLike<number>[], kind: SequencePriorKind = 'start', sample = 500): Float32Array {
+  if (kind === 'start') {
+    const fit = fitStartPrior(params.itemEmb, params.itemBias, params.config.dim, sequences);
+    if (fit) return fit.prior;
+  }
+  return meanHistoryVector(params, sequences, sample);
 }
 
 /** Mean of `h` over a seeded sample of non-empty training histories (zeros when there are none). */
