@@ -13,15 +13,20 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GlobalModel } from '../../src/model/global_model.ts';
 import { decodeArtefact, encodeArtefact } from '../../src/artefact/index.ts';
-import { encodeSequence } from '../../src/model/sequence/encode.ts';
-import type { CreateSequenceEncoder, SequenceSettings } from '../../src/engine/sequence_user.ts';
-import { sequenceGlobalModel } from '../../src/train/sequence_global.ts';
-import { encodeHistoriesTf, type SequenceTrainOptions } from '../../src/train/sequence/index.ts';
+import { DEFAULT_SEQUENCE, type SequenceSettings } from '../../src/engine/sequence_settings.ts';
+import { sequenceGlobalModel, sequencePrior, type SequencePriorKind } from '../../src/train/sequence_global.ts';
+import type { SequenceTrainOptions } from '../../src/train/sequence/index.ts';
 import { trainSequenceModelThreaded as trainSequenceModel } from '../../src/cli/sequence_threads.ts';
 import { startTrainingBackend } from '../../src/cli/sequence_family.ts';
 import type { Stream } from './data.ts';
-import type { StreamEvent } from './protocol.ts';
 import { RESULTS_DIR } from './model.ts';
+export { prefixEncoder } from '../../src/cli/sequence_learner.ts';
+/** SEQ_PRIOR: `start` (the default, p_0 fitted to first clicks) or `mean` (the earlier p_0), to compare them. */
+function seqPriorKind(): SequencePriorKind {
+  const v = process.env.SEQ_PRIOR ?? 'start';
+  if (v !== 'start' && v !== 'mean') throw new Error(`SEQ_PRIOR must be start or mean, got ${v}`);
+  return v;
+}
 
 /**
  * Training recipe per dataset: a window of 50 (the prequential streams are at most 100 clicks long, and the
@@ -43,9 +48,15 @@ export const SEQ_TRAIN: Record<string, Partial<SequenceTrainOptions>> = {
 export async function sequenceModelFor(name: string, train: Stream[], options: Partial<SequenceTrainOptions>, log = console.log): Promise<GlobalModel> {
   const key = `${name}-sasrec-${Object.entries(options).map(([k, v]) => `${k}${v}`).join('-')}-${train.length}`;
   const dir = `${RESULTS_DIR}seqmodel-${key}`;
-  if (existsSync(join(dir, 'model.json'))) return loadSequenceArtefact(dir);
   const index = new Map<string, number>();
   const sequences = train.map((s) => Int32Array.from(s.items, (id) => (index.has(id) ? index.get(id)! : (index.set(id, index.size), index.size - 1))));
+  if (existsSync(join(dir, 'model.json'))) {
+    // the cache keeps the trained weights; p_0 is fitted again, so an older cache gets today's prior (SEQ_PRIOR=mean: the earlier one)
+    const model = loadSequenceArtefact(dir);
+    const rows = new Map(model.itemIds.map((id, i) => [id, i]));
+    model.priorUser = sequencePrior(model.sequence!, train.map((s) => Int32Array.from(s.items, (id) => rows.get(id)!)), seqPriorKind());
+    return model;
+  }
   const backend = await startTrainingBackend();
   log(`training ${key} on tfjs-${backend}: ${train.length} users, ${index.size} items`);
   const t0 = Date.now();
@@ -54,7 +65,7 @@ export async function sequenceModelFor(name: string, train: Stream[], options: P
     onEpoch: (e) => void log(`  epoch ${e.epoch} loss ${e.loss.toFixed(4)} (${(e.elapsedMs / 1000).toFixed(0)} s)`),
   });
   log(`  trained in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-  const model = sequenceGlobalModel({ params, itemIds: [...index.keys()], sequences, modelVersion: key, hyperParameters: { model: 'sasrec', ...options }, trainingReport: report });
+  const model = sequenceGlobalModel({ params, itemIds: [...index.keys()], sequences, prior: seqPriorKind(), modelVersion: key, hyperParameters: { model: 'sasrec', ...options }, trainingReport: report });
   const enc = encodeArtefact(model);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'model.json'), JSON.stringify(enc.modelJson));
@@ -74,47 +85,12 @@ export function loadSequenceArtefact(dir: string): GlobalModel {
 
 const toBuffer = (b: Buffer): ArrayBuffer => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 
-/**
- * An encoder factory whose `encode` answers from a table of every prefix of the streams' known items,
- * computed in batches; anything else goes to the reference forward.
- */
-export async function prefixEncoder(model: GlobalModel, streams: StreamEvent[][]): Promise<CreateSequenceEncoder> {
-  // on the training backend (wasm) whether or not this process trained: a cached or given artefact would
-  // otherwise encode on TF.js's cpu backend, minutes instead of seconds
-  await startTrainingBackend();
-  const params = model.sequence!;
-  const index = new Map(model.itemIds.map((id, i) => [id, i]));
-  const histories: Int32Array[] = [];
-  const keys: string[] = [];
-  const seen = new Set<string>();
-  for (const events of streams) {
-    const rows: number[] = [];
-    for (const e of events) {
-      const r = index.get(e.itemId);
-      if (r === undefined) continue;
-      rows.push(r);
-      const win = rows.slice(-params.config.maxLen);
-      const key = win.join(',');
-      if (seen.has(key)) continue;
-      seen.add(key);
-      keys.push(key);
-      histories.push(Int32Array.from(win));
-    }
-  }
-  const t0 = Date.now();
-  const flat = encodeHistoriesTf(params, histories);
-  const d = params.config.dim;
-  const table = new Map(keys.map((k, n) => [k, flat.slice(n * d, (n + 1) * d)]));
-  console.log(`  encoded ${histories.length} stream prefixes in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-  return () => ({ encode: (items) => table.get(items.join(',')) ?? encodeSequence(params, items) });
-}
-
 /** The adaptation variants compared in the table (settings chosen on validation users, see SEQ_ADAPT). */
 export function sequenceVariants(tuned: SequenceSettings): Record<string, Partial<SequenceSettings>> {
   return {
-    'sequence, no adaptation': { lrDelta: 0, hybrid: 0 },
-    'sequence + delta': { ...tuned, hybrid: 0 },
-    // only when validation chose a hybrid: with γ = 0 the row would repeat the one above
-    ...(tuned.hybrid > 0 ? { [`sequence + delta + fold-in hybrid (γ ${tuned.hybrid})`]: tuned } : {}),
+    'sequence, no adaptation': { lrDelta: 0, hybrid: 0, priorClicks: 0 },
+    'sequence + delta': { ...DEFAULT_SEQUENCE },
+    // only when validation chose something else: the row would repeat the one above
+    ...(tuned.hybrid > 0 || tuned.priorClicks > 0 ? { [`sequence + delta, γ ${tuned.hybrid}, κ ${tuned.priorClicks} (chosen on validation)`]: tuned } : {}),
   };
 }

@@ -21,7 +21,9 @@ import { readShelfDisplay, type ItemDisplay } from './shelf_display.ts';
 import { pretrainStreamed, STREAM_SPECS, streamDecision } from './pretrain_stream.ts';
 import { chooseFamily, SEQUENCE_SPECS, sequenceOptions, trainSequenceFamily } from './sequence_family.ts';
 import type { PretrainOptions } from '../train/pretrain.ts';
-import { autoDecision } from './auto_default.ts';
+import { AUTO_MIN_EVENTS, AUTO_MIN_USERS, autoDecision } from './auto_default.ts';
+import { autoSequenceLearner, type SequenceLearnerResult, type SequenceLearnerTrial } from './sequence_learner.ts';
+import type { SequenceTrainOptions } from '../train/sequence/index.ts';
 import { autoLearner, type LearnerAutoResult } from './learner_auto.ts';
 import type { LearnerTrial } from './learner_tune.ts';
 import { BUCKETS } from './prequential.ts';
@@ -37,7 +39,7 @@ export const PRETRAIN_SPECS: Specs = {
   catalogue: { type: 'string', help: 'the shop\'s catalogue (the JSON the embed\'s data-catalogue loads, or CSV, TSV or JSON lines with an id column): the title, url, image, price and currency of the trending items go into trending.json, so the trending shelf renders when the catalogue request fails' },
   ...STREAM_SPECS,
   validate: { type: 'boolean', help: 'pick the epoch count on a leave-one-out validation split, then retrain on everything' },
-  auto: { type: 'boolean', help: 'choose the ALS recipe (dim, l2, unobserved weight, alpha, recency) and epochs on a validation split of this log by full-ranking NDCG@10 within --auto-budget, then the on-device learner\'s settings by replaying held-out users within --learner-budget; trials are printed and kept in the artefact. Default on from 100,000 interactions and 500 users unless recipe flags are given; --no-auto turns it off' },
+  auto: { type: 'boolean', help: 'choose the ALS recipe (dim, l2, unobserved weight, alpha, recency) and epochs on a validation split of this log by full-ranking NDCG@10 within --auto-budget, then the on-device learner\'s settings by replaying held-out users within --learner-budget; trials are printed and kept in the artefact. Default on from 100,000 interactions and 500 users unless recipe flags are given; --no-auto turns it off. With --model sasrec: the on-device settings only (fold-in hybrid and prior shrinkage, on a second model trained without the held-out users), default on from the same sizes' },
   'auto-budget': { type: 'number', help: '--auto: seconds of recipe trials (the current recipe always runs first)', default: 600 },
   'learner-budget': { type: 'number', help: '--auto: seconds for choosing the on-device learner\'s settings (one model trained without the held-out users, then replays; the closed-form fold-in and the defaults always run); 0: ship no settings', default: 300 },
 };
@@ -65,7 +67,7 @@ export async function cmdPretrain(argv: string[], io: Io): Promise<void> {
     io.err(`validation NDCG@10: als ${choice.validation.als['NDCG@10'].toFixed(4)}, sasrec ${choice.validation.sasrec['NDCG@10'].toFixed(4)} → ${choice.chosen}`);
     family = choice.chosen;
   }
-  if (family === 'sasrec') return pretrainSequence(all, g, argv, io, out, display);
+  if (family === 'sasrec') return pretrainSequence(all, g, argv, io, out, display, parsed.values.auto as boolean | undefined);
   const bar = createProgressBar(io.stderr, 'val HR@10');
   const modelVersion = g.str('model-version');
   let epochs = opts.epochs;
@@ -120,13 +122,37 @@ function learnerReport(r: LearnerAutoResult): Record<string, unknown> {
   return rest;
 }
 
-async function pretrainSequence(all: InteractionSet, g: ReturnType<typeof getters>, argv: string[], io: Io, out: string, display?: Map<string, ItemDisplay>): Promise<void> {
+async function pretrainSequence(all: InteractionSet, g: ReturnType<typeof getters>, argv: string[], io: Io, out: string, display: Map<string, ItemDisplay> | undefined, asked: boolean | undefined): Promise<void> {
   const options = sequenceOptions(g, argv);
+  const auto = asked ?? (all.items.length >= AUTO_MIN_EVENTS && all.userIds.length >= AUTO_MIN_USERS);
+  if (asked === undefined) io.err(auto ? `--auto by default (${all.items.length.toLocaleString('en')} interactions): the on-device settings are chosen on held-out users; --no-auto to skip` : 'no --auto: the log is small; browsers adapt with the default on-device settings');
+  const learner = auto ? await chooseSequenceLearner(all, options, g.num('learner-budget') ?? 300, io) : undefined;
   io.err(`training a sequence model (sasrec) on ${all.userIds.length} histories`);
   const { model } = await trainSequenceFamily(all, options, g.str('model-version'));
+  if (learner) {
+    model.learner = { sequence: learner.best };
+    const { best: _b, ...rest } = learner; // the winner itself is model.learner
+    model.trainingReport = { ...model.trainingReport, learnerTune: rest };
+  }
   const { written, version } = await writeModel(model, buildPlacements(all), all.itemIds, g, out, () => [], display);
   const r = model.trainingReport ?? {};
   io.out(`wrote ${out}/ (${written.files.join(', ')}; ${(written.bytes / 1024).toFixed(0)} KiB), model version ${version} (sasrec, ${JSON.stringify(model.sequence!.config)}), ${Number(r.trainSeconds ?? 0).toFixed(1)}s`);
+}
+
+/** The sequence model's on-device settings chosen on held-out users (sequence_learner.ts); undefined when skipped. */
+async function chooseSequenceLearner(all: InteractionSet, options: Partial<SequenceTrainOptions>, budget: number, io: Io): Promise<SequenceLearnerResult | undefined> {
+  if (budget <= 0) return undefined;
+  io.err(`--auto: choosing the sequence model's on-device settings (fold-in hybrid γ, prior shrinkage κ) by replaying held-out users of this log through the engine, ${budget}s of replays after a model trained without them`);
+  const hr = (t: SequenceLearnerTrial): string => BUCKETS.map((b) => `${b.name} ${t.scores[b.name].hr.toFixed(3)}`).join(' ');
+  const r = await autoSequenceLearner(all, options, {
+    budgetSeconds: budget,
+    seed: options.seed,
+    log: (l) => io.err(l),
+    onTrial: (t) => io.err(`  trial ${t.trial} (γ ${t.settings.hybrid}, κ ${t.settings.priorClicks}): HR@10 ${hr(t)} (${t.seconds.toFixed(0)}s)`),
+  });
+  if (!r) io.err('  too few users with two clicks or more to hold any out: the artefact ships no settings (browsers use the defaults)');
+  else io.err(`--auto chose γ ${r.best.hybrid}, κ ${r.best.priorClicks} (${r.trials.length} trials on ${r.validationUsers} users, ${r.validationSteps} clicks${r.cut ? '; the budget ended the walk' : ''})`);
+  return r;
 }
 
 /** `--catalogue`: the display fields for trending.json, read up front; says how many items it describes. */

@@ -42,7 +42,8 @@ export interface EngineOptions {
   seed?: number;
   /** Clock for default event timestamps (tests, replay). */
   now?: () => number;
-  /** On-device adaptation under a sequence model (sequence_user.ts); ignored for matrix-factorisation models. */
+  /** On-device adaptation under a sequence model (sequence_user.ts), over `learner.sequence` (the shop's, over the
+   * model's shipped ones); ignored for matrix-factorisation models. Benches and tests set it; shops use `learner`. */
   sequence?: Partial<SequenceSettings>;
   /** Forward pass of the sequence encoder (the worker passes a TF.js one); default: the plain-TypeScript reference. */
   sequenceEncoder?: CreateSequenceEncoder;
@@ -96,7 +97,7 @@ export class Engine implements RecommenderApi {
   /** Use `createEngine`, which also restores the stored state. */
   constructor(private readonly opts: EngineOptions) {
     this.cfg = engineLearnerConfig(opts.model, opts.learner);
-    this.seqCfg = resolveSequenceSettings(opts.sequence);
+    this.seqCfg = resolveSequenceSettings({ ...this.cfg.sequence, ...opts.sequence });
     this.ctx = createModelContext(opts.model, this.cfg.sampler);
     this.state = createLocalState(this.ctx);
     this.scanner = opts.scanner ?? createPlainScanner(this.ctx.itemEmb, this.ctx.itemBias, this.ctx.dim);

@@ -4,6 +4,7 @@
  */
 import type { EventType } from './api.ts';
 import { InvalidInputError } from '../errors.ts';
+import { DEFAULT_SEQUENCE, resolveSequenceSettings, type SequenceSettings } from './sequence_settings.ts';
 
 export interface LearnerConfig {
   // --- closed-form anchor (confidence-weighted ridge fold-in, recomputed per event) ---
@@ -80,6 +81,9 @@ export interface LearnerConfig {
   /** Weight of each event type in its confidence; 0: stored and seen, but not learned (it does not age the
    * clicks learned either, e.g. views in a shop that only trusts selects). */
   typeWeights: Record<EventType, number>;
+  /** Under a sequence model: the per-user delta, the fold-in hybrid γ and the prior shrinkage κ (sequence_settings.ts);
+   * merged key by key like `typeWeights`. */
+  sequence: SequenceSettings;
   // --- storage ---
   /** Positives kept in the checkpoint (the fit's window; older ones are folded into p_u and dropped). */
   historySize: number;
@@ -123,6 +127,7 @@ export const DEFAULT_LEARNER: LearnerConfig = {
   isolatedWeight: 0.25,
   isolatedShare: 1,
   typeWeights: { view: 0.5, select: 1, add_to_cart: 2, purchase: 3 },
+  sequence: DEFAULT_SEQUENCE,
   historySize: 200,
   maxEvents: 4000,
   keepEvents: 2000,
@@ -136,7 +141,7 @@ export const DEFAULT_LEARNER: LearnerConfig = {
  * attributeWeight); the fuzz test in test/faults/learner_settings.test.ts draws settings from these ranges and
  * checks that no score comes out NaN or infinite.
  */
-export const LEARNER_BOUNDS: Record<Exclude<keyof LearnerConfig, 'sampler' | 'loss' | 'apr' | 'denoise' | 'typeWeights'>, { min: number; max: number; int?: boolean; open?: boolean; inf?: boolean }> = {
+export const LEARNER_BOUNDS: Record<Exclude<keyof LearnerConfig, 'sampler' | 'loss' | 'apr' | 'denoise' | 'typeWeights' | 'sequence'>, { min: number; max: number; int?: boolean; open?: boolean; inf?: boolean }> = {
   ridge: { min: 0, max: 1e4, open: true },
   alpha: { min: 0, max: 1e4 },
   foldInScale: { min: 0, max: 1e3 },
@@ -188,7 +193,7 @@ export function resolveLearnerConfig(partial: Partial<LearnerConfig> = {}): Lear
     const want = typeof DEFAULT_LEARNER[k as keyof LearnerConfig];
     if (typeof v !== want || (want === 'object' && (v === null || Array.isArray(v)))) throw new InvalidInputError(`learner.${k} must be a ${want}, got ${JSON.stringify(v)}`);
   }
-  const cfg = { ...DEFAULT_LEARNER, ...partial, typeWeights: { ...DEFAULT_LEARNER.typeWeights, ...partial.typeWeights } };
+  const cfg = { ...DEFAULT_LEARNER, ...partial, typeWeights: { ...DEFAULT_LEARNER.typeWeights, ...partial.typeWeights }, sequence: resolveSequenceSettings(partial.sequence) };
   for (const [k, b] of Object.entries(LEARNER_BOUNDS)) checkBound(k, cfg[k as keyof typeof LEARNER_BOUNDS], b);
   if (cfg.keepEvents > cfg.maxEvents) throw new InvalidInputError('learner.keepEvents must not exceed learner.maxEvents');
   for (const [type, w] of Object.entries(cfg.typeWeights)) {

@@ -6,16 +6,15 @@
  * pull back to 0 so a thin history stays close to the model), and γ mixes in the matrix-factorisation learner's
  * fold-in p_u (the closed-form anchor of the same clicks against the same item table; γ = 0 turns it off), and
  * κ (`priorClicks`) shrinks a short history's encoding toward the prior, as the matrix-factorisation fold-in's
- * ridge does (κ = 0: not shrunk; on ML-1M's validation users every κ tried ranked the first clicks worse — see
- * docs/sequence-runtime.md — so it is a setting for the tuner, off by default).
- * Empty history (or only unknown items): h is the model's prior p_0, the mean encoded training history (not a
- * popularity ranking: on ML-1M it ranks first clicks well below popularity). h is never persisted: it is re-encoded from the stored history after a restore or a
+ * ridge does (κ = 0: not shrunk). γ and κ are chosen per shop by `pretrain --model sasrec --auto` and shipped in
+ * the artefact (`learner.sequence`, sequence_settings.ts).
+ * Empty history (or only unknown items): h is the model's prior p_0, fitted by the CLI to what the log's shoppers
+ * clicked first (train/start_prior.ts). h is never persisted: it is re-encoded from the stored history after a restore or a
  * model change, so a new model version reads the same clicks with its own encoder (transfer).
  */
 import type { SequenceParams } from '../model/sequence/types.ts';
 import { encodeSequence } from '../model/sequence/encode.ts';
 import type { Rng } from '../model/rng.ts';
-import { InvalidInputError } from '../errors.ts';
 import type { ModelContext } from './model_context.ts';
 import type { LocalState } from './user_state.ts';
 
@@ -65,29 +64,8 @@ export async function startEncoder(params: SequenceParams, create?: CreateSequen
   }
 }
 
-export interface SequenceSettings {
-  /** Learning rate of the per-user delta δ (0: no delta). */
-  lrDelta: number;
-  /** Proximal pull of δ toward 0 after each step. */
-  proximalDelta: number;
-  /** Sampled negatives (popularity^0.75) of each delta step. */
-  negatives: number;
-  /** Weight γ of the matrix-factorisation fold-in p_u − p_0 in the ranking vector (0: pure sequence). */
-  hybrid: number;
-  /** κ: the encoding of n clicks counts n / (n + κ) against the prior p_0 (0: not shrunk). */
-  priorClicks: number;
-}
-
-/** Chosen on validation users of bench:adapt (see docs/sequence-runtime.md). */
-export const DEFAULT_SEQUENCE: SequenceSettings = { lrDelta: 0.05, proximalDelta: 1, negatives: 16, hybrid: 0, priorClicks: 0 };
-
-export function resolveSequenceSettings(partial: Partial<SequenceSettings> = {}): SequenceSettings {
-  for (const [k, v] of Object.entries(partial)) {
-    if (!(k in DEFAULT_SEQUENCE)) throw new InvalidInputError(`sequence: unknown setting "${k}"`);
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new InvalidInputError(`sequence.${k} must be a finite number >= 0, got ${JSON.stringify(v)}`);
-  }
-  return { ...DEFAULT_SEQUENCE, ...partial };
-}
+export { DEFAULT_SEQUENCE, resolveSequenceSettings, type SequenceSettings } from './sequence_settings.ts';
+import type { SequenceSettings } from './sequence_settings.ts';
 
 export interface SequenceUserState {
   /** Encoder output over the current window; null: no known clicks (or the encoder failed), rank with p_0. */

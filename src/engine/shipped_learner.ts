@@ -60,7 +60,7 @@ export function shippedSettings(model: { modelVersion: string; learner?: unknown
 
 /**
  * The engine's settings: built-in defaults, then the model's shipped ones, then the shop's own (which are checked
- * and throw as before). `typeWeights` merge per event type.
+ * and throw as before). `typeWeights` merge per event type, `sequence` per setting.
  *
  * @example
  * engineLearnerConfig({ modelVersion: 'v1', learner: { ridge: 2 } }, { ridge: 4 }).ridge; // 4 (the shop's)
@@ -69,5 +69,6 @@ export function engineLearnerConfig(model: { modelVersion: string; learner?: unk
   const shipped = shippedSettings(model);
   if (typeof shop !== 'object' || shop === null || Array.isArray(shop)) return resolveLearnerConfig(shop);
   const typeWeights = { ...DEFAULT_LEARNER.typeWeights, ...shipped.typeWeights, ...shop.typeWeights };
-  return resolveLearnerConfig({ ...shipped, ...shop, typeWeights });
+  const sequence = { ...DEFAULT_LEARNER.sequence, ...shipped.sequence, ...shop.sequence };
+  return resolveLearnerConfig({ ...shipped, ...shop, typeWeights, sequence });
 }

@@ -59,6 +59,27 @@ describe('tastebud CLI with a sequence model', () => {
     expect(hr(/popularity/)).toBeLessThan(0.6);
   });
 
+  it('pretrain --model sasrec --auto chooses the on-device settings on held-out users and ships the best', { timeout: 180_000 }, async () => {
+    const io = captureIo();
+    expect(await runCli(['pretrain', '--model', 'sasrec', '--auto', '--learner-budget', '60', '--data', log, '--out', join(dir, 'seq-auto'), ...small], io)).toBe(0);
+    const model = await readArtefactDir(join(dir, 'seq-auto'));
+    const report = model.trainingReport!.learnerTune as { trials: { settings: { hybrid: number; priorClicks: number }; scores: { all: { hr: number } } }[]; validationUsers: number };
+    // at most a fifth of the users replayed; the defaults first, then κ and γ walked
+    expect(report.validationUsers).toBeGreaterThan(0);
+    expect(report.validationUsers).toBeLessThanOrEqual(24);
+    expect(report.trials[0].settings).toEqual({ hybrid: 0, priorClicks: 0 });
+    expect(new Set(report.trials.map((t) => t.settings.priorClicks)).size).toBeGreaterThanOrEqual(5);
+    expect(new Set(report.trials.map((t) => t.settings.hybrid)).size).toBeGreaterThanOrEqual(4);
+    const top = Math.max(...report.trials.map((t) => t.scores.all.hr));
+    const chosen = report.trials.find((t) => t.scores.all.hr === top)!;
+    expect(model.learner).toEqual({ sequence: chosen.settings });
+    expect(io.stderrLines.join('\n')).toMatch(/--auto chose γ [\d.]+, κ [\d.]+ \(\d+ trials on \d+ users/);
+    // --learner-budget 0 ships nothing; a small log without --auto does not choose
+    const off = captureIo();
+    expect(await runCli(['pretrain', '--model', 'sasrec', '--auto', '--learner-budget', '0', '--data', log, '--out', join(dir, 'seq-off'), ...small], off)).toBe(0);
+    expect((await readArtefactDir(join(dir, 'seq-off'))).learner).toBeUndefined();
+  });
+
   it('evaluate --family sasrec trains on the training part; pretrain --model auto picks by validation', { timeout: 180_000 }, async () => {
     const ev = captureIo();
     expect(await runCli(['evaluate', '--family', 'sasrec', '--data', log, ...small], ev)).toBe(0);

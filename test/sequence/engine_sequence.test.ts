@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { encodeArtefact } from '../../src/artefact/encode.ts';
 import { createEngine, type Engine, type EngineOptions } from '../../src/engine/engine.ts';
 import { createMemoryStore } from '../../src/store/memory_store.ts';
 import { encodeSequence } from '../../src/model/sequence/encode.ts';
@@ -78,6 +79,34 @@ describe('engine with a sequence model', () => {
       (await plain.exportData()).userVector.forEach((v, j) => expect(v).toBeCloseTo(h[j], 5));
     }
     expect(() => resolveSequenceSettings({ priorClicks: -1 })).toThrow(InvalidInputError);
+  });
+
+  it('a model ships its sequence settings (learner.sequence): used as if the shop passed them, under the shop\'s own, refused ones warn', async () => {
+    const kappa = 3;
+    const z = async (model: GlobalModel, learner?: Record<string, unknown>): Promise<number[]> => {
+      const e = await createEngine({ model, store: createMemoryStore('s'), namespace: 's', ...(learner && { learner }) });
+      await clicks(e, ids([3, 17]));
+      const v = (await e.exportData()).userVector;
+      await e.close();
+      return v;
+    };
+    const model = sequenceFixture();
+    const shipped = await z({ ...model, learner: { sequence: { lrDelta: 0, priorClicks: kappa } } });
+    const passed = await z(model, { sequence: { lrDelta: 0, priorClicks: kappa } });
+    expect(shipped).toEqual(passed);
+    const h = encodeSequence(model.sequence!, [3, 17]);
+    shipped.forEach((v, j) => expect(v).toBeCloseTo(model.priorUser[j] + (2 / (2 + kappa)) * (h[j] - model.priorUser[j]), 5));
+    // the shop's key wins, the shipped one it does not name stays
+    const shop = await z({ ...model, learner: { sequence: { lrDelta: 0, priorClicks: kappa } } }, { sequence: { priorClicks: 0 } });
+    shop.forEach((v, j) => expect(v).toBeCloseTo(h[j], 5));
+    // refused (out of range): a warning, the defaults, never the model
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const refused = await z({ ...model, learner: { sequence: { lrDelta: 0, hybrid: -1 } } });
+    expect(warn.mock.calls.flat().join(' ')).toMatch(/ShippedLearnerSettingsInvalid.*sequence\.hybrid/);
+    expect(refused.every(Number.isFinite)).toBe(true);
+    warn.mockRestore();
+    expect(() => encodeArtefact({ ...model, learner: { sequence: { priorClicks: 'ten' } } })).toThrow(InvalidInputError);
+    expect(() => encodeArtefact({ ...model, learner: { sequence: { shrink: 1 } } })).toThrow(/unknown setting "shrink"/);
   });
 
   it('truncates a history longer than the window to the newest maxLen clicks and says so in stats', async () => {
