@@ -79,7 +79,7 @@ async function protocolTable(model: GlobalModel, ds: Dataset, cfg: Partial<Learn
 
 /** The sequence model through the Engine: without adaptation, with the per-user delta, with the fold-in hybrid. */
 async function sequenceMethods(model: GlobalModel, name: Name, cfg: Partial<LearnerConfig>, streams: ReturnType<typeof streamEvents>[]) {
-  const sequenceEncoder = await prefixEncoder(model, streams);
+  const sequenceEncoder = await prefixEncoder(model, streams, console.log);
   // hedging re-ranks as if the newest click had not happened: the encoder already weighs an isolated click itself
   const learner = { ...cfg, isolatedShare: 1 };
   const variants = Object.entries(sequenceVariants({ ...SEQ_ADAPT[name] }));
@@ -110,7 +110,7 @@ async function tuneSequence(name: Name): Promise<void> {
   const val = validationSplit(loadDataset(name));
   const model = await modelFor('sasrec', val);
   const streams = pick(val.heldOut, Number.isFinite(users) ? users : 400).map((s) => streamEvents(s));
-  const sequenceEncoder = await prefixEncoder(model, streams);
+  const sequenceEncoder = await prefixEncoder(model, streams, console.log);
   const rows: { settings: object; scores: Scores }[] = [];
   for (const settings of seqTuneGrid(name)) {
     const scores = await runProtocol(engineMethod(model, { ...TUNED[name], isolatedShare: 1 }, 1, undefined, { sequence: settings, sequenceEncoder }), streams);

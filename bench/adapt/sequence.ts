@@ -21,6 +21,7 @@ import { startTrainingBackend } from '../../src/cli/sequence_family.ts';
 import type { Stream } from './data.ts';
 import { RESULTS_DIR } from './model.ts';
 export { prefixEncoder } from '../../src/cli/sequence_learner.ts';
+
 /** SEQ_PRIOR: `start` (the default, p_0 fitted to first clicks) or `mean` (the earlier p_0), to compare them. */
 function seqPriorKind(): SequencePriorKind {
   const v = process.env.SEQ_PRIOR ?? 'start';

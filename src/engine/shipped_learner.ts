@@ -68,6 +68,7 @@ export function shippedSettings(model: { modelVersion: string; learner?: unknown
 export function engineLearnerConfig(model: { modelVersion: string; learner?: unknown }, shop: Partial<LearnerConfig> = {}): LearnerConfig {
   const shipped = shippedSettings(model);
   if (typeof shop !== 'object' || shop === null || Array.isArray(shop)) return resolveLearnerConfig(shop);
+  resolveLearnerConfig(shop); // the shop's own, checked as given (a `typeWeights` or `sequence` that is not an object would vanish in the merge)
   const typeWeights = { ...DEFAULT_LEARNER.typeWeights, ...shipped.typeWeights, ...shop.typeWeights };
   const sequence = { ...DEFAULT_LEARNER.sequence, ...shipped.sequence, ...shop.sequence };
   return resolveLearnerConfig({ ...shipped, ...shop, typeWeights, sequence });

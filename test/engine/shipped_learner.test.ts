@@ -52,6 +52,10 @@ describe('learner settings shipped in the artefact', () => {
     expect(cfg.ridge).toBe(4);
     expect(cfg.steps).toBe(0);
     expect(cfg.typeWeights).toEqual({ view: 0, select: 1, add_to_cart: 2, purchase: 5 });
+    // nested settings that are not objects are named, not lost in the merge
+    for (const bad of [{ sequence: 5 }, { typeWeights: 'heavy' }, { sequence: null }]) {
+      expect(() => engineLearnerConfig({ modelVersion: 'v', learner: { ...SHIPPED } }, bad as unknown as Partial<LearnerConfig>)).toThrow(InvalidInputError);
+    }
   });
 
   it('absent: the defaults, without a warning', async () => {
