@@ -109,6 +109,7 @@ export async function trainSequenceFamily(
     params,
     itemIds: set.itemIds.slice(),
     sequences,
+    itemAttributes: set.itemAttributes,
     modelVersion: version,
     hyperParameters: { model: 'sasrec', ...options },
     trainingReport: { ...report, trainer: `tfjs-${backend}`, trainSeconds: (Date.now() - t0) / 1000, numUsers: sequences.length, numInteractions: set.items.length },

@@ -6,7 +6,7 @@
  * (start_prior.ts) — what the engine ranks with before a shopper's first known click, and what a short history's
  * encoding is shrunk toward.
  */
-import type { GlobalModel, TrainingReport } from '../model/global_model.ts';
+import type { GlobalModel, ItemAttributes, TrainingReport } from '../model/global_model.ts';
 import { encodeSequence } from '../model/sequence/encode.ts';
 import type { SequenceParams } from '../model/sequence/types.ts';
 import { createRng } from '../model/rng.ts';
@@ -24,6 +24,8 @@ export interface SequenceGlobalInput {
   trainingReport?: TrainingReport;
   /** p_0: `start` (default) fitted to the histories' first clicks; `mean`, the mean encoded history (the earlier p_0). */
   prior?: SequencePriorKind;
+  /** The items' attributes (pretrain --attributes), for the learner's attribute affinity and the shop's rules. */
+  itemAttributes?: (ItemAttributes | undefined)[];
   /** Histories encoded for the `mean` prior (a seeded sample). */
   priorSample?: number;
 }
@@ -58,6 +60,7 @@ export function sequenceGlobalModel(input: SequenceGlobalInput): GlobalModel {
     sequence,
   };
   if (input.trainingReport) model.trainingReport = input.trainingReport;
+  if (input.itemAttributes?.some((a) => a && Object.keys(a).length > 0)) model.itemAttributes = input.itemAttributes.map((a) => ({ ...(a ?? {}) }));
   return model;
 }
 

@@ -74,10 +74,16 @@ describe('tastebud CLI with a sequence model', () => {
     const chosen = report.trials.find((t) => t.scores.all.hr === top)!;
     expect(model.learner).toEqual({ sequence: chosen.settings });
     expect(io.stderrLines.join('\n')).toMatch(/--auto chose γ [\d.]+, κ [\d.]+ \(\d+ trials on \d+ users/);
-    // --learner-budget 0 ships nothing; a small log without --auto does not choose
+    // --learner-budget 0 ships no settings; --attributes ride along (the learner's attribute affinity, the shop's rules)
+    writeFileSync(join(dir, 'attrs.json'), JSON.stringify(Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`sku${i}`, [i % 3]]))));
     const off = captureIo();
-    expect(await runCli(['pretrain', '--model', 'sasrec', '--auto', '--learner-budget', '0', '--data', log, '--out', join(dir, 'seq-off'), ...small], off)).toBe(0);
-    expect((await readArtefactDir(join(dir, 'seq-off'))).learner).toBeUndefined();
+    expect(await runCli(['pretrain', '--model', 'sasrec', '--auto', '--learner-budget', '0', '--attributes', join(dir, 'attrs.json'), '--data', log, '--out', join(dir, 'seq-off'), ...small], off)).toBe(0);
+    const plain = await readArtefactDir(join(dir, 'seq-off'));
+    expect(plain.learner).toBeUndefined();
+    const sku4 = plain.itemIds.indexOf('sku4');
+    expect(plain.itemAttributes?.[sku4]).toEqual(plain.itemAttributes?.[plain.itemIds.indexOf('sku7')]); // 4 % 3 = 7 % 3
+    expect(plain.itemAttributes?.[sku4]).not.toEqual(plain.itemAttributes?.[plain.itemIds.indexOf('sku5')]);
+    expect(Object.keys(plain.itemAttributes?.[sku4] ?? {}).length).toBeGreaterThan(0);
   });
 
   it('evaluate --family sasrec trains on the training part; pretrain --model auto picks by validation', { timeout: 180_000 }, async () => {
