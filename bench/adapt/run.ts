@@ -54,10 +54,11 @@ const REFERENCE: Record<Name, Record<string, number[]>> = {
 
 async function modelFor(kind: string, ds: Dataset): Promise<GlobalModel> {
   if (kind !== 'sasrec') return withAttributes(kind === 'als' ? alsModelFor(ds.name, ds.train, ALS) : await globalModelFor(ds.name, ds.train, PRETRAIN), ds.labels);
-  if (flag('--seq-artefact')) return loadSequenceArtefact(flag('--seq-artefact')!);
+  // the item attributes ride along as `pretrain --model sasrec --attributes` ships them (the learner's attribute affinity)
+  if (flag('--seq-artefact')) return withAttributes(loadSequenceArtefact(flag('--seq-artefact')!), ds.labels);
   const recipe = SEQ_TRAIN[ds.name.replace(/-val$/, '')];
   const budget = flag('--seq-budget-min');
-  return sequenceModelFor(ds.name, ds.train, budget ? { ...recipe, timeBudgetMs: Number(budget) * 60_000 } : recipe);
+  return withAttributes(await sequenceModelFor(ds.name, ds.train, budget ? { ...recipe, timeBudgetMs: Number(budget) * 60_000 } : recipe), ds.labels);
 }
 
 async function protocolTable(model: GlobalModel, ds: Dataset, cfg: Partial<LearnerConfig>): Promise<Record<string, Scores>> {
