@@ -53,9 +53,9 @@ export async function sequenceModelFor(name: string, train: Stream[], options: P
   const sequences = train.map((s) => Int32Array.from(s.items, (id) => (index.has(id) ? index.get(id)! : (index.set(id, index.size), index.size - 1))));
   if (existsSync(join(dir, 'model.json'))) {
     // the cache keeps the trained weights; p_0 is fitted again, so an older cache gets today's prior (SEQ_PRIOR=mean: the earlier one)
+    // (the cache's item rows are `index`'s: it was written from the same streams in the same order)
     const model = loadSequenceArtefact(dir);
-    const rows = new Map(model.itemIds.map((id, i) => [id, i]));
-    model.priorUser = sequencePrior(model.sequence!, train.map((s) => Int32Array.from(s.items, (id) => rows.get(id)!)), seqPriorKind());
+    model.priorUser = sequencePrior(model.sequence!, sequences, seqPriorKind());
     return model;
   }
   const backend = await startTrainingBackend();

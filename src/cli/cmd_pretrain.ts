@@ -21,7 +21,7 @@ import { readShelfDisplay, type ItemDisplay } from './shelf_display.ts';
 import { pretrainStreamed, STREAM_SPECS, streamDecision } from './pretrain_stream.ts';
 import { chooseFamily, SEQUENCE_SPECS, sequenceOptions, trainSequenceFamily } from './sequence_family.ts';
 import type { PretrainOptions } from '../train/pretrain.ts';
-import { AUTO_MIN_EVENTS, AUTO_MIN_USERS, autoDecision } from './auto_default.ts';
+import { autoDecision } from './auto_default.ts';
 import { autoSequenceLearner, type SequenceLearnerResult, type SequenceLearnerTrial } from './sequence_learner.ts';
 import type { SequenceTrainOptions } from '../train/sequence/index.ts';
 import { autoLearner, type LearnerAutoResult } from './learner_auto.ts';
@@ -124,9 +124,10 @@ function learnerReport(r: LearnerAutoResult): Record<string, unknown> {
 
 async function pretrainSequence(all: InteractionSet, g: ReturnType<typeof getters>, argv: string[], io: Io, out: string, display: Map<string, ItemDisplay> | undefined, asked: boolean | undefined): Promise<void> {
   const options = sequenceOptions(g, argv);
-  const auto = asked ?? (all.items.length >= AUTO_MIN_EVENTS && all.userIds.length >= AUTO_MIN_USERS);
-  if (asked === undefined) io.err(auto ? `--auto by default (${all.items.length.toLocaleString('en')} interactions): the on-device settings are chosen on held-out users; --no-auto to skip` : 'no --auto: the log is small; browsers adapt with the default on-device settings');
-  const learner = auto ? await chooseSequenceLearner(all, options, g.num('learner-budget') ?? 300, io) : undefined;
+  // the size rule of the MF path; its recipe flags (--dim, --epochs …) fix the ALS recipe, not these settings
+  const decision = autoDecision([], asked, all.items.length, all.userIds.length);
+  if (asked === undefined) io.err(`${decision.auto ? '' : 'no --auto: '}${decision.why}${decision.auto ? '; here: the on-device settings only' : ''}`);
+  const learner = decision.auto ? await chooseSequenceLearner(all, options, g.num('learner-budget') ?? 300, io) : undefined;
   io.err(`training a sequence model (sasrec) on ${all.userIds.length} histories`);
   const { model } = await trainSequenceFamily(all, options, g.str('model-version'));
   if (learner) {

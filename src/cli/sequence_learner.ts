@@ -73,24 +73,20 @@ export async function autoSequenceLearner(all: InteractionSet, options: Partial<
   const sequenceEncoder = await prefixEncoder(model, streams, o.log);
   const start = Date.now();
   const trials: SequenceLearnerTrial[] = [];
-  const tried = new Map<string, SequenceLearnerTrial>();
   let cut = false;
   const hr = (t: SequenceLearnerTrial): number => t.scores.all.hr;
-  const run = async (hybrid: number, priorClicks: number): Promise<SequenceLearnerTrial | undefined> => {
-    const key = `${hybrid}/${priorClicks}`;
-    if (tried.has(key)) return tried.get(key);
+  const run = async (hybrid: number, priorClicks: number): Promise<void> => {
+    if (trials.some((t) => t.settings.hybrid === hybrid && t.settings.priorClicks === priorClicks)) return;
     if (trials.length > 0 && (Date.now() - start) / 1000 >= o.budgetSeconds) {
       cut = true;
-      return undefined;
+      return;
     }
     const t1 = Date.now();
     const settings = { hybrid, priorClicks };
     const scores = await runProtocol(engineMethod(model, {}, 1, undefined, { sequence: settings, sequenceEncoder }), streams);
     const trial = { trial: trials.length + 1, settings, scores, seconds: (Date.now() - t1) / 1000 };
     trials.push(trial);
-    tried.set(key, trial);
     o.onTrial?.(trial);
-    return trial;
   };
   const best = (): SequenceLearnerTrial => trials.reduce((a, b) => (hr(b) > hr(a) ? b : a));
   await run(DEFAULT_SEQUENCE.hybrid, DEFAULT_SEQUENCE.priorClicks);

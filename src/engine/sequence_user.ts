@@ -17,6 +17,9 @@ import { encodeSequence } from '../model/sequence/encode.ts';
 import type { Rng } from '../model/rng.ts';
 import type { ModelContext } from './model_context.ts';
 import type { LocalState } from './user_state.ts';
+import type { SequenceSettings } from './sequence_settings.ts';
+
+export { DEFAULT_SEQUENCE, resolveSequenceSettings, type SequenceSettings } from './sequence_settings.ts';
 
 /**
  * The seam for faster forward passes: the worker may replace the plain-TypeScript reference with a TF.js one
@@ -63,9 +66,6 @@ export async function startEncoder(params: SequenceParams, create?: CreateSequen
     return createPlainSequenceEncoder(params);
   }
 }
-
-export { DEFAULT_SEQUENCE, resolveSequenceSettings, type SequenceSettings } from './sequence_settings.ts';
-import type { SequenceSettings } from './sequence_settings.ts';
 
 export interface SequenceUserState {
   /** Encoder output over the current window; null: no known clicks (or the encoder failed), rank with p_0. */

@@ -131,10 +131,7 @@ export function fitStartPrior(
         break;
       }
     }
-    if (next === p) {
-      evaluate(p);
-      break;
-    }
+    if (next === p) break; // no step along the Newton direction lowers the loss (rounding): at the optimum
     p = next;
     loss = nextLoss;
   }
