@@ -5,7 +5,8 @@
 import type { GlobalModel, ItemAttributes } from '../model/global_model.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { WeightDtype } from './format.ts';
-import { DEFAULT_SHARD_BYTES, FORMAT_NAME, FORMAT_VERSION } from './format.ts';
+import { DEFAULT_SHARD_BYTES, FORMAT_NAME } from './format.ts';
+import { CODE_IDS_FROM, CODED_IDS_VERSION, encodeIds } from './id_coding.ts';
 import type { ArtefactJson, AttributeCodes, TastebudMetadata, WeightSpec } from './manifest.ts';
 import type { QuantDtype } from './quantize.ts';
 import { encodeTensor } from './quantize.ts';
@@ -16,6 +17,12 @@ export interface EncodeOptions {
   /** Storage of the item tables (embeddings, biases, projection); w, bias and p_0 stay float32. */
   dtype?: WeightDtype;
   shardBytes?: number;
+  /**
+   * How model.json stores the item ids: a JSON array ('plain'), front-coded into one string ('coded', format
+   * version 2, id_coding.ts), or 'auto' (default): coded from CODE_IDS_FROM items. Coding never takes more bytes:
+   * an id's two length digits replace its quotes and comma, and shared prefixes are written once.
+   */
+  ids?: 'auto' | 'plain' | 'coded';
 }
 
 export interface EncodedArtefact {
@@ -67,19 +74,21 @@ export function encodeArtefact(model: GlobalModel, opts: EncodeOptions = {}): En
     format: FORMAT_NAME,
     generatedBy: 'tastebud',
     weightsManifest: [{ paths: shards.map((s) => s.path), weights: specs }],
-    tastebud: metadata(model),
+    tastebud: metadata(model, opts.ids ?? 'auto'),
   };
   return { modelJson, weights, shards };
 }
 
-function metadata(model: GlobalModel): TastebudMetadata {
+function metadata(model: GlobalModel, idsAs: NonNullable<EncodeOptions['ids']>): TastebudMetadata {
+  const items = itemIdsJson(model.itemIds, idsAs);
   const meta: TastebudMetadata = {
-    formatVersion: FORMAT_VERSION,
+    // the oldest version that reads this file: plain ids stay readable by every tastebud since version 1
+    formatVersion: items.idsCoded === undefined ? 1 : CODED_IDS_VERSION,
     modelVersion: model.modelVersion,
     dim: model.dim,
     numItems: model.itemIds.length,
     hyperParameters: model.hyperParameters,
-    items: { ids: model.itemIds },
+    items,
   };
   if (model.trainingReport) meta.trainingReport = model.trainingReport;
   if (model.learner !== undefined) meta.learner = checkedLearner(model.learner);
@@ -89,6 +98,12 @@ function metadata(model: GlobalModel): TastebudMetadata {
   if (model.placements) meta.placements = sparsePlacements(model.placements);
   if (model.sequence) meta.sequence = sequenceMeta(model.sequence);
   return meta;
+}
+
+function itemIdsJson(ids: string[], idsAs: NonNullable<EncodeOptions['ids']>): TastebudMetadata['items'] {
+  if (!['auto', 'plain', 'coded'].includes(idsAs)) throw new InvalidInputError(`encodeArtefact: ids must be auto, plain or coded, got ${idsAs}`);
+  if (idsAs === 'plain' || (idsAs === 'auto' && ids.length < CODE_IDS_FROM)) return { ids };
+  return { idsCoded: encodeIds(ids) };
 }
 
 /** Shipped learner settings must be what every browser accepts: checked here, so a bad one fails the write, not a shop's visitors. */

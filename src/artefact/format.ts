@@ -3,8 +3,11 @@
  * `formatVersion` on a fresh GlobalModel. Pure: no DOM, no Node.
  */
 
-/** Bumped on any change a previous decoder could not read. */
-export const FORMAT_VERSION = 1;
+/**
+ * The newest format this code reads; bumped on any change a previous decoder could not read. The encoder writes
+ * the oldest version that describes the file: 1, or 2 where the item ids are front-coded (id_coding.ts).
+ */
+export const FORMAT_VERSION = 2;
 
 /** The `format` tag in model.json, so a plain TF.js model is told apart from a tastebud one. */
 export const FORMAT_NAME = 'tastebud-global-model';

@@ -11,6 +11,7 @@ import type { Quantization } from './quantize.ts';
 import { BYTES_PER } from './quantize.ts';
 import type { SequenceConfig } from '../model/sequence/types.ts';
 import { checkSequenceMeta, sequenceShapes } from './sequence.ts';
+import { CODED_IDS_VERSION, decodeIds, IdCodingError } from './id_coding.ts';
 
 export interface WeightSpec {
   name: string;
@@ -35,7 +36,10 @@ export interface TastebudMetadata {
    * artefact whose settings a later tastebud refuses still loads (with the defaults). */
   learner?: Record<string, unknown>;
   items: {
-    ids: string[];
+    /** The ids in row order; an artefact of CODED_IDS_VERSION or later may carry `idsCoded` instead (ValidatedMetadata always has `ids`). */
+    ids?: string[];
+    /** The ids front-coded into one string (id_coding.ts): written for large catalogues instead of `ids`. */
+    idsCoded?: string;
     /** Item attributes stored by column (field → one value per item, null where absent): far smaller than one object per item. */
     attributeColumns?: Record<string, (string | number | null)[]>;
     /**
@@ -82,8 +86,11 @@ export interface AttributeCodes {
 export const WEIGHT_NAMES = ['item_emb', 'item_bias', 'w', 'bias', 'prior_user', 'popularity'] as const;
 export const PROJECTION_NAMES = ['attr_proj_weights', 'attr_proj_bias'] as const;
 
+/** Metadata as validateManifest returns it: the ids decoded, whichever way model.json stores them. */
+export type ValidatedMetadata = TastebudMetadata & { items: { ids: string[] } };
+
 export interface ValidatedManifest {
-  meta: TastebudMetadata;
+  meta: ValidatedMetadata;
   /** Weights in manifest order with their byte offset into the concatenated shards. */
   weights: (WeightSpec & { offset: number; count: number; bytes: number })[];
   paths: string[];
@@ -182,7 +189,7 @@ function checkWeight(w: unknown, limits: ArtefactLimits): WeightSpec {
   return { name, shape, dtype: 'float32', quantization: q as unknown as Quantization };
 }
 
-function checkMeta(m: unknown, limits: ArtefactLimits): TastebudMetadata {
+function checkMeta(m: unknown, limits: ArtefactLimits): ValidatedMetadata {
   if (!isObj(m)) fail('the "tastebud" metadata object is missing');
   if (!Number.isInteger(m.formatVersion) || (m.formatVersion as number) < 1) fail('"tastebud.formatVersion" must be a positive integer');
   if ((m.formatVersion as number) > FORMAT_VERSION)
@@ -191,16 +198,8 @@ function checkMeta(m: unknown, limits: ArtefactLimits): TastebudMetadata {
   if (!Number.isInteger(m.dim) || (m.dim as number) < 1 || (m.dim as number) > limits.maxDim) fail(`dim ${m.dim} must be an integer in 1..${limits.maxDim}`);
   if (!isDim(m.numItems) || m.numItems > limits.maxItems) fail(`numItems ${m.numItems} must be an integer in 0..${limits.maxItems}`);
   if (!isObj(m.hyperParameters)) fail('"tastebud.hyperParameters" must be an object');
-  if (!isObj(m.items) || !Array.isArray(m.items.ids)) fail('"tastebud.items.ids" must be an array');
-  const ids = m.items.ids as unknown[];
-  if (ids.length !== m.numItems) fail(`${ids.length} item ids but numItems is ${m.numItems}`);
-  const seen = new Set<string>();
-  for (const id of ids) {
-    const maxLen = limits.maxIdLength ?? DEFAULT_LIMITS.maxIdLength;
-    if (typeof id !== 'string' || id.length === 0 || id.length > maxLen) fail(`item id ${JSON.stringify(String(id).slice(0, 80))} must be a non-empty string of at most ${maxLen} characters`);
-    if (seen.has(id)) fail(`item id "${id}" appears twice`);
-    seen.add(id);
-  }
+  if (!isObj(m.items)) fail('"tastebud.items" must be an object');
+  const ids = checkIds(m.items, m.numItems, m.formatVersion as number, limits);
   for (const key of ['attributes', 'meta'] as const) {
     const a = m.items[key];
     if (a !== undefined && (!Array.isArray(a) || a.length !== ids.length || !a.every(isObj))) fail(`"tastebud.items.${key}" must hold one object per item`);
@@ -219,7 +218,38 @@ function checkMeta(m: unknown, limits: ArtefactLimits): TastebudMetadata {
   if (vocab !== undefined && (!Array.isArray(vocab) || vocab.length > limits.maxVocab || !vocab.every((t) => typeof t === 'string')))
     fail(`"tastebud.attributeVocab" must be an array of at most ${limits.maxVocab} strings`);
   if (m.sequence !== undefined) checkSequenceMeta(m.sequence, m.numItems, m.dim as number);
-  return m as unknown as TastebudMetadata;
+  // a copy with the ids decoded: model.json itself stays as written (its items are hashed as written)
+  return { ...m, items: { ...m.items, ids } } as unknown as ValidatedMetadata;
+}
+
+/** The item ids from `items.ids` or, in a format-2 artefact, `items.idsCoded`: one per item, non-empty, short, distinct. */
+function checkIds(items: Record<string, unknown>, numItems: number, formatVersion: number, limits: ArtefactLimits): string[] {
+  const plain = items.ids;
+  const coded = items.idsCoded;
+  if (plain !== undefined && coded !== undefined) fail('"tastebud.items" has both "ids" and "idsCoded"; keep one');
+  let ids: unknown[];
+  if (coded !== undefined) {
+    if (formatVersion < CODED_IDS_VERSION) fail(`"tastebud.items.idsCoded" needs format version ${CODED_IDS_VERSION}, the artefact says ${formatVersion}`);
+    if (typeof coded !== 'string') fail('"tastebud.items.idsCoded" must be a string');
+    try {
+      ids = decodeIds(coded, numItems);
+    } catch (e) {
+      if (e instanceof IdCodingError) fail(`${e.message} (a truncated or edited model.json?)`);
+      throw e;
+    }
+  } else {
+    if (!Array.isArray(plain)) fail('"tastebud.items.ids" must be an array');
+    ids = plain;
+    if (ids.length !== numItems) fail(`${ids.length} item ids but numItems is ${numItems}`);
+  }
+  const maxLen = limits.maxIdLength ?? DEFAULT_LIMITS.maxIdLength;
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (typeof id !== 'string' || id.length === 0 || id.length > maxLen) fail(`item id ${JSON.stringify(String(id).slice(0, 80))} must be a non-empty string of at most ${maxLen} characters`);
+    if (seen.has(id)) fail(`item id "${id}" appears twice`);
+    seen.add(id);
+  }
+  return ids as string[];
 }
 
 function checkPlacements(p: unknown, n: number): void {

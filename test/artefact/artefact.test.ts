@@ -139,7 +139,7 @@ describe('artefact validation', () => {
     rejects((j) => ((j.weightsManifest[0].weights[0] as { dtype: string }).dtype = 'int32'), undefined, /dtype/);
   });
   it('rejects duplicate ids and unsafe shard paths', () => {
-    rejects((j) => (j.tastebud.items.ids[1] = j.tastebud.items.ids[0]), undefined, /twice/);
+    rejects((j) => (j.tastebud.items.ids![1] = j.tastebud.items.ids![0]), undefined, /twice/);
     rejects((j) => (j.weightsManifest[0].paths = ['../../etc/passwd']), undefined, /plain file name/);
   });
   it('rejects non-finite weights', () => {
