@@ -27,6 +27,8 @@ export interface NextItemSplit {
   testTargets: Int32Array;
   /** NCF candidates per user (same order as `history`); items[0] is the test item. */
   candidates: Int32Array[];
+  /** Per item, its attributes where the dataset has them (Beauty's item2attributes.json). */
+  itemAttributes?: InteractionSet['itemAttributes'];
 }
 
 function sequencesOf(s: InteractionSet): Int32Array[] {
@@ -38,7 +40,7 @@ function assemble(name: string, train: InteractionSet, test: InteractionSet, can
   const testItem = new Map<number, number>();
   for (let n = 0; n < test.users.length; n++) testItem.set(test.users[n], test.items[n]);
   const candOf = new Map(cands.map((c) => [c.user, c.items]));
-  const out: NextItemSplit = { name, numItems: train.itemIds.length, fit: [], valTargets: new Int32Array(0), history: [], testTargets: new Int32Array(0), candidates: [] };
+  const out: NextItemSplit = { name, numItems: train.itemIds.length, fit: [], valTargets: new Int32Array(0), history: [], testTargets: new Int32Array(0), candidates: [], itemAttributes: train.itemAttributes };
   const val: number[] = [];
   const tst: number[] = [];
   seqs.forEach((seq, u) => {

@@ -14,7 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chooseBackend } from '../../src/kernels/index.ts';
 import { createRng, shuffleInPlace } from '../../src/model/rng.ts';
-import { DEFAULT_SEQUENCE_TRAIN_OPTIONS } from '../../src/train/sequence/index.ts';
+import { DEFAULT_SEQUENCE_TRAIN_OPTIONS, itemFeatures } from '../../src/train/sequence/index.ts';
 import { trainSequenceModelThreaded as trainSequenceModel } from '../../src/cli/sequence_threads.ts';
 import type { SequenceTrainOptions } from '../../src/train/sequence/index.ts';
 import { DATA } from '../lib/specs.ts';
@@ -25,13 +25,16 @@ import type { NextItemMetrics } from './eval.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
+/** A grid entry: the trainer's options, and `attributes: true` to train with the items' attribute tokens (item_features.ts). */
+type GridConfig = Partial<SequenceTrainOptions> & { attributes?: boolean };
+
 interface DatasetPlan {
   load: (root: string) => Promise<NextItemSplit>;
   folder: string;
   gridMinutes: number;
   finalMinutes: number;
   /** The grid: each entry overrides the trainer defaults. */
-  grid: Partial<SequenceTrainOptions>[];
+  grid: GridConfig[];
 }
 
 /**
@@ -40,7 +43,7 @@ interface DatasetPlan {
  * A first ML-1M run measured full softmax at 36 positions/s against 130 for sampled (val NDCG@10 0.0027 vs
  * 0.0021 after 5 minutes, both untrained); `SEQ_GRID` (JSON list) replaces the grid.
  */
-const GRID: Partial<SequenceTrainOptions>[] = process.env.SEQ_GRID
+const GRID: GridConfig[] = process.env.SEQ_GRID
   ? JSON.parse(process.env.SEQ_GRID)
   : [
       { loss: 'full' },
@@ -62,7 +65,7 @@ const TEST_USERS = Number(process.env.SEQ_TEST_USERS ?? Infinity);
 const REFIT = (process.env.SEQ_REFIT ?? '1') !== '0';
 
 interface RunRow {
-  config: Partial<SequenceTrainOptions>;
+  config: GridConfig;
   minutes: number;
   epochs: number;
   positions: number;
@@ -76,9 +79,14 @@ interface RunRow {
   losses: number[];
 }
 
-async function train(split: NextItemSplit, config: Partial<SequenceTrainOptions>, minutes: number, log: (s: string) => void, sequences = split.fit) {
+async function train(split: NextItemSplit, config: GridConfig, minutes: number, log: (s: string) => void, sequences = split.fit) {
+  const { attributes, ...options } = config;
+  const features = attributes ? itemFeatures(split.itemAttributes ?? []) : undefined;
+  if (attributes && !features) throw new Error(`${split.name}: attributes asked for, but the items have none`);
+  if (features) log(`  attribute tokens: ${features.vocab.length}, on ${features.rows.filter((r) => r.length).length} of ${split.numItems} items`);
   const { params, report } = await trainSequenceModel(sequences, split.numItems, {
-    ...config,
+    ...options,
+    ...(features ? { itemFeatures: features } : {}),
     timeBudgetMs: minutes * 60_000,
     onEpoch: ({ epoch, loss, elapsedMs, positions }) =>
       log(`  epoch ${epoch} loss ${loss.toFixed(4)} ${(elapsedMs / 1000).toFixed(0)} s ${Math.round(positions / (elapsedMs / 1000))} positions/s`),
@@ -100,7 +108,7 @@ async function runDataset(key: string): Promise<void> {
   const sample = shuffleInPlace(Array.from(split.fit.keys()), createRng(7)).slice(0, VAL_USERS);
   const valSample = { histories: sample.map((u) => split.fit[u]), targets: Int32Array.from(sample, (u) => split.valTargets[u]) };
   const rows: RunRow[] = [];
-  const row = (config: Partial<SequenceTrainOptions>, minutes: number, report: Record<string, unknown>, validation?: NextItemMetrics, test?: NextItemMetrics): RunRow => ({
+  const row = (config: GridConfig, minutes: number, report: Record<string, unknown>, validation?: NextItemMetrics, test?: NextItemMetrics): RunRow => ({
     config, minutes, validation, test, refit: test ? REFIT : undefined,
     epochs: report.epochs as number,
     positions: report.positions as number,

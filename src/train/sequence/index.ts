@@ -5,3 +5,5 @@ export { DEFAULT_SEQUENCE_TRAIN_OPTIONS } from './defaults.ts';
 export type { SequenceLossKind } from './loss.ts';
 export type { SequenceWindows } from './batches.ts';
 export { encodeHistoriesTf } from './encode_batch.ts';
+export { itemFeatures } from './item_features.ts';
+export type { ItemFeatures } from './item_features.ts';

@@ -27,6 +27,8 @@ import { createLocalPool } from './grad_pool.ts';
 import type { GradientPoolFactory, ShareResult } from './grad_pool.ts';
 import { installSimdBatchMatMul } from './simd/batch_matmul.ts';
 import { installZeroCopyIdentity } from './wasm_identity.ts';
+import type { ItemFeatures } from './item_features.ts';
+import { checkItemFeatures, createFeatureFusion } from './item_features.ts';
 
 export interface SequenceEpochInfo {
   epoch: number;
@@ -76,6 +78,11 @@ export interface SequenceTrainOptions {
   threads: number;
   /** Stop after the first batch that ends past this many milliseconds (the last epoch may be partial). */
   timeBudgetMs: number;
+  /**
+   * Item attribute tokens (item_features.ts): the item table is trained as `E + mean of the item's token rows` and
+   * written as that one table. Absent: the plain model.
+   */
+  itemFeatures?: ItemFeatures;
   /** Called after each epoch; return `true` to stop training (e.g. validation stopped improving). */
   onEpoch?: (info: SequenceEpochInfo) => boolean | void | Promise<boolean | void>;
 }
@@ -114,6 +121,7 @@ export async function trainSequenceModel(
   const rng = createRng(o.seed ^ 0x5eed);
   const adam = createAdam(layout.size, o.lr, 0.9, 0.98, 1e-8);
   const grad = new Float32Array(threads > 1 ? layout.size : 0); // the shares' average (one share steps with its own)
+  const fusion = o.itemFeatures && createFeatureFusion(o.itemFeatures, params, layout.tensors.find((t) => t.name === 'item_emb')!.offset, o.dim);
   const start = Date.now();
   const losses: number[] = [];
   let positions = 0;
@@ -133,7 +141,9 @@ export async function trainSequenceModel(
         sum += shares.reduce((a, s) => a + s.loss * s.count, 0);
         count += batch.targets.length;
         adam.lr = o.lr * lrFactor(o, epoch, batchIndex++ / batches.length, Date.now() - start);
-        adamStep(adam, params, averageGradients(shares, pool.grads, grad));
+        const g = averageGradients(shares, pool.grads, grad);
+        if (fusion) fusion.step(adam, params, g);
+        else adamStep(adam, params, g);
         if (Date.now() - start > o.timeBudgetMs) break; // an epoch can outlast the budget on a busy machine
       }
       epoch++;
@@ -151,13 +161,13 @@ export async function trainSequenceModel(
       }
     }
     const wallMs = Date.now() - start;
-    const { onEpoch: _onEpoch, ...rest } = o;
+    const { onEpoch: _onEpoch, itemFeatures, ...rest } = o;
     return {
       params: unflattenParams(params, layout, config),
       report: {
         backend: tf.getBackend(),
         threads,
-        settings: rest,
+        settings: { ...rest, ...(itemFeatures ? { itemFeatures: { tokens: itemFeatures.vocab.length, itemsWithTokens: itemFeatures.rows.filter((r) => r.length > 0).length } } : {}) },
         epochs: epoch,
         stopped,
         trainingWindows: windows.length,
@@ -225,4 +235,5 @@ function checkInput(sequences: Int32Array[], numItems: number, o: SequenceTrainO
   if (o.windows !== 'newest' && o.windows !== 'all') throw new InvalidInputError(`unknown windows '${String(o.windows)}'`);
   if (o.init !== 'xavier' && o.init !== 'fanIn') throw new InvalidInputError(`unknown init '${String(o.init)}'`);
   if (o.loss !== 'full' && o.loss !== 'sampled') throw new InvalidInputError(`unknown loss '${String(o.loss)}'`);
+  if (o.itemFeatures !== undefined) checkItemFeatures(o.itemFeatures, numItems);
 }

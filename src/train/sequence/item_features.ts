@@ -1,0 +1,107 @@
+/**
+ * Item attributes in the sequence model's training (FDSA's and SASRecF's feature fusion, by sum): the item table
+ * the model reads and scores with is `E'_i = E_i + mean_{t ∈ tokens(i)} A_t`, where `A` holds one trained row per
+ * attribute token ("brand=acme", "tag=17"). An item clicked by few shoppers then shares what its brand and
+ * categories learnt from every other item. `E` and `A` are trained by Adam on `∂L/∂E' ` (`∂L/∂E = ∂L/∂E'`,
+ * `∂L/∂A_t = Σ_{i ∋ t} ∂L/∂E'_i / n_i`), and `E'` is what the trainer's threads read between steps — so the trained
+ * model is an ordinary sequence model whose item table is `E'`: the artefact, the encoders on every backend and
+ * the on-device learner are unchanged, and an item added later without clicks still gets nothing from `A` (its
+ * attributes reach it through the attribute projection, as with matrix factorisation).
+ */
+import { InvalidInputError } from '../../errors.ts';
+import type { ItemAttributes } from '../../model/global_model.ts';
+import { attributeTokens } from '../attribute_projection.ts';
+import type { AdamState } from './adam.ts';
+import { adamStep, createAdam } from './adam.ts';
+
+export interface ItemFeatures {
+  /** Token names, one trained row each. */
+  vocab: string[];
+  /** Per item (row order of the item table), its tokens' indices into `vocab`. */
+  rows: Int32Array[];
+}
+
+/**
+ * The tokens of each item's attributes (attributeTokens), keeping tokens that at least `minCount` items share (a
+ * token of one item only adds a second free vector to that item); undefined when no token is left.
+ *
+ * @example
+ * itemFeatures([{ brand: 'acme' }, { brand: 'acme' }, undefined])!.rows[2].length; // 0
+ */
+export function itemFeatures(attributes: readonly (ItemAttributes | undefined)[], minCount = 2): ItemFeatures | undefined {
+  const tokens = attributes.map(attributeTokens);
+  const counts = new Map<string, number>();
+  for (const ts of tokens) for (const t of ts) counts.set(t, (counts.get(t) ?? 0) + 1);
+  const vocab = [...counts.keys()].filter((t) => counts.get(t)! >= minCount).sort();
+  if (vocab.length === 0) return undefined;
+  const index = new Map(vocab.map((t, k) => [t, k]));
+  const rows = tokens.map((ts) => Int32Array.from(ts.map((t) => index.get(t)).filter((k): k is number => k !== undefined)));
+  return { vocab, rows };
+}
+
+export function checkItemFeatures(f: ItemFeatures, numItems: number): void {
+  if (!f || !Array.isArray(f.vocab) || !Array.isArray(f.rows)) throw new InvalidInputError('option itemFeatures must be { vocab: string[], rows: Int32Array[] }');
+  if (f.rows.length !== numItems) throw new InvalidInputError(`option itemFeatures has ${f.rows.length} rows for ${numItems} items`);
+  f.rows.forEach((r, i) => {
+    for (const t of r) if (!Number.isInteger(t) || t < 0 || t >= f.vocab.length) throw new InvalidInputError(`option itemFeatures: item ${i} has token ${t}, outside 0..${f.vocab.length - 1}`);
+  });
+}
+
+/** The trainer's side of the fusion: the base table `E`, the token rows `A` and their Adam state. */
+export interface FeatureFusion {
+  /** Token rows (vocab × dim), zero at the start so the first step is the plain model's. */
+  tokens: Float32Array;
+  /**
+   * One Adam step of `E` and `A` from the gradient `grad` of the composed table (`params`' item table slot holds
+   * `E'` before and after), with the learning rate of `adam`, the state of every other parameter.
+   */
+  step(adam: AdamState, params: Float32Array, grad: Float32Array): void;
+}
+
+/**
+ * @param offset where the item table (numItems × dim) starts in the flat params; it holds `E` on the call.
+ */
+export function createFeatureFusion(f: ItemFeatures, params: Float32Array, offset: number, dim: number): FeatureFusion {
+  const n = f.rows.length;
+  const size = n * dim;
+  const base = params.slice(offset, offset + size);
+  const tokens = new Float32Array(f.vocab.length * dim);
+  const tokenGrad = new Float32Array(tokens.length);
+  const tokenAdam = createAdam(tokens.length, 0);
+  const inv = f.rows.map((r) => (r.length ? 1 / r.length : 0));
+  const compose = (table: Float32Array): void => {
+    table.set(base);
+    for (let i = 0; i < n; i++) {
+      const r = f.rows[i];
+      const o = i * dim;
+      for (const t of r) {
+        const a = t * dim;
+        for (let k = 0; k < dim; k++) table[o + k] += inv[i] * tokens[a + k];
+      }
+    }
+  };
+  return {
+    tokens,
+    step(adam, flat, grad) {
+      const g = grad.subarray(offset, offset + size);
+      tokenGrad.fill(0);
+      for (let i = 0; i < n; i++) {
+        const o = i * dim;
+        for (const t of f.rows[i]) {
+          const a = t * dim;
+          for (let k = 0; k < dim; k++) tokenGrad[a + k] += inv[i] * g[o + k];
+        }
+      }
+      const table = flat.subarray(offset, offset + size);
+      table.set(base); // Adam steps E (∂L/∂E = ∂L/∂E') with every other parameter
+      adamStep(adam, flat, grad);
+      base.set(table);
+      tokenAdam.lr = adam.lr;
+      tokenAdam.beta1 = adam.beta1;
+      tokenAdam.beta2 = adam.beta2;
+      tokenAdam.epsilon = adam.epsilon;
+      adamStep(tokenAdam, tokens, tokenGrad);
+      compose(table);
+    },
+  };
+}
