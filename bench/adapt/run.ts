@@ -11,7 +11,8 @@
  * (default 3), --noise-kinds uniform,popular, --no-latency, --only-noise (the robustness runs alone),
  * --only-latency (the track → recommend latency alone).
  * Sequence model: --global sasrec (or e.g. pretrain,sasrec: side by side in one run), --seq-artefact DIR (use that
- * artefact instead of training), --seq-budget-min N (training time budget; default in bench/adapt/sequence.ts).
+ * artefact instead of training), --seq-budget-min N (training time budget; default in bench/adapt/sequence.ts), --seq-attributes on|off (train the
+ * items' labels into the item table, overriding the recipe).
  * The models carry the dataset's item labels as attributes (ML-1M genres, Beauty brand/category ids).
  * Writes bench/results/adapt.{json,md} (gitignored). Data from ../shared/data is never written anywhere.
  */
@@ -56,9 +57,10 @@ async function modelFor(kind: string, ds: Dataset): Promise<GlobalModel> {
   if (kind !== 'sasrec') return withAttributes(kind === 'als' ? alsModelFor(ds.name, ds.train, ALS) : await globalModelFor(ds.name, ds.train, PRETRAIN), ds.labels);
   // the item attributes ride along as `pretrain --model sasrec --attributes` ships them (the learner's attribute affinity)
   if (flag('--seq-artefact')) return withAttributes(loadSequenceArtefact(flag('--seq-artefact')!), ds.labels);
-  const recipe = SEQ_TRAIN[ds.name.replace(/-val$/, '')];
+  const attributes = flag('--seq-attributes'); // on | off: overrides the recipe's
+  const recipe = { ...SEQ_TRAIN[ds.name.replace(/-val$/, '')], ...(attributes ? { attributes: attributes === 'on' } : {}) };
   const budget = flag('--seq-budget-min');
-  return withAttributes(await sequenceModelFor(ds.name, ds.train, budget ? { ...recipe, timeBudgetMs: Number(budget) * 60_000 } : recipe), ds.labels);
+  return withAttributes(await sequenceModelFor(ds.name, ds.train, budget ? { ...recipe, timeBudgetMs: Number(budget) * 60_000 } : recipe, console.log, ds.labels), ds.labels);
 }
 
 async function protocolTable(model: GlobalModel, ds: Dataset, cfg: Partial<LearnerConfig>): Promise<Record<string, Scores>> {

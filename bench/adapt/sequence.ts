@@ -15,7 +15,7 @@ import type { GlobalModel } from '../../src/model/global_model.ts';
 import { decodeArtefact, encodeArtefact } from '../../src/artefact/index.ts';
 import { DEFAULT_SEQUENCE, type SequenceSettings } from '../../src/engine/sequence_settings.ts';
 import { sequenceGlobalModel, sequencePrior, type SequencePriorKind } from '../../src/train/sequence_global.ts';
-import type { SequenceTrainOptions } from '../../src/train/sequence/index.ts';
+import { itemFeatures, type SequenceTrainOptions } from '../../src/train/sequence/index.ts';
 import { trainSequenceModelThreaded as trainSequenceModel } from '../../src/cli/sequence_threads.ts';
 import { startTrainingBackend } from '../../src/cli/sequence_family.ts';
 import type { Stream } from './data.ts';
@@ -35,18 +35,23 @@ function seqPriorKind(): SequencePriorKind {
  * negatives and lr 3e-3 (seq-train's grid for short budgets on 2 cores), a wall-clock budget. Beauty's dropout
  * 0.4 is bench:sequence's choice on Beauty's validation users (docs/sequence-model.md); ML-1M's validation kept 0.2.
  */
-export const SEQ_TRAIN: Record<string, Partial<SequenceTrainOptions>> = {
+export const SEQ_TRAIN: Record<string, SequenceRecipe> = {
   'ml-1m': { maxLen: 50, loss: 'sampled', negatives: 256, lr: 3e-3, timeBudgetMs: 12 * 60_000 },
-  beauty: { maxLen: 50, loss: 'sampled', negatives: 256, lr: 3e-3, dropout: 0.4, timeBudgetMs: 8 * 60_000 },
+  // the item labels trained in (pretrain's default when a log has attributes) for the 15 minutes issue 14 allows Beauty
+  beauty: { maxLen: 50, loss: 'sampled', negatives: 256, lr: 3e-3, dropout: 0.4, attributes: true, timeBudgetMs: 15 * 60_000 },
 };
 
+/** The trainer's options, and `attributes: true` to train the items' labels in (`pretrain --seq-attributes on`). */
+export type SequenceRecipe = Partial<SequenceTrainOptions> & { attributes?: boolean };
+
 /**
- * Trains (or loads the cached artefact of) a sequence model on the training streams.
+ * Trains (or loads the cached artefact of) a sequence model on the training streams; `labels` (item id → its
+ * labels) is needed only with `options.attributes`.
  *
  * @example
  * const model = await sequenceModelFor('ml-1m', ds.train, SEQ_TRAIN['ml-1m']);
  */
-export async function sequenceModelFor(name: string, train: Stream[], options: Partial<SequenceTrainOptions>, log = console.log): Promise<GlobalModel> {
+export async function sequenceModelFor(name: string, train: Stream[], options: SequenceRecipe, log = console.log, labels?: Map<string, string[]>): Promise<GlobalModel> {
   const key = `${name}-sasrec-${Object.entries(options).map(([k, v]) => `${k}${v}`).join('-')}-${train.length}`;
   const dir = `${RESULTS_DIR}seqmodel-${key}`;
   const index = new Map<string, number>();
@@ -61,8 +66,13 @@ export async function sequenceModelFor(name: string, train: Stream[], options: P
   const backend = await startTrainingBackend();
   log(`training ${key} on tfjs-${backend}: ${train.length} users, ${index.size} items`);
   const t0 = Date.now();
+  const { attributes, ...trainOptions } = options;
+  if (attributes && !labels) throw new Error('sequenceModelFor: attributes need the item labels');
+  const features = attributes ? itemFeatures([...index.keys()].map((id) => Object.fromEntries((labels!.get(id) ?? []).map((l) => [l, 1])))) : undefined;
+  if (features) log(`  attribute tokens: ${features.vocab.length} on ${features.rows.filter((r) => r.length).length} of ${index.size} items`);
   const { params, report } = await trainSequenceModel(sequences, index.size, {
-    ...options,
+    ...trainOptions,
+    ...(features ? { itemFeatures: features } : {}),
     onEpoch: (e) => void log(`  epoch ${e.epoch} loss ${e.loss.toFixed(4)} (${(e.elapsedMs / 1000).toFixed(0)} s)`),
   });
   log(`  trained in ${((Date.now() - t0) / 1000).toFixed(0)} s`);

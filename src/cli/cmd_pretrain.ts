@@ -19,11 +19,10 @@ import type { Extra } from './model_write.ts';
 import { writeModel } from './model_write.ts';
 import { readShelfDisplay, type ItemDisplay } from './shelf_display.ts';
 import { pretrainStreamed, STREAM_SPECS, streamDecision } from './pretrain_stream.ts';
-import { chooseFamily, SEQUENCE_SPECS, sequenceOptions, trainSequenceFamily } from './sequence_family.ts';
+import { chooseFamily, SEQUENCE_SPECS, sequenceOptions, trainSequenceFamily, type SequenceFamilyOptions } from './sequence_family.ts';
 import type { PretrainOptions } from '../train/pretrain.ts';
 import { autoDecision } from './auto_default.ts';
 import { autoSequenceLearner, type SequenceLearnerResult, type SequenceLearnerTrial } from './sequence_learner.ts';
-import type { SequenceTrainOptions } from '../train/sequence/index.ts';
 import { autoLearner, type LearnerAutoResult } from './learner_auto.ts';
 import type { LearnerTrial } from './learner_tune.ts';
 import { BUCKETS } from './prequential.ts';
@@ -141,7 +140,7 @@ async function pretrainSequence(all: InteractionSet, g: ReturnType<typeof getter
 }
 
 /** The sequence model's on-device settings chosen on held-out users (sequence_learner.ts); undefined when skipped. */
-async function chooseSequenceLearner(all: InteractionSet, options: Partial<SequenceTrainOptions>, budget: number, io: Io): Promise<SequenceLearnerResult | undefined> {
+async function chooseSequenceLearner(all: InteractionSet, options: SequenceFamilyOptions, budget: number, io: Io): Promise<SequenceLearnerResult | undefined> {
   if (budget <= 0) return undefined;
   io.err(`--auto: choosing the sequence model's on-device settings (fold-in hybrid γ, prior shrinkage κ) by replaying held-out users of this log through the engine, ${budget}s of replays after a model trained without them`);
   const hr = (t: SequenceLearnerTrial): string => BUCKETS.map((b) => `${b.name} ${t.scores[b.name].hr.toFixed(3)}`).join(' ');

@@ -16,7 +16,7 @@ import { asPretrainData } from '../eval/experiment.ts';
 import { pretrain, type PretrainOptions } from '../train/pretrain.ts';
 import { sequenceGlobalModel } from '../train/sequence_global.ts';
 import { buildUserItemIndex } from '../train/user_index.ts';
-import { encodeHistoriesTf, type SequenceTrainOptions } from '../train/sequence/index.ts';
+import { encodeHistoriesTf, itemFeatures, type SequenceTrainOptions } from '../train/sequence/index.ts';
 import { trainSequenceModelThreaded } from './sequence_threads.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { Specs, getters } from './args.ts';
@@ -36,7 +36,17 @@ export const SEQUENCE_SPECS: Specs = {
   'seq-init': { type: 'string', help: 'sequence models: weight initialisation', choices: ['xavier', 'fanIn'] },
   'lr-decay': { type: 'number', help: 'sequence models: share of the run (epochs or --time-budget), at its end, over which the rate falls linearly to 1 % of --lr' },
   'time-budget': { type: 'number', help: 'sequence models: stop training after this many seconds' },
+  'seq-attributes': { type: 'string', help: 'sequence models: train the items\' attributes into the item table (when the log has them)', choices: ['on', 'off'] },
 };
+
+/** The CLI's sequence settings: the trainer's options, and whether the items' attributes are trained in. */
+export type SequenceFamilyOptions = Partial<SequenceTrainOptions> & { attributes?: boolean };
+
+/**
+ * Items' attributes trained into the item table (src/train/sequence/item_features.ts) unless `--seq-attributes off`:
+ * chosen on Beauty's validation users (docs/sequence-model.md); a log without attributes trains the plain model.
+ */
+export const DEFAULT_SEQUENCE_ATTRIBUTES = true;
 
 /** Shared flags whose MF defaults must not override the sequence trainer's: only explicitly given ones pass. */
 const SHARED = { dim: 'dim', epochs: 'epochs', lr: 'lr', 'batch-size': 'batchSize', negatives: 'negatives', seed: 'seed' } as const;
@@ -45,9 +55,9 @@ const SHARED = { dim: 'dim', epochs: 'epochs', lr: 'lr', 'batch-size': 'batchSiz
  * @example
  * sequenceOptions(g, ['--dim', '32', '--max-len', '50']); // { dim: 32, maxLen: 50 }
  */
-export function sequenceOptions(g: ReturnType<typeof getters>, argv: string[]): Partial<SequenceTrainOptions> {
+export function sequenceOptions(g: ReturnType<typeof getters>, argv: string[]): SequenceFamilyOptions {
   const given = (flag: string): boolean => argv.some((a) => a === `--${flag}` || a.startsWith(`--${flag}=`));
-  const o: Partial<SequenceTrainOptions> = {};
+  const o: SequenceFamilyOptions = {};
   for (const [flag, key] of Object.entries(SHARED)) if (given(flag)) o[key] = g.num(flag);
   const num = (flag: string, key: 'maxLen' | 'blocks' | 'heads' | 'ffnDim' | 'dropout'): void => {
     const v = g.num(flag);
@@ -70,6 +80,8 @@ export function sequenceOptions(g: ReturnType<typeof getters>, argv: string[]): 
   if (windows) o.windows = windows as SequenceTrainOptions['windows'];
   const decay = g.num('lr-decay');
   if (decay !== undefined) o.lrDecay = decay;
+  const attributes = g.str('seq-attributes');
+  if (attributes) o.attributes = attributes === 'on';
   const budget = g.num('time-budget');
   if (budget !== undefined) o.timeBudgetMs = budget * 1000;
   for (const k of ['dim', 'maxLen', 'heads', 'ffnDim', 'epochs', 'batchSize'] as const) {
@@ -97,13 +109,15 @@ export async function startTrainingBackend(): Promise<string> {
  */
 export async function trainSequenceFamily(
   set: InteractionSet,
-  options: Partial<SequenceTrainOptions>,
+  options: SequenceFamilyOptions,
   modelVersion?: string,
 ): Promise<{ model: GlobalModel; report: Record<string, unknown> }> {
   const backend = await startTrainingBackend();
   const sequences = userSequences(set).filter((s) => s.length > 0);
   const t0 = Date.now();
-  const { params, report } = await trainSequenceModelThreaded(sequences, set.itemIds.length, options);
+  const { attributes = DEFAULT_SEQUENCE_ATTRIBUTES, ...trainOptions } = options;
+  const features = attributes && set.itemAttributes ? itemFeatures(set.itemAttributes) : undefined;
+  const { params, report } = await trainSequenceModelThreaded(sequences, set.itemIds.length, { ...trainOptions, ...(features ? { itemFeatures: features } : {}) });
   const version = modelVersion ?? `seq-${Date.now().toString(36)}`;
   const model = sequenceGlobalModel({
     params,
@@ -111,7 +125,7 @@ export async function trainSequenceFamily(
     sequences,
     itemAttributes: set.itemAttributes,
     modelVersion: version,
-    hyperParameters: { model: 'sasrec', ...options },
+    hyperParameters: { model: 'sasrec', ...trainOptions, attributes: features !== undefined },
     trainingReport: { ...report, trainer: `tfjs-${backend}`, trainSeconds: (Date.now() - t0) / 1000, numUsers: sequences.length, numInteractions: set.items.length },
   });
   return { model, report };
@@ -126,7 +140,7 @@ export interface FamilyChoice {
  * `pretrain --model auto`: both families train on the log minus each user's latest item and are ranked on those
  * items (protocol 5, full ranking, NDCG@10); the test split is never involved.
  */
-export async function chooseFamily(all: InteractionSet, mf: PretrainOptions, seq: Partial<SequenceTrainOptions>): Promise<FamilyChoice> {
+export async function chooseFamily(all: InteractionSet, mf: PretrainOptions, seq: SequenceFamilyOptions): Promise<FamilyChoice> {
   const { train: fit, test: val } = leaveOneOut(all);
   const seen = buildUserItemIndex(fit.users, fit.items, fit.userIds.length);
   const { params } = await pretrain(asPretrainData(fit), mf);

@@ -16,10 +16,10 @@ import { DEFAULT_SEQUENCE, type SequenceSettings } from '../engine/sequence_sett
 import type { CreateSequenceEncoder } from '../engine/sequence_user.ts';
 import type { GlobalModel } from '../model/global_model.ts';
 import { encodeSequence } from '../model/sequence/encode.ts';
-import { encodeHistoriesTf, type SequenceTrainOptions } from '../train/sequence/index.ts';
+import { encodeHistoriesTf } from '../train/sequence/index.ts';
 import { validationStreams } from './learner_auto.ts';
 import { engineMethod, runProtocol, type Scores, type StreamEvent } from './prequential.ts';
-import { startTrainingBackend, trainSequenceFamily } from './sequence_family.ts';
+import { startTrainingBackend, trainSequenceFamily, type SequenceFamilyOptions } from './sequence_family.ts';
 
 /** Clicks replayed per trial at most: a replay step costs about 2 ms on ML-1M here (the encodes are batched up front). */
 export const SEQUENCE_VALIDATION_CLICKS = 12_000;
@@ -62,7 +62,7 @@ const GAMMAS = [0, 0.15, 0.3, 0.6, 1, 2];
  * const r = await autoSequenceLearner(log, { timeBudgetMs: 600_000 }, { budgetSeconds: 300 });
  * if (r) model.learner = { ...model.learner, sequence: r.best };
  */
-export async function autoSequenceLearner(all: InteractionSet, options: Partial<SequenceTrainOptions>, o: SequenceLearnerOptions): Promise<SequenceLearnerResult | undefined> {
+export async function autoSequenceLearner(all: InteractionSet, options: SequenceFamilyOptions, o: SequenceLearnerOptions): Promise<SequenceLearnerResult | undefined> {
   const { held, streams } = validationStreams(all, o.maxClicks ?? SEQUENCE_VALIDATION_CLICKS, o.seed ?? 1);
   if (streams.length === 0) return undefined;
   const t0 = Date.now();

@@ -8,13 +8,13 @@ import { leaveOneOut } from '../data/split.ts';
 import { evaluateNextItem } from '../eval/next_item.ts';
 import { createSequenceScorer, encodeUserVectors, userSequences } from '../eval/sequence_scorer.ts';
 import { createRng, shuffleInPlace } from '../model/rng.ts';
-import { encodeHistoriesTf, type SequenceTrainOptions } from '../train/sequence/index.ts';
+import { encodeHistoriesTf } from '../train/sequence/index.ts';
 import { buildUserItemIndex } from '../train/user_index.ts';
 import { InvalidInputError } from '../errors.ts';
-import { trainSequenceFamily } from './sequence_family.ts';
+import { trainSequenceFamily, type SequenceFamilyOptions } from './sequence_family.ts';
 
 const NUMERIC = ['dim', 'maxLen', 'blocks', 'heads', 'ffnDim', 'epochs', 'batchSize', 'lr', 'negatives', 'dropout'] as const;
-type SeqSpace = Partial<Record<(typeof NUMERIC)[number], number[]>> & { loss?: ('full' | 'sampled')[] };
+type SeqSpace = Partial<Record<(typeof NUMERIC)[number], number[]>> & { loss?: ('full' | 'sampled')[]; attributes?: boolean[] };
 
 /**
  * @example
@@ -30,20 +30,24 @@ export function parseSequenceSpace(spec: string): SeqSpace {
       const bad = list.find((v) => v !== 'full' && v !== 'sampled');
       if (bad !== undefined) throw new InvalidInputError(`--space: loss value "${bad}" is not one of full, sampled`);
       out.loss = list;
+    } else if (key === 'attributes') {
+      const bad = list.find((v) => v !== 'on' && v !== 'off');
+      if (bad !== undefined) throw new InvalidInputError(`--space: attributes value "${bad}" is not one of on, off`);
+      out.attributes = list.map((v) => v === 'on');
     } else if ((NUMERIC as readonly string[]).includes(key)) {
       out[key] = list.map((v) => {
         const n = Number(v);
         if (!Number.isFinite(n) || n < 0) throw new InvalidInputError(`--space: ${key} value "${v}" is not a number >= 0`);
         return n;
       });
-    } else throw new InvalidInputError(`--space: unknown sequence key "${key}"; use ${[...NUMERIC, 'loss'].join(', ')}`);
+    } else throw new InvalidInputError(`--space: unknown sequence key "${key}"; use ${[...NUMERIC, 'loss', 'attributes'].join(', ')}`);
   }
   return out as SeqSpace;
 }
 
 export interface SequenceTrial {
   trial: number;
-  params: Partial<SequenceTrainOptions>;
+  params: SequenceFamilyOptions;
   metrics: Record<string, number>;
   seconds: number;
 }
@@ -52,9 +56,9 @@ export interface SequenceTrial {
 export async function tuneSequence(
   train: InteractionSet,
   space: SeqSpace,
-  { base = {}, trials = 8, seed = 1, onTrial }: { base?: Partial<SequenceTrainOptions>; trials?: number; seed?: number; onTrial?: (t: SequenceTrial) => void },
+  { base = {}, trials = 8, seed = 1, onTrial }: { base?: SequenceFamilyOptions; trials?: number; seed?: number; onTrial?: (t: SequenceTrial) => void },
 ): Promise<SequenceTrial[]> {
-  let grid: Partial<SequenceTrainOptions>[] = [{}];
+  let grid: SequenceFamilyOptions[] = [{}];
   for (const [key, values] of Object.entries(space)) grid = grid.flatMap((o) => (values as unknown[]).map((v) => ({ ...o, [key]: v })));
   if (grid.length > trials) grid = shuffleInPlace(grid, createRng(seed)).slice(0, trials);
   const { train: fit, test: val } = leaveOneOut(train);

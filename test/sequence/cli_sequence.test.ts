@@ -111,6 +111,26 @@ describe('tastebud CLI with a sequence model', () => {
     expect(await runCli(['tune', '--family', 'sasrec', '--data', log, '--space', 'l2=1'], captureIo())).toBe(1);
   });
 
+  it('--seq-attributes on trains the items\' attributes into the item table; off, or a log without them, trains the plain model', { timeout: 120_000 }, async () => {
+    writeFileSync(join(dir, 'attrs3.json'), JSON.stringify(Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`sku${i}`, [i % 3]]))));
+    const short = [...small.slice(0, -6), '--epochs', '3', '--lr', '0.01', '--seed', '2'];
+    const trained = async (name: string, extra: string[]): Promise<Awaited<ReturnType<typeof readArtefactDir>>> => {
+      expect(await runCli(['pretrain', '--model', 'sasrec', '--no-auto', '--data', log, '--out', join(dir, name), ...short, ...extra], captureIo())).toBe(0);
+      return readArtefactDir(join(dir, name));
+    };
+    const on = await trained('attr-on', ['--attributes', join(dir, 'attrs3.json'), '--seq-attributes', 'on']);
+    expect(on.hyperParameters.attributes).toBe(true);
+    expect((on.trainingReport?.settings as { itemFeatures?: unknown }).itemFeatures).toEqual({ tokens: 3, itemsWithTokens: 30 });
+    const off = await trained('attr-off', ['--attributes', join(dir, 'attrs3.json'), '--seq-attributes', 'off']);
+    expect(off.hyperParameters.attributes).toBe(false);
+    expect((off.trainingReport?.settings as { itemFeatures?: unknown }).itemFeatures).toBeUndefined();
+    const none = await trained('attr-none', ['--seq-attributes', 'on']);
+    expect(none.hyperParameters.attributes).toBe(false);
+    const bad = captureIo();
+    expect(await runCli(['tune', '--family', 'sasrec', '--data', log, '--space', 'attributes=maybe'], bad)).toBe(1);
+    expect(bad.stderrLines.join('')).toMatch(/attributes value "maybe" is not one of on, off/);
+  });
+
   it('rejects sequence options that cannot work, by name', async () => {
     const io = captureIo();
     expect(await runCli(['pretrain', '--model', 'sasrec', '--data', log, '--out', join(dir, 'bad'), '--dim', '10', '--heads', '3'], io)).toBe(1);

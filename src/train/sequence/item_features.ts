@@ -68,30 +68,43 @@ export function createFeatureFusion(f: ItemFeatures, params: Float32Array, offse
   const tokens = new Float32Array(f.vocab.length * dim);
   const tokenGrad = new Float32Array(tokens.length);
   const tokenAdam = createAdam(tokens.length, 0);
-  const inv = f.rows.map((r) => (r.length ? 1 / r.length : 0));
+  // the rows as one CSR table, for plain indexed loops
+  const start = new Int32Array(n + 1);
+  f.rows.forEach((r, i) => (start[i + 1] = start[i] + r.length));
+  const token = new Int32Array(start[n]);
+  f.rows.forEach((r, i) => token.set(r, start[i]));
   const compose = (table: Float32Array): void => {
     table.set(base);
     for (let i = 0; i < n; i++) {
-      const r = f.rows[i];
+      const a = start[i];
+      const b = start[i + 1];
+      if (a === b) continue;
+      const w = 1 / (b - a);
       const o = i * dim;
-      for (const t of r) {
-        const a = t * dim;
-        for (let k = 0; k < dim; k++) table[o + k] += inv[i] * tokens[a + k];
+      for (let j = a; j < b; j++) {
+        const t = token[j] * dim;
+        for (let k = 0; k < dim; k++) table[o + k] += w * tokens[t + k];
+      }
+    }
+  };
+  const gradTokens = (g: Float32Array): void => {
+    tokenGrad.fill(0);
+    for (let i = 0; i < n; i++) {
+      const a = start[i];
+      const b = start[i + 1];
+      if (a === b) continue;
+      const w = 1 / (b - a);
+      const o = i * dim;
+      for (let j = a; j < b; j++) {
+        const t = token[j] * dim;
+        for (let k = 0; k < dim; k++) tokenGrad[t + k] += w * g[o + k];
       }
     }
   };
   return {
     tokens,
     step(adam, flat, grad) {
-      const g = grad.subarray(offset, offset + size);
-      tokenGrad.fill(0);
-      for (let i = 0; i < n; i++) {
-        const o = i * dim;
-        for (const t of f.rows[i]) {
-          const a = t * dim;
-          for (let k = 0; k < dim; k++) tokenGrad[a + k] += inv[i] * g[o + k];
-        }
-      }
+      gradTokens(grad.subarray(offset, offset + size));
       const table = flat.subarray(offset, offset + size);
       table.set(base); // Adam steps E (∂L/∂E = ∂L/∂E') with every other parameter
       adamStep(adam, flat, grad);
