@@ -14,7 +14,9 @@ export const SEQ_ADAPT: Record<'ml-1m' | 'beauty', SequenceSettings> = {
   // 0.120, 2.5 0.119; κ 2 / 5 / 10 / 20 at γ 0.6: 0.121 / 0.118 / 0.116 / 0.109: Beauty's first clicks are not
   // popularity-led as ML-1M's are). With the item attributes in the model (the learner's attribute affinity 0.3, as
   // pretrain --attributes ships them): γ 0.6 κ 2 0.125, γ 0.3 0.124, γ 0.6 / 0 0.121, γ 1 0.119 (differences within
-  // the ±0.006 of 3,226 steps)
+  // the ±0.006 of 3,226 steps). Again with the attributes trained into the model for 15 minutes (SEQ_TRAIN): γ 0.6 κ 2
+  // 0.131 (NDCG 0.079), γ 0.3 κ 2 0.131 (0.078), γ 1 κ 2 0.131 (0.079), γ 0.6 κ 0 / 5 0.128 / 0.129, γ 0.3 κ 0 0.128,
+  // γ 0 κ 0 0.122: γ 0.6 κ 2 kept
   beauty: { ...DEFAULT_SEQUENCE, hybrid: 0.6, priorClicks: 2 },
 };
 
