@@ -18,6 +18,21 @@ export function attributeTokens(attrs: ItemAttributes | undefined): string[] {
   return [...new Set(out)].sort();
 }
 
+/**
+ * The tokens at least `minCount` items share (sorted), and each item's tokens as indices into them.
+ *
+ * @example
+ * attributeVocabulary([{ brand: 'a' }, { brand: 'a' }, { brand: 'b' }], 2); // { vocab: ['brand=a'], rows: [[0], [0], []] }
+ */
+export function attributeVocabulary(attributes: readonly (ItemAttributes | undefined)[], minCount: number): { vocab: string[]; rows: number[][] } {
+  const itemTokens = attributes.map(attributeTokens);
+  const counts = new Map<string, number>();
+  for (const ts of itemTokens) for (const t of ts) counts.set(t, (counts.get(t) ?? 0) + 1);
+  const vocab = [...counts.keys()].filter((t) => counts.get(t)! >= minCount).sort();
+  const id = new Map(vocab.map((t, k) => [t, k]));
+  return { vocab, rows: itemTokens.map((ts) => ts.map((t) => id.get(t)).filter((k): k is number => k !== undefined)) };
+}
+
 export interface FitProjectionOptions {
   epochs?: number;
   lr?: number;
@@ -41,13 +56,8 @@ export function fitAttributeProjection(
   opts: FitProjectionOptions = {},
 ): AttributeProjection | null {
   const { epochs = 40, lr = 0.1, l2 = 1e-4, minCount = 2 } = opts;
-  const itemTokens = attributes.map(attributeTokens);
-  const counts = new Map<string, number>();
-  for (const ts of itemTokens) for (const t of ts) counts.set(t, (counts.get(t) ?? 0) + 1);
-  const vocab = [...counts.keys()].filter((t) => counts.get(t)! >= minCount).sort();
+  const { vocab, rows } = attributeVocabulary(attributes, minCount);
   if (vocab.length === 0) return null;
-  const id = new Map(vocab.map((t, k) => [t, k]));
-  const rows = itemTokens.map((ts) => ts.map((t) => id.get(t)).filter((k): k is number => k !== undefined));
   const weights = new Float32Array(vocab.length * dim);
   const bias = new Float32Array(vocab.length);
   const acc = new Float32Array(vocab.length * (dim + 1)).fill(1e-3);

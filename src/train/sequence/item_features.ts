@@ -10,7 +10,7 @@
  */
 import { InvalidInputError } from '../../errors.ts';
 import type { ItemAttributes } from '../../model/global_model.ts';
-import { attributeTokens } from '../attribute_projection.ts';
+import { attributeVocabulary } from '../attribute_projection.ts';
 import type { AdamState } from './adam.ts';
 import { adamStep, createAdam } from './adam.ts';
 
@@ -29,14 +29,8 @@ export interface ItemFeatures {
  * itemFeatures([{ brand: 'acme' }, { brand: 'acme' }, undefined])!.rows[2].length; // 0
  */
 export function itemFeatures(attributes: readonly (ItemAttributes | undefined)[], minCount = 2): ItemFeatures | undefined {
-  const tokens = attributes.map(attributeTokens);
-  const counts = new Map<string, number>();
-  for (const ts of tokens) for (const t of ts) counts.set(t, (counts.get(t) ?? 0) + 1);
-  const vocab = [...counts.keys()].filter((t) => counts.get(t)! >= minCount).sort();
-  if (vocab.length === 0) return undefined;
-  const index = new Map(vocab.map((t, k) => [t, k]));
-  const rows = tokens.map((ts) => Int32Array.from(ts.map((t) => index.get(t)).filter((k): k is number => k !== undefined)));
-  return { vocab, rows };
+  const { vocab, rows } = attributeVocabulary(attributes, minCount);
+  return vocab.length === 0 ? undefined : { vocab, rows: rows.map((r) => Int32Array.from(r)) };
 }
 
 export function checkItemFeatures(f: ItemFeatures, numItems: number): void {
@@ -73,8 +67,8 @@ export function createFeatureFusion(f: ItemFeatures, params: Float32Array, offse
   f.rows.forEach((r, i) => (start[i + 1] = start[i] + r.length));
   const token = new Int32Array(start[n]);
   f.rows.forEach((r, i) => token.set(r, start[i]));
-  const compose = (table: Float32Array): void => {
-    table.set(base);
+  /** `toItems`: each item's row += the mean of its tokens' rows; else each token's row += its items' rows / n_i. */
+  const spread = (tokenRows: Float32Array, itemRows: Float32Array, toItems: boolean): void => {
     for (let i = 0; i < n; i++) {
       const a = start[i];
       const b = start[i + 1];
@@ -83,28 +77,16 @@ export function createFeatureFusion(f: ItemFeatures, params: Float32Array, offse
       const o = i * dim;
       for (let j = a; j < b; j++) {
         const t = token[j] * dim;
-        for (let k = 0; k < dim; k++) table[o + k] += w * tokens[t + k];
-      }
-    }
-  };
-  const gradTokens = (g: Float32Array): void => {
-    tokenGrad.fill(0);
-    for (let i = 0; i < n; i++) {
-      const a = start[i];
-      const b = start[i + 1];
-      if (a === b) continue;
-      const w = 1 / (b - a);
-      const o = i * dim;
-      for (let j = a; j < b; j++) {
-        const t = token[j] * dim;
-        for (let k = 0; k < dim; k++) tokenGrad[t + k] += w * g[o + k];
+        if (toItems) for (let k = 0; k < dim; k++) itemRows[o + k] += w * tokenRows[t + k];
+        else for (let k = 0; k < dim; k++) tokenRows[t + k] += w * itemRows[o + k];
       }
     }
   };
   return {
     tokens,
     step(adam, flat, grad) {
-      gradTokens(grad.subarray(offset, offset + size));
+      tokenGrad.fill(0);
+      spread(tokenGrad, grad.subarray(offset, offset + size), false);
       const table = flat.subarray(offset, offset + size);
       table.set(base); // Adam steps E (∂L/∂E = ∂L/∂E') with every other parameter
       adamStep(adam, flat, grad);
@@ -114,7 +96,7 @@ export function createFeatureFusion(f: ItemFeatures, params: Float32Array, offse
       tokenAdam.beta2 = adam.beta2;
       tokenAdam.epsilon = adam.epsilon;
       adamStep(tokenAdam, tokens, tokenGrad);
-      compose(table);
+      spread(tokens, table, true); // the table holds E again: E' = E + mean(A)
     },
   };
 }
