@@ -15,9 +15,9 @@ import type { GlobalModel } from '../../src/model/global_model.ts';
 import { decodeArtefact, encodeArtefact } from '../../src/artefact/index.ts';
 import { DEFAULT_SEQUENCE, type SequenceSettings } from '../../src/engine/sequence_settings.ts';
 import { sequenceGlobalModel, sequencePrior, type SequencePriorKind } from '../../src/train/sequence_global.ts';
-import { itemFeatures, type SequenceTrainOptions } from '../../src/train/sequence/index.ts';
+import { itemFeatures } from '../../src/train/sequence/index.ts';
 import { trainSequenceModelThreaded as trainSequenceModel } from '../../src/cli/sequence_threads.ts';
-import { startTrainingBackend } from '../../src/cli/sequence_family.ts';
+import { startTrainingBackend, type SequenceFamilyOptions } from '../../src/cli/sequence_family.ts';
 import type { Stream } from './data.ts';
 import { RESULTS_DIR } from './model.ts';
 export { prefixEncoder } from '../../src/cli/sequence_learner.ts';
@@ -41,8 +41,8 @@ export const SEQ_TRAIN: Record<string, SequenceRecipe> = {
   beauty: { maxLen: 50, loss: 'sampled', negatives: 256, lr: 3e-3, dropout: 0.4, attributes: true, timeBudgetMs: 15 * 60_000 },
 };
 
-/** The trainer's options, and `attributes: true` to train the items' labels in (`pretrain --seq-attributes on`). */
-export type SequenceRecipe = Partial<SequenceTrainOptions> & { attributes?: boolean };
+/** The trainer's options, and `attributes: true` to train the items' labels in (`pretrain --seq-attributes on`; off unless given). */
+export type SequenceRecipe = SequenceFamilyOptions;
 
 /**
  * Trains (or loads the cached artefact of) a sequence model on the training streams; `labels` (item id → its

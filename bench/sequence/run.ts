@@ -16,6 +16,7 @@ import { chooseBackend } from '../../src/kernels/index.ts';
 import { createRng, shuffleInPlace } from '../../src/model/rng.ts';
 import { DEFAULT_SEQUENCE_TRAIN_OPTIONS, itemFeatures } from '../../src/train/sequence/index.ts';
 import { trainSequenceModelThreaded as trainSequenceModel } from '../../src/cli/sequence_threads.ts';
+import type { SequenceFamilyOptions } from '../../src/cli/sequence_family.ts';
 import type { SequenceTrainOptions } from '../../src/train/sequence/index.ts';
 import { DATA } from '../lib/specs.ts';
 import { loadBeauty, loadMl1m } from './data.ts';
@@ -25,8 +26,8 @@ import type { NextItemMetrics } from './eval.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** A grid entry: the trainer's options, and `attributes: true` to train with the items' attribute tokens (item_features.ts). */
-type GridConfig = Partial<SequenceTrainOptions> & { attributes?: boolean };
+/** A grid entry: the trainer's options, and `attributes: true` to train with the items' attribute tokens (off unless given). */
+type GridConfig = SequenceFamilyOptions;
 
 interface DatasetPlan {
   load: (root: string) => Promise<NextItemSplit>;

@@ -20,7 +20,8 @@ export interface EncodeOptions {
   /**
    * How model.json stores the item ids: a JSON array ('plain'), front-coded into one string ('coded', format
    * version 2, id_coding.ts), or 'auto' (default): coded from CODE_IDS_FROM items. Coding never takes more bytes:
-   * an id's two length digits replace its quotes and comma, and shared prefixes are written once.
+   * an id's length digits (at most three below the 256-character id limit) replace its quotes and comma, and
+   * shared prefixes are written once.
    */
   ids?: 'auto' | 'plain' | 'coded';
 }

@@ -21,7 +21,7 @@ for (let k = 0; k < 32; k++) {
 /** The artefact format version that introduced `items.idsCoded`: artefacts with plain `items.ids` stay version 1. */
 export const CODED_IDS_VERSION = 2;
 
-/** Catalogues from this size are front-coded when that makes model.json smaller; smaller ones keep a readable list. */
+/** Catalogues from this size are front-coded (never larger, see EncodeOptions.ids); smaller ones keep a readable list. */
 export const CODE_IDS_FROM = 20_000;
 
 /** Thrown by decodeIds with the position at which the coded string stops making sense. */
@@ -100,10 +100,4 @@ export function decodeIds(coded: string, count: number): string[] {
   }
   if (pos !== coded.length) throw new IdCodingError(`items.idsCoded: ${coded.length - pos} characters left after ${count} ids`);
   return ids;
-}
-
-/** Bytes the ids take in model.json as a JSON array and as the coded string (UTF-8 of their JSON text). */
-export function idBytes(ids: readonly string[]): { plain: number; coded: number } {
-  const enc = new TextEncoder();
-  return { plain: enc.encode(JSON.stringify(ids)).length, coded: enc.encode(JSON.stringify(encodeIds(ids))).length };
 }

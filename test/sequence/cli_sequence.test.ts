@@ -113,7 +113,7 @@ describe('tastebud CLI with a sequence model', () => {
 
   it('--seq-attributes on trains the items\' attributes into the item table; off, or a log without them, trains the plain model', { timeout: 120_000 }, async () => {
     writeFileSync(join(dir, 'attrs3.json'), JSON.stringify(Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`sku${i}`, [i % 3]]))));
-    const short = [...small.slice(0, -6), '--epochs', '3', '--lr', '0.01', '--seed', '2'];
+    const short = ['--dim', '16', '--max-len', '6', '--blocks', '1', '--heads', '2', '--ffn-dim', '32', '--epochs', '3', '--lr', '0.01', '--seed', '2'];
     const trained = async (name: string, extra: string[]): Promise<Awaited<ReturnType<typeof readArtefactDir>>> => {
       expect(await runCli(['pretrain', '--model', 'sasrec', '--no-auto', '--data', log, '--out', join(dir, name), ...short, ...extra], captureIo())).toBe(0);
       return readArtefactDir(join(dir, name));
