@@ -10,6 +10,7 @@ import { FORMATS } from './datasets.ts';
 import type { Specs, getters } from './args.ts';
 import type { PretrainOptions } from '../train/pretrain.ts';
 import { createAlsPool } from './als_pool.ts';
+import { createSgdPool } from './sgd_pool.ts';
 import { InvalidInputError } from '../errors.ts';
 import { LIMITS } from '../limits.ts';
 
@@ -65,7 +66,7 @@ export const TRAIN_SPECS: Specs = {
   'als-unobserved': { type: 'number', help: 'ALS: weight of every unobserved pair', default: 0.3 },
   'als-reg-exponent': { type: 'number', help: 'ALS: l2 scales with (pairs + unobserved x items)^this', default: 1 },
   'als-cg-steps': { type: 'number', help: 'ALS: conjugate-gradient steps per row', default: 3 },
-  threads: { type: 'number', help: 'ALS and sequence models: worker threads (0: one per core, at most 8; ALS uses them from 50,000 interactions up)', default: 0 },
+  threads: { type: 'number', help: 'Worker threads for ALS, the sampled-loss trainer and sequence models (0: one per core, at most 8; ALS and the sampled-loss trainer use them from 50,000 interactions up; the sampled-loss trainer is reproducible on 1 only)', default: 0 },
   'recency-boost': { type: 'number', help: "extra weight of each user's latest interaction, halving every --recency-half-life events (0: off)", default: 4 },
   'recency-half-life': { type: 'number', help: 'events after which the recency boost halves', default: 5 },
   dim: { type: 'number', help: 'embedding size', default: 64 },
@@ -133,6 +134,7 @@ export async function trainOptions(g: Get): Promise<PretrainOptions> {
     alsCgSteps: g.num('als-cg-steps'),
     threads: threadCount(g.num('threads')),
     createAlsPool,
+    createSgdPool,
     recencyBoost: g.num('recency-boost'),
     recencyHalfLife: g.num('recency-half-life'),
     dim: g.num('dim'),

@@ -9,7 +9,7 @@ import type { PairRows } from './pairs.ts';
 import type { Loop, Resolved } from './pretrain.ts';
 
 /** Below this many events one thread is faster than starting workers. */
-const PARALLEL_MIN_PAIRS = 50_000;
+export const PARALLEL_MIN_PAIRS = 50_000;
 
 /** The thread count a log of `events` trains on (a negative `threads` forces them, for tests). */
 export function alsThreads(events: number, o: Pick<Resolved, 'threads' | 'createAlsPool'>): number {

@@ -6,22 +6,18 @@
 import type { CfParams } from '../model/cf_model.ts';
 import { cloneParams, createParams } from '../model/cf_model.ts';
 import type { GlobalModel, ItemAttributes } from '../model/global_model.ts';
-import { createRng, shuffleInPlace } from '../model/rng.ts';
-import { createPopularitySampler, createUniformSampler } from '../model/samplers.ts';
-import type { AdagradState, LossKind, OptimizerKind, StepConfig, TrainBatch } from '../model/sparse_step.ts';
-import { createAdagradState, sparseStep } from '../model/sparse_step.ts';
+import type { LossKind, OptimizerKind } from '../model/sparse_step.ts';
 import type { CreateSparseTrainer } from '../kernels/types.ts';
 import { InvalidInputError } from '../errors.ts';
 import { FORMAT_VERSION } from '../artefact/format.ts';
-import { createAprStep } from './apr.ts';
 import type { AlsPool } from './als.ts';
 import { initAlsParams } from './als.ts';
 import { alsThreads, createAlsLoop } from './als_loop.ts';
+import type { SgdPool } from './sgd_loop.ts';
+import { createSgdLoop } from './sgd_loop.ts';
 import type { PairRows } from './pairs.ts';
 import { aggregatePairs } from './pairs.ts';
 import { recencyOf, recencyWeights } from './recency.ts';
-import { createBatchBuilder } from './batches.ts';
-import { buildUserItemIndex } from './user_index.ts';
 import { fitAttributeProjection } from './attribute_projection.ts';
 import { activeUsers, checkCounts, checkInteractions, contentVersion, interactionCounts, meanUserVector } from './model_summary.ts';
 
@@ -70,10 +66,16 @@ export interface PretrainOptions {
   /** ALS: λ scales with (|I_u| + w0·|I|)^alsRegExponent. */
   alsRegExponent?: number;
   alsCgSteps?: number;
-  /** ALS: worker threads (default 1); used from 50,000 pairs up (a negative count forces them, for tests). */
+  /**
+   * Worker threads (default 1) for ALS and the sampled-loss trainer; used from 50,000 interactions up (a negative
+   * count forces them, for tests). ALS gives the same factors at any count; the sampled-loss trainer runs
+   * Hogwild! (src/train/sgd_loop.ts), reproducible on one thread only.
+   */
   threads?: number;
   /** ALS: makes the thread pool (Node: `createAlsPool` of src/cli/als_pool.ts); without it one thread. */
   createAlsPool?: (threads: number) => AlsPool;
+  /** The sampled-loss trainer's pool (Node: `createSgdPool` of src/cli/sgd_pool.ts); without it one thread. */
+  createSgdPool?: (threads: number) => SgdPool;
   /** Extra weight of each user's latest interaction, halving every `recencyHalfLife` events (0: off). */
   recencyBoost?: number;
   recencyHalfLife?: number;
@@ -137,8 +139,8 @@ export interface PretrainResult {
   report: PretrainReport;
 }
 
-export type Resolved = Required<Omit<PretrainOptions, 'validate' | 'onEpoch' | 'onProgress' | 'modelVersion' | 'createTrainer' | 'createAlsPool'>> &
-  Pick<PretrainOptions, 'validate' | 'onEpoch' | 'onProgress' | 'modelVersion' | 'createTrainer' | 'createAlsPool'>;
+export type Resolved = Required<Omit<PretrainOptions, 'validate' | 'onEpoch' | 'onProgress' | 'modelVersion' | 'createTrainer' | 'createAlsPool' | 'createSgdPool'>> &
+  Pick<PretrainOptions, 'validate' | 'onEpoch' | 'onProgress' | 'modelVersion' | 'createTrainer' | 'createAlsPool' | 'createSgdPool'>;
 
 function resolve(o: PretrainOptions): Resolved {
   const lr = o.lr ?? 0.05;
@@ -201,7 +203,7 @@ export async function pretrain(input: PretrainData, options: PretrainOptions = {
   const data = withRecency(input, o, numUsers);
   const params = createParams({ numUsers, numItems, dim: o.dim, seed: o.seed, scale: o.initScale });
   const counts = interactionCounts(data.items, numItems);
-  const loop = await createLoop(params, data, counts, o);
+  const loop = await createSgdLoop(params, data, counts, o);
   const report = await runEpochs(loop, data.users.length, o);
   const trained = loop.best ?? (await loop.read());
   const model = buildGlobalModel(trained, data, activeUsers(data.users, numUsers), counts, o, report);
@@ -265,7 +267,7 @@ function withRecency(data: PretrainData, o: Resolved, numUsers: number): Pretrai
 export async function pretrainLoopOnly(params: CfParams, data: PretrainData, options: PretrainOptions = {}): Promise<PretrainReport> {
   const o = resolve({ ...options, dim: params.dim });
   checkInteractions({ ...data, numUsers: params.numUsers }, { epochs: o.epochs, negatives: o.negatives, batchSize: o.batchSize });
-  const loop = await createLoop(params, { ...data, numUsers: params.numUsers }, interactionCounts(data.items, params.numItems), o);
+  const loop = await createSgdLoop(params, { ...data, numUsers: params.numUsers }, interactionCounts(data.items, params.numItems), o);
   const report = await runEpochs(loop, data.users.length, o);
   const trained = loop.best ?? (await loop.read());
   if (trained !== params) copyParams(trained, params);
@@ -286,43 +288,6 @@ export interface Loop {
   read(): Promise<CfParams>;
   best: CfParams | null;
   dispose(): void;
-}
-
-async function createLoop(params: CfParams, data: PretrainData, counts: Float32Array, o: Resolved): Promise<Loop> {
-  const rng = createRng(o.seed ^ 0x9e3779b9);
-  const index = buildUserItemIndex(data.users, data.items, params.numUsers);
-  const sampler = o.sampler === 'popularity' ? createPopularitySampler(counts) : createUniformSampler(params.numItems);
-  const builder = createBatchBuilder(data, index, sampler, { loss: o.loss, negatives: o.negatives, batchSize: o.batchSize });
-  const cfg: StepConfig = { loss: o.loss, optimizer: o.optimizer, lrUser: o.lrUser, lrItem: o.lrItem, lrDense: o.lrDense, l2User: o.l2, l2Item: o.l2 };
-  const trainer = o.createTrainer ? await o.createTrainer(params, cfg) : null;
-  const state: AdagradState | null = o.optimizer === 'adagrad' && !trainer ? createAdagradState(params) : null;
-  const apr = o.advEps > 0 ? createAprStep(params, { advEps: o.advEps, advReg: o.advReg }) : null;
-  const order = Int32Array.from({ length: data.users.length }, (_, k) => k);
-  const step = async (batch: TrainBatch, epoch: number): Promise<number> => {
-    if (trainer) return trainer.step(batch);
-    const loss = sparseStep(params, state, batch, cfg);
-    if (apr && epoch >= o.advStartEpoch) apr(state, batch, cfg);
-    return loss;
-  };
-  return {
-    best: null,
-    async epoch(epoch, onBatch) {
-      shuffleInPlace(order, rng);
-      let lossSum = 0;
-      let samples = 0;
-      for (let from = 0, b = 0; from < order.length; from += o.batchSize, b++) {
-        const to = Math.min(order.length, from + o.batchSize);
-        const batch = builder.build(order, from, to, rng);
-        const loss = await step(batch, epoch);
-        lossSum += loss * batch.users.length;
-        samples += batch.users.length;
-        if (b % o.progressEvery === 0) onBatch(to, lossSum / Math.max(1, samples));
-      }
-      return { loss: lossSum / Math.max(1, samples), samples };
-    },
-    read: async () => (trainer ? trainer.read() : params),
-    dispose: () => trainer?.dispose(),
-  };
 }
 
 async function runEpochs(loop: Loop, total: number, o: Resolved): Promise<PretrainReport> {

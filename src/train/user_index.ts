@@ -38,7 +38,17 @@ export function buildUserItemIndex(users: Int32Array, items: Int32Array, numUser
     for (let k = 0; k < run.length; k++) if (k === 0 || run[k] !== run[k - 1]) raw[out++] = run[k];
   }
   offsets[numUsers] = out;
-  const sorted = raw.slice(0, out);
+  return userItemIndexOf(offsets, raw.slice(0, out), numUsers);
+}
+
+/**
+ * The index over CSR arrays already built (e.g. by `buildUserItemIndex` in another thread, shared): `items`
+ * sorted ascending and de-duplicated within each user's `offsets` range.
+ *
+ * @example
+ * const copy = userItemIndexOf(idx.offsets, idx.items, idx.numUsers);
+ */
+export function userItemIndexOf(offsets: Int32Array, sorted: Int32Array, numUsers: number): UserItemIndex {
   const itemsOf = (u: number): Int32Array => sorted.subarray(offsets[u], offsets[u + 1]);
   return {
     numUsers,
