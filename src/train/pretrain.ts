@@ -204,11 +204,14 @@ export async function pretrain(input: PretrainData, options: PretrainOptions = {
   const params = createParams({ numUsers, numItems, dim: o.dim, seed: o.seed, scale: o.initScale });
   const counts = interactionCounts(data.items, numItems);
   const loop = await createSgdLoop(params, data, counts, o);
-  const report = await runEpochs(loop, data.users.length, o);
-  const trained = loop.best ?? (await loop.read());
-  const model = buildGlobalModel(trained, data, activeUsers(data.users, numUsers), counts, o, report);
-  loop.dispose();
-  return { model, params: trained, report };
+  try {
+    const report = await runEpochs(loop, data.users.length, o);
+    const trained = loop.best ?? (await loop.read());
+    const model = buildGlobalModel(trained, data, activeUsers(data.users, numUsers), counts, o, report);
+    return { model, params: trained, report };
+  } finally {
+    loop.dispose(); // worker threads too, also when an epoch or the validation throws: nothing left running
+  }
 }
 
 /** What a streamed log hands to ALS: its pair rows (src/train/pairs.ts) and the id tables. */
@@ -240,13 +243,16 @@ async function trainPairs(rows: PairRows, meta: PairsMeta, o: Resolved): Promise
   const params = createParams({ numUsers, numItems: meta.itemIds.length, dim: o.dim, seed: o.seed, scale: o.initScale });
   initAlsParams(params, o.initScale, o.seed);
   const loop = createAlsLoop(params, rows, o);
-  const report = await runEpochs(loop, rows.events, o);
-  const trained = loop.best ?? (await loop.read());
-  const active = new Uint8Array(numUsers);
-  for (let u = 0; u + 1 < rows.byUser.offsets.length; u++) active[u] = rows.byUser.offsets[u + 1] > rows.byUser.offsets[u] ? 1 : 0;
-  const model = buildGlobalModel(trained, meta, active, rows.itemEvents, o, report);
-  loop.dispose();
-  return { model, params: trained, report };
+  try {
+    const report = await runEpochs(loop, rows.events, o);
+    const trained = loop.best ?? (await loop.read());
+    const active = new Uint8Array(numUsers);
+    for (let u = 0; u + 1 < rows.byUser.offsets.length; u++) active[u] = rows.byUser.offsets[u + 1] > rows.byUser.offsets[u] ? 1 : 0;
+    const model = buildGlobalModel(trained, meta, active, rows.itemEvents, o, report);
+    return { model, params: trained, report };
+  } finally {
+    loop.dispose();
+  }
 }
 
 /** The data with its weights multiplied by the recency multipliers (unchanged when recencyBoost is 0). */
@@ -268,11 +274,14 @@ export async function pretrainLoopOnly(params: CfParams, data: PretrainData, opt
   const o = resolve({ ...options, dim: params.dim });
   checkInteractions({ ...data, numUsers: params.numUsers }, { epochs: o.epochs, negatives: o.negatives, batchSize: o.batchSize });
   const loop = await createSgdLoop(params, { ...data, numUsers: params.numUsers }, interactionCounts(data.items, params.numItems), o);
-  const report = await runEpochs(loop, data.users.length, o);
-  const trained = loop.best ?? (await loop.read());
-  if (trained !== params) copyParams(trained, params);
-  loop.dispose();
-  return report;
+  try {
+    const report = await runEpochs(loop, data.users.length, o);
+    const trained = loop.best ?? (await loop.read());
+    if (trained !== params) copyParams(trained, params);
+    return report;
+  } finally {
+    loop.dispose();
+  }
 }
 
 function copyParams(from: CfParams, to: CfParams): void {

@@ -161,13 +161,14 @@ export async function createSgdLoop(params: CfParams, data: PretrainData, counts
   if (threads > 1) {
     const pool = o.createSgdPool!(threads);
     const sh = pool.share;
-    for (const key of ['userEmb', 'itemEmb', 'itemBias', 'w', 'bias'] as const) params[key] = sh(params[key]);
-    const raw = o.optimizer === 'adagrad' ? createAdagradState(params) : null;
+    // shared copies: the caller's arrays are not swapped under it (pretrainLoopOnly copies the result back)
+    const shp: CfParams = { ...params, userEmb: sh(params.userEmb), itemEmb: sh(params.itemEmb), itemBias: sh(params.itemBias), w: sh(params.w), bias: sh(params.bias) };
+    const raw = o.optimizer === 'adagrad' ? createAdagradState(shp) : null;
     const state = raw && { userAcc: sh(raw.userAcc), itemAcc: sh(raw.itemAcc), itemBiasAcc: sh(raw.itemBiasAcc), wAcc: sh(raw.wAcc), biasAcc: sh(raw.biasAcc) };
     order = sh(order);
     try {
       await pool.init({
-        params,
+        params: shp,
         state,
         users: sh(data.users),
         items: sh(data.items),
@@ -196,7 +197,7 @@ export async function createSgdLoop(params: CfParams, data: PretrainData, counts
         onBatch(order.length, lossSum / Math.max(1, samples));
         return { loss: lossSum / Math.max(1, samples), samples };
       },
-      read: async () => params,
+      read: async () => shp,
       dispose: () => void pool.close(),
     };
   }

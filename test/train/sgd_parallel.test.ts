@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { pretrain } from '../../src/train/pretrain.ts';
+import { pretrain, pretrainLoopOnly } from '../../src/train/pretrain.ts';
+import type { SgdPool } from '../../src/train/sgd_loop.ts';
 import { createSgdPool } from '../../src/cli/sgd_pool.ts';
 import { shared } from '../../src/cli/als_pool.ts';
 import { createParams } from '../../src/model/cf_model.ts';
@@ -129,4 +130,28 @@ describe('the sampled-loss trainer on worker threads', () => {
     expect(shareOne).toBeGreaterThan(0.9);
     expect(shareTwo).toBeGreaterThan(shareOne - 0.05);
   }, 60_000);
+
+  it('closes its threads when an epoch fails, and trains the tables a caller hands it in place', async () => {
+    const log = syntheticLog({ numUsers: 40, numItems: 20, perUser: 5 });
+    const data = { users: log.users, items: log.items, itemIds: log.itemIds, numUsers: log.numUsers };
+    let closed = 0;
+    const counting = (n: number): SgdPool => {
+      const pool = createSgdPool(n);
+      return { ...pool, close: async () => void (closed++, await pool.close()) };
+    };
+    const failing = pretrain(data, { dim: 4, epochs: 3, threads: -2, createSgdPool: counting, validate: (_, epoch) => {
+      if (epoch === 2) throw new Error('validation broke');
+      return epoch;
+    } });
+    await expect(failing).rejects.toThrow(/validation broke/);
+    expect(closed).toBe(1);
+    const params = createParams({ numUsers: log.numUsers, numItems: 20, dim: 4, seed: 1 });
+    const table = params.itemEmb;
+    const start = table.slice();
+    await pretrainLoopOnly(params, data, { epochs: 2, threads: -2, createSgdPool: counting });
+    expect(closed).toBe(2);
+    expect(params.itemEmb).toBe(table); // the caller's array, not a shared copy swapped in
+    expect(table.buffer instanceof SharedArrayBuffer).toBe(false);
+    expect(table.some((v, k) => v !== start[k])).toBe(true);
+  }, 30_000);
 });
