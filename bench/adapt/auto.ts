@@ -11,7 +11,7 @@
  *
  * Flags: --datasets a,b (default all: ml-100k, beauty, ml-1m-prefix, toys, ml-1m-implicit, sports),
  * --recipe-budget S (default 90), --learner-budget S (default 240), --max-steps N (test steps replayed per method,
- * default 15000: every k-th held-out user). Writes bench/results/auto.{json,md} (auto-<datasets>.{json,md} with
+ * default 15000: every k-th held-out user), --protocols full,prequential (default both). Writes bench/results/auto.{json,md} (auto-<datasets>.{json,md} with
  * --datasets) after every dataset.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -59,6 +59,7 @@ const wanted = flag('--datasets')?.split(',');
 const recipeBudget = Number(flag('--recipe-budget') ?? 90);
 const learnerBudget = Number(flag('--learner-budget') ?? 240);
 const maxSteps = Number(flag('--max-steps') ?? 15_000);
+const protocols = (flag('--protocols') ?? 'full,prequential').split(',');
 const log = (s: string): void => console.log(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
 
 async function fullRanking(train: InteractionSet, test: InteractionSet, base: PretrainOptions): Promise<Record<string, unknown>> {
@@ -122,9 +123,10 @@ async function main(): Promise<void> {
     log(`${spec.name}: reading`);
     const data = await loadDataset(spec.load);
     log(`${spec.name}: ${data.set.users.length} interactions, ${data.set.userIds.length} users, ${data.set.itemIds.length} items; ${data.holdout}`);
-    const entry: Record<string, unknown> = { full: await fullRanking(data.split.train, data.split.test, base) };
+    const entry: Record<string, unknown> = protocols.includes('full') ? { full: await fullRanking(data.split.train, data.split.test, base) } : {};
     (report.datasets as Record<string, unknown>)[spec.name] = entry;
     write(report);
+    if (!protocols.includes('prequential')) continue;
     if (spec.heldOut) entry.prequential = await prequential(data.set, spec, base);
     else console.warn(`SKIPPING protocol 2 on ${spec.name}: the log has no times (ml-1m-prefix is the same users with times)`);
     write(report);
@@ -134,20 +136,21 @@ async function main(): Promise<void> {
 function write(report: Record<string, unknown>): void {
   mkdirSync(RESULTS_DIR, { recursive: true });
   // one file per dataset list, so lists can run as separate processes side by side
-  const part = wanted ? `auto-${wanted.join('+')}` : 'auto';
+  const part = (wanted ? `auto-${wanted.join('+')}` : 'auto') + (protocols.length < 2 ? `-${protocols.join('')}` : '');
   writeFileSync(`${RESULTS_DIR}${part}.json`, JSON.stringify(report, null, 1));
   writeFileSync(`${RESULTS_DIR}${part}.md`, markdown(report));
 }
 
 function markdown(report: Record<string, unknown>): string {
   const rows = ['| dataset | --auto full HR@10 | implicit ALS | ≥ ALS? | prequential HR@10 1-5 / 6-20 / 21-100 / all: shipped settings | closed-form fold-in | built-in defaults | ≥ fold-in in every bucket? |', '|---|---|---|---|---|---|---|---|'];
-  for (const [name, e] of Object.entries(report.datasets as Record<string, { full: Record<string, number>; prequential?: { scores: Record<string, Scores> } }>)) {
-    const f = e.full;
+  for (const [name, e] of Object.entries(report.datasets as Record<string, { full?: Record<string, number>; prequential?: { scores: Record<string, Scores> } }>)) {
+    const f = e.full ?? { autoHr: NaN, alsHr: NaN, alsBiasHr: NaN };
     const ref = Math.max(f.alsHr, f.alsBiasHr);
     const s = e.prequential?.scores;
     const fmt = (x?: Scores): string => (x ? BUCKETS.map((b) => x[b.name].hr.toFixed(3)).join(' / ') : '–');
     const meets = s ? (BUCKETS.every((b) => s['tastebud, shipped settings'][b.name].hr >= s['closed-form fold-in'][b.name].hr) ? 'yes' : 'no') : '–';
-    rows.push(`| ${name} | ${f.autoHr.toFixed(4)} | ${f.alsHr.toFixed(4)} (bias ${f.alsBiasHr.toFixed(4)}) | ${f.autoHr >= ref ? 'yes' : 'no'} | ${fmt(s?.['tastebud, shipped settings'])} | ${fmt(s?.['closed-form fold-in'])} | ${fmt(s?.['tastebud, built-in defaults'])} | ${meets} |`);
+    const x4 = (v: number): string => (Number.isNaN(v) ? '–' : v.toFixed(4));
+    rows.push(`| ${name} | ${x4(f.autoHr)} | ${x4(f.alsHr)} (bias ${x4(f.alsBiasHr)}) | ${e.full ? (f.autoHr >= ref ? 'yes' : 'no') : '–'} | ${fmt(s?.['tastebud, shipped settings'])} | ${fmt(s?.['closed-form fold-in'])} | ${fmt(s?.['tastebud, built-in defaults'])} | ${meets} |`);
   }
   return [`# pretrain --auto on every dataset (recipe budget ${recipeBudget} s, learner budget ${learnerBudget} s)`, '', ...rows, ''].join('\n');
 }

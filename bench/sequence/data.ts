@@ -6,11 +6,13 @@
  * Validation (hyper-parameters, never the test items): each training sequence's last item is held out; the model
  * is fitted on the rest, and at test time reads the whole training sequence (the validation item included).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDataset } from '../../src/cli/datasets.ts';
 import { leaveOneOut, orderByUser } from '../../src/data/split.ts';
 import type { InteractionSet } from '../../src/data/interactions.ts';
+import { withItemAttributes } from '../../src/data/amazon.ts';
+import type { ItemAttributes } from '../../src/model/global_model.ts';
 import type { CandidateSet } from '../../src/data/ncf_candidates.ts';
 import { sampledCandidates } from '../../src/eval/experiment.ts';
 import { findTorchPython } from '../lib/torch.ts';
@@ -27,7 +29,7 @@ export interface NextItemSplit {
   testTargets: Int32Array;
   /** NCF candidates per user (same order as `history`); items[0] is the test item. */
   candidates: Int32Array[];
-  /** Per item, its attributes where the dataset has them (Beauty's item2attributes.json). */
+  /** Per item, its attributes where the dataset has them (Beauty's item2attributes.json, ML-1M's movies.dat). */
   itemAttributes?: InteractionSet['itemAttributes'];
 }
 
@@ -58,7 +60,25 @@ function assemble(name: string, train: InteractionSet, test: InteractionSet, can
 
 export async function loadMl1m(dataRoot: string): Promise<NextItemSplit> {
   const d = await loadDataset({ data: join(dataRoot, 'ml-1m-implicit-afcfm'), format: 'ml1m-implicit' });
-  return assemble('ML-1M', d.split.train, d.split.test, d.candidates ?? []);
+  const movies = join(dataRoot, 'ml-1m', 'movies.dat');
+  const train = existsSync(movies) ? withItemAttributes(d.split.train, movieAttributes(readFileSync(movies, 'latin1'))) : d.split.train;
+  return assemble('ML-1M', train, d.split.test, d.candidates ?? []);
+}
+
+/**
+ * ML-1M's movies.dat (`MovieID::Title (Year)::Genre|Genre`) as item attributes: each genre a tag, and the
+ * decade of release. The afcfm split keeps the original movie ids, so they key the same items. Used only by a
+ * grid config with `attributes: true`.
+ */
+export function movieAttributes(text: string): Map<string, ItemAttributes> {
+  const out = new Map<string, ItemAttributes>();
+  for (const line of text.split('\n')) {
+    const [id, title, genres] = line.trim().split('::');
+    if (!id || genres === undefined) continue;
+    const year = /\((\d{4})\)\s*$/.exec(title ?? '')?.[1];
+    out.set(id, { tags: genres, ...(year ? { decade: `${year.slice(0, 3)}0s` } : {}) });
+  }
+  return out;
 }
 
 export async function loadBeauty(dataRoot: string): Promise<NextItemSplit> {
