@@ -6,6 +6,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { gramian } from '../engine/fold_in.ts';
+import { callWorker } from './worker_call.ts';
 import type { AlsPool, WeightedRows } from '../train/als.ts';
 import { alsLoss, rowJob } from '../train/als.ts';
 
@@ -49,17 +50,7 @@ export function balancedRanges(offsets: Int32Array, parts: number, rowWeight: nu
  */
 export function createAlsPool(threads: number): AlsPool {
   const workers = Array.from({ length: threads }, () => new Worker(new URL('./als_worker.mjs', import.meta.url)));
-  const run = (w: Worker, job: object): Promise<{ loss?: number }> =>
-    new Promise((resolve, reject) => {
-      const onMessage = (m: { ok: boolean; loss?: number; error?: string }): void => {
-        w.off('error', reject);
-        if (m.ok) resolve(m);
-        else reject(new Error(`ALS worker: ${m.error}`));
-      };
-      w.once('message', onMessage);
-      w.once('error', reject);
-      w.postMessage(job);
-    });
+  const run = (w: Worker, job: object): Promise<{ ok: boolean; loss?: number }> => callWorker(w, job, 'ALS worker');
   const spread = async (rows: WeightedRows, rowWeight: number, make: (from: number, to: number) => object): Promise<{ loss?: number }[]> => {
     const cuts = balancedRanges(rows.offsets, threads, rowWeight);
     return Promise.all(workers.map((w, t) => run(w, make(cuts[t], cuts[t + 1]))));

@@ -19,6 +19,7 @@ import { createSequenceVariables } from '../train/sequence/tf_forward.ts';
 import { installSimdBatchMatMul } from '../train/sequence/simd/batch_matmul.ts';
 import { installZeroCopyIdentity } from '../train/sequence/wasm_identity.ts';
 import { trainSequenceModel } from '../train/sequence/train.ts';
+import { callWorker, type WorkerReply } from './worker_call.ts';
 import type { SequenceTrainOptions, SequenceTrainResult } from '../train/sequence/train.ts';
 
 /** Every core of this machine, at most 4 (a batch is cut that many ways). */
@@ -45,28 +46,14 @@ export async function createThreadPool(threads: number, setup: PoolSetup): Promi
   return threads <= 1 ? createLocalPool(1, setup) : createWorkerPool(threads, setup);
 }
 
-interface WorkerReply {
-  ok: boolean;
-  loss?: number;
-  error?: string;
-}
+type GradientReply = WorkerReply & { loss?: number };
 
 async function createWorkerPool(threads: number, setup: PoolSetup): Promise<GradientPool> {
   const { layout, params } = setup;
   if (!(params.buffer instanceof SharedArrayBuffer)) throw new Error('threads > 1 needs parameters in a SharedArrayBuffer');
   const grads = Array.from({ length: threads }, () => new Float32Array(new SharedArrayBuffer(layout.size * 4)));
   const workers = grads.map(() => new Worker(new URL('./sequence_grad_worker.mjs', import.meta.url)));
-  const call = (w: Worker, msg: object): Promise<WorkerReply> =>
-    new Promise((resolve, reject) => {
-      const onError = (e: Error): void => reject(e);
-      w.once('error', onError);
-      w.once('message', (r: WorkerReply) => {
-        w.off('error', onError);
-        if (r.ok) resolve(r);
-        else reject(new Error(`sequence trainer thread failed: ${r.error}`));
-      });
-      w.postMessage(msg);
-    });
+  const call = (w: Worker, msg: object): Promise<GradientReply> => callWorker<GradientReply>(w, msg, 'sequence trainer thread failed');
   try {
     await Promise.all(workers.map((w, k) => call(w, { kind: 'init', ...setup, grad: grads[k] })));
   } catch (e) {

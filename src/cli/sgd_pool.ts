@@ -9,8 +9,7 @@ import type { SgdPool, SgdSetup, SgdShare, SgdShareResult, SgdStepper } from '..
 import { sgdStepper, stepRange, threadRng } from '../train/sgd_loop.ts';
 import type { Rng } from '../model/rng.ts';
 import { shared } from './als_pool.ts';
-
-type Reply = { ok: true; result?: SgdShareResult } | { ok: false; error: string };
+import { callWorker } from './worker_call.ts';
 
 /**
  * @example
@@ -18,17 +17,7 @@ type Reply = { ok: true; result?: SgdShareResult } | { ok: false; error: string 
  */
 export function createSgdPool(threads: number): SgdPool {
   const workers = Array.from({ length: threads }, () => new Worker(new URL('./sgd_worker.mjs', import.meta.url)));
-  const run = (w: Worker, msg: object): Promise<SgdShareResult | undefined> =>
-    new Promise((resolve, reject) => {
-      const onError = (e: Error): void => reject(e);
-      w.once('error', onError);
-      w.once('message', (m: Reply) => {
-        w.off('error', onError);
-        if (m.ok) resolve(m.result);
-        else reject(new Error(`SGD worker: ${m.error}`));
-      });
-      w.postMessage(msg);
-    });
+  const run = async (w: Worker, msg: object): Promise<SgdShareResult | undefined> => (await callWorker<{ ok: boolean; result?: SgdShareResult }>(w, msg, 'SGD worker')).result;
   return {
     threads,
     share: shared,

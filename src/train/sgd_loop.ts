@@ -43,6 +43,8 @@ export interface SgdSetup {
   seed: number;
 }
 
+type Share = <T extends Float32Array | Int32Array>(a: T) => T;
+
 /** A thread's share of an epoch: positives `order[from..to)`. */
 export interface SgdShare {
   epoch: number;
@@ -157,7 +159,23 @@ export async function createSgdLoop(params: CfParams, data: PretrainData, counts
   const batch = { loss: o.loss, negatives: o.negatives, batchSize: o.batchSize };
   const threads = sgdThreads(data.users.length, o);
   const index = buildUserItemIndex(data.users, data.items, params.numUsers);
-  let order = Int32Array.from({ length: data.users.length }, (_, k) => k);
+  const order = Int32Array.from({ length: data.users.length }, (_, k) => k);
+  /** The setup over `p` and `state`, the log and the index passed through `share` (a copy into shared memory, or none). */
+  const setupOf = (p: CfParams, state: AdagradState | null, share: Share): SgdSetup => ({
+    params: p,
+    state,
+    users: share(data.users),
+    items: share(data.items),
+    weights: data.weights && share(data.weights),
+    indexOffsets: share(index.offsets),
+    indexItems: share(index.items),
+    counts: o.sampler === 'popularity' ? share(counts) : null,
+    order: share(order),
+    batch,
+    cfg,
+    apr: o.advEps > 0 ? { advEps: o.advEps, advReg: o.advReg, advStartEpoch: o.advStartEpoch } : null,
+    seed: o.seed,
+  });
   if (threads > 1) {
     const pool = o.createSgdPool!(threads);
     const sh = pool.share;
@@ -165,23 +183,9 @@ export async function createSgdLoop(params: CfParams, data: PretrainData, counts
     const shp: CfParams = { ...params, userEmb: sh(params.userEmb), itemEmb: sh(params.itemEmb), itemBias: sh(params.itemBias), w: sh(params.w), bias: sh(params.bias) };
     const raw = o.optimizer === 'adagrad' ? createAdagradState(shp) : null;
     const state = raw && { userAcc: sh(raw.userAcc), itemAcc: sh(raw.itemAcc), itemBiasAcc: sh(raw.itemBiasAcc), wAcc: sh(raw.wAcc), biasAcc: sh(raw.biasAcc) };
-    order = sh(order);
+    const setup = setupOf(shp, state, sh);
     try {
-      await pool.init({
-        params: shp,
-        state,
-        users: sh(data.users),
-        items: sh(data.items),
-        weights: data.weights && sh(data.weights),
-        indexOffsets: sh(index.offsets),
-        indexItems: sh(index.items),
-        counts: o.sampler === 'popularity' ? sh(counts) : null,
-        order,
-        batch,
-        cfg,
-        apr: o.advEps > 0 ? { advEps: o.advEps, advReg: o.advReg, advStartEpoch: o.advStartEpoch } : null,
-        seed: o.seed,
-      });
+      await pool.init(setup);
     } catch (e) {
       await pool.close();
       throw e;
@@ -189,7 +193,7 @@ export async function createSgdLoop(params: CfParams, data: PretrainData, counts
     return {
       best: null,
       async epoch(epoch, onBatch) {
-        shuffleInPlace(order, rng);
+        shuffleInPlace(setup.order, rng);
         const cuts = shareCuts(order.length, threads, o.batchSize);
         const parts = await pool.epoch(Array.from({ length: threads }, (_, t) => ({ epoch, from: cuts[t], to: cuts[t + 1] })));
         const lossSum = parts.reduce((a, p) => a + p.lossSum, 0);
@@ -203,21 +207,7 @@ export async function createSgdLoop(params: CfParams, data: PretrainData, counts
   }
   const trainer = o.createTrainer ? await o.createTrainer(params, cfg) : null;
   const state: AdagradState | null = o.optimizer === 'adagrad' && !trainer ? createAdagradState(params) : null;
-  const local = sgdStepper({
-    params,
-    state,
-    users: data.users,
-    items: data.items,
-    weights: data.weights,
-    indexOffsets: index.offsets,
-    indexItems: index.items,
-    counts: o.sampler === 'popularity' ? counts : null,
-    order,
-    batch,
-    cfg,
-    apr: o.advEps > 0 ? { advEps: o.advEps, advReg: o.advReg, advStartEpoch: o.advStartEpoch } : null,
-    seed: o.seed,
-  });
+  const local = sgdStepper(setupOf(params, state, (a) => a));
   const stepper: SgdStepper = trainer ? { ...local, step: (b) => trainer.step(b) } : local;
   return {
     best: null,
