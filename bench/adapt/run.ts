@@ -115,10 +115,10 @@ async function tuneSequence(name: Name): Promise<void> {
   const streams = pick(val.heldOut, Number.isFinite(users) ? users : 400).map((s) => streamEvents(s));
   const sequenceEncoder = await prefixEncoder(model, streams, console.log);
   const rows: { settings: object; scores: Scores }[] = [];
-  for (const settings of seqTuneGrid(name)) {
-    const scores = await runProtocol(engineMethod(model, { ...TUNED[name], isolatedShare: 1 }, 1, undefined, { sequence: settings, sequenceEncoder }), streams);
-    rows.push({ settings, scores });
-    console.log(`${JSON.stringify(settings)}  ${fmt(scores)}`);
+  for (const { learner, ...settings } of seqTuneGrid(name)) {
+    const scores = await runProtocol(engineMethod(model, { ...TUNED[name], isolatedShare: 1, ...learner }, 1, undefined, { sequence: settings, sequenceEncoder }), streams);
+    rows.push({ settings: { ...settings, ...(learner ? { learner } : {}) }, scores });
+    console.log(`${JSON.stringify(settings)}${learner ? ` learner ${JSON.stringify(learner)}` : ''}  ${fmt(scores)}`);
   }
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(`${RESULTS_DIR}tune-sasrec-${name}.json`, JSON.stringify(rows, null, 1));

@@ -17,15 +17,18 @@ export interface NextItemMetrics {
 /**
  * @example
  * rankMetrics(params, split.history, split.testTargets, split.candidates)['NDCG@10'];
+ * rankMetrics(params, histories, targets, undefined, hybridQueries(model, h, anchors, windows, 0.3, 10));
  */
 export function rankMetrics(
   params: SequenceParams,
   histories: readonly Int32Array[],
   targets: Int32Array,
   candidates?: readonly Int32Array[],
+  queries?: Float32Array,
 ): NextItemMetrics {
   const { dim, numItems } = params.config;
-  const h = encodeHistoriesTf(params, histories);
+  // the encoder's h per history, or the vectors the engine would rank with (hybrid.ts)
+  const h = queries ?? encodeHistoriesTf(params, histories);
   const emb = params.itemEmb;
   const bias = params.itemBias ?? new Float32Array(numItems);
   const scores = new Float32Array(numItems);
