@@ -8,7 +8,7 @@ import { createSequenceVariables, forwardSequences } from '../../src/train/seque
 import type { SequenceVariables } from '../../src/train/sequence/tf_forward.ts';
 import { nextItemLoss } from '../../src/train/sequence/loss.ts';
 import type { SequenceLossKind } from '../../src/train/sequence/loss.ts';
-import { epochBatches, trainingWindows } from '../../src/train/sequence/batches.ts';
+import { cropWindows, epochBatches, trainingWindows } from '../../src/train/sequence/batches.ts';
 import { encodeHistoriesTf, trainSequenceModel } from '../../src/train/sequence/index.ts';
 import { InvalidInputError } from '../../src/errors.ts';
 import { walkSequences } from '../sequence/fixture.ts';
@@ -95,6 +95,25 @@ describe('trainingWindows', () => {
       expect(transitions(ws)).toEqual(transitions(seqs.filter((s) => s.length >= 2)));
     }
     expect(trainingWindows([Int32Array.of(1, 2, 3, 4, 5, 6)], 2, 'all').map((w) => Array.from(w))).toEqual([[4, 5, 6], [2, 3, 4], [1, 2]]);
+  });
+  it('crop: one full window per history, the newest half of the time, every full window reachable', () => {
+    const seq = Int32Array.from({ length: 10 }, (_, t) => t);
+    const rng = createRng(9);
+    const ends = new Map<number, number>();
+    for (let e = 0; e < 4000; e++) {
+      const ws = cropWindows([seq, Int32Array.of(1, 2), Int32Array.of(3)], 3, rng);
+      expect(ws.length).toBe(2); // the one-item history gives none
+      expect(Array.from(ws[1])).toEqual([1, 2]); // a history shorter than a window is taken whole
+      const w = ws[0];
+      expect(w.length).toBe(4);
+      expect(Array.from(w)).toEqual(Array.from({ length: 4 }, (_, k) => w[0] + k)); // contiguous
+      ends.set(w[3], (ends.get(w[3]) ?? 0) + 1);
+    }
+    // ends 3..9: the newest (9) with 1/2 + 1/14, each earlier one 1/14
+    expect([...ends.keys()].sort((a, b) => a - b)).toEqual([3, 4, 5, 6, 7, 8, 9]);
+    expect(ends.get(9)! / 4000).toBeGreaterThan(0.52);
+    expect(ends.get(9)! / 4000).toBeLessThan(0.62);
+    for (const end of [3, 4, 5, 6, 7, 8]) expect(ends.get(end)! / 4000).toBeGreaterThan(0.05);
   });
 });
 

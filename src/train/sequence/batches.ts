@@ -23,9 +23,11 @@ export interface SequenceBatch {
 /**
  * Which parts of a history are trained on: `newest` — only its newest `maxLen + 1` items (SASRec's training);
  * `all` — the whole history, cut from the newest end into windows of `maxLen + 1` items that overlap by one, so every
- * next-item transition of the history is a target exactly once per epoch.
+ * next-item transition of the history is a target exactly once per epoch; `crop` — one window per history per epoch,
+ * as `newest` costs, ending at the newest item half of the time and at a uniformly random earlier point otherwise
+ * (`cropWindows`), so over many epochs the whole history is read while the newest clicks keep half the weight.
  */
-export type SequenceWindows = 'newest' | 'all';
+export type SequenceWindows = 'newest' | 'all' | 'crop';
 
 /**
  * Cuts each sequence into training windows (see `SequenceWindows`); drops windows of fewer than 2 items.
@@ -38,8 +40,27 @@ export function trainingWindows(sequences: readonly Int32Array[], maxLen: number
   for (const s of sequences) {
     for (let end = s.length; end >= 2; end -= maxLen) {
       out.push(s.subarray(Math.max(0, end - maxLen - 1), end));
-      if (windows === 'newest') break;
+      if (windows !== 'all') break;
     }
+  }
+  return out;
+}
+
+/**
+ * One epoch's `crop` windows: per history of at least 2 items, `maxLen + 1` items ending at its newest item with
+ * probability 1/2, else at a uniformly random end from the first full window's to the newest (a history that fits
+ * one window is taken whole).
+ *
+ * @example
+ * cropWindows([Int32Array.of(1, 2, 3, 4, 5, 6)], 2, createRng(1)); // e.g. [[2, 3, 4]] or [[4, 5, 6]]
+ */
+export function cropWindows(sequences: readonly Int32Array[], maxLen: number, rng: Rng): Int32Array[] {
+  const out: Int32Array[] = [];
+  for (const s of sequences) {
+    if (s.length < 2) continue;
+    const full = maxLen + 1;
+    const end = s.length <= full || rng.next() < 0.5 ? s.length : full + rng.int(s.length - full + 1);
+    out.push(s.subarray(Math.max(0, end - full), end));
   }
   return out;
 }

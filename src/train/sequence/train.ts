@@ -15,7 +15,7 @@ import { createRng } from '../../model/rng.ts';
 import { createSequenceParams } from '../../model/sequence/encode.ts';
 import type { SequenceInit } from '../../model/sequence/encode.ts';
 import type { SequenceConfig, SequenceParams } from '../../model/sequence/types.ts';
-import { epochBatches, trainingWindows } from './batches.ts';
+import { cropWindows, epochBatches, trainingWindows } from './batches.ts';
 import type { SequenceWindows } from './batches.ts';
 import type { SequenceLossKind } from './loss.ts';
 import { DEFAULT_SEQUENCE_TRAIN_OPTIONS } from './defaults.ts';
@@ -45,7 +45,7 @@ export interface SequenceEpochInfo {
 export interface SequenceTrainOptions {
   dim: number;
   maxLen: number;
-  /** Which parts of each history are trained on (`newest` window, or `all` of it in windows). */
+  /** Which parts of each history are trained on (`newest` window, `all` of it in windows, or a `crop` per epoch). */
   windows: SequenceWindows;
   blocks: number;
   heads: number;
@@ -131,7 +131,7 @@ export async function trainSequenceModel(
     while (epoch < o.epochs) {
       let sum = 0;
       let count = 0;
-      const batches = epochBatches(windows, o.batchSize * o.maxLen, rng);
+      const batches = epochBatches(o.windows === 'crop' ? cropWindows(sequences, o.maxLen, rng) : windows, o.batchSize * o.maxLen, rng);
       let batchIndex = 0;
       for (const batch of batches) {
         const seed = rng.int(2 ** 31);
@@ -232,7 +232,7 @@ function checkInput(sequences: Int32Array[], numItems: number, o: SequenceTrainO
   }
   if (!(o.negativeMix >= 0 && o.negativeMix <= 1)) throw new InvalidInputError(`option negativeMix must be 0..1, got ${String(o.negativeMix)}`);
   if (!(o.lrDecay >= 0 && o.lrDecay <= 1)) throw new InvalidInputError(`option lrDecay must be 0..1, got ${String(o.lrDecay)}`);
-  if (o.windows !== 'newest' && o.windows !== 'all') throw new InvalidInputError(`unknown windows '${String(o.windows)}'`);
+  if (o.windows !== 'newest' && o.windows !== 'all' && o.windows !== 'crop') throw new InvalidInputError(`unknown windows '${String(o.windows)}'`);
   if (o.init !== 'xavier' && o.init !== 'fanIn') throw new InvalidInputError(`unknown init '${String(o.init)}'`);
   if (o.loss !== 'full' && o.loss !== 'sampled') throw new InvalidInputError(`unknown loss '${String(o.loss)}'`);
   if (o.itemFeatures !== undefined) checkItemFeatures(o.itemFeatures, numItems);
