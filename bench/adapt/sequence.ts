@@ -15,7 +15,7 @@ import type { GlobalModel } from '../../src/model/global_model.ts';
 import { decodeArtefact, encodeArtefact } from '../../src/artefact/index.ts';
 import { DEFAULT_SEQUENCE, type SequenceSettings } from '../../src/engine/sequence_settings.ts';
 import { sequenceGlobalModel, sequencePrior, type SequencePriorKind } from '../../src/train/sequence_global.ts';
-import { itemFeatures } from '../../src/train/sequence/index.ts';
+import { DEFAULT_SEQUENCE_TRAIN_OPTIONS, itemFeatures } from '../../src/train/sequence/index.ts';
 import { trainSequenceModelThreaded as trainSequenceModel } from '../../src/cli/sequence_threads.ts';
 import { startTrainingBackend, type SequenceFamilyOptions } from '../../src/cli/sequence_family.ts';
 import type { Stream } from './data.ts';
@@ -52,7 +52,10 @@ export type SequenceRecipe = SequenceFamilyOptions;
  * const model = await sequenceModelFor('ml-1m', ds.train, SEQ_TRAIN['ml-1m']);
  */
 export async function sequenceModelFor(name: string, train: Stream[], options: SequenceRecipe, log = console.log, labels?: Map<string, string[]>): Promise<GlobalModel> {
-  const key = `${name}-sasrec-${Object.entries(options).map(([k, v]) => `${k}${v}`).join('-')}-${train.length}`;
+  // the trainer's default windows went from 'newest' to 'crop': a cache trained on the newest windows keeps its name
+  const { windows = DEFAULT_SEQUENCE_TRAIN_OPTIONS.windows, ...rest } = options;
+  const named = windows === 'newest' ? rest : { ...rest, windows };
+  const key = `${name}-sasrec-${Object.entries(named).map(([k, v]) => `${k}${v}`).join('-')}-${train.length}`;
   const dir = `${RESULTS_DIR}seqmodel-${key}`;
   const index = new Map<string, number>();
   const sequences = train.map((s) => Int32Array.from(s.items, (id) => (index.has(id) ? index.get(id)! : (index.set(id, index.size), index.size - 1))));

@@ -36,7 +36,9 @@ async function main(): Promise<void> {
   const chosen: Partial<SequenceTrainOptions> = process.env.SEQ_TORCH_CONFIG
     ? JSON.parse(process.env.SEQ_TORCH_CONFIG)
     : existsSync(chosenPath) ? JSON.parse(readFileSync(chosenPath, 'utf8')).final.config : {};
-  const { onEpoch: _none, ...options } = { ...DEFAULT_SEQUENCE_TRAIN_OPTIONS, ...chosen, threads: THREADS, timeBudgetMs: MINUTES * 60_000 };
+  // sasrec.py trains on each history's newest window only, so tastebud's side does too (like for like)
+  if (chosen.windows && chosen.windows !== 'newest') console.log(`windows '${chosen.windows}' → 'newest': the PyTorch script reads the newest window only`);
+  const { onEpoch: _none, ...options } = { ...DEFAULT_SEQUENCE_TRAIN_OPTIONS, ...chosen, windows: 'newest' as const, threads: THREADS, timeBudgetMs: MINUTES * 60_000 };
   const valUsers = shuffleInPlace(Array.from(split.fit.keys()), createRng(7)).slice(0, VAL_USERS);
   const testUsers = shuffleInPlace(Array.from(split.fit.keys()), createRng(11)).slice(0, TEST_USERS);
   const testHistory = testUsers.map((u) => split.history[u]);
