@@ -5,35 +5,31 @@
  * the confidence-weighted ridge fold-in, recency-decayed, denoised, against the sequence model's item table),
  * and γ / κ are the settings `pretrain --model sasrec --auto` ships (`learner.sequence`). What the bench leaves out
  * of the engine's p_u: the stochastic steps on top of the anchor and the per-user delta δ (both learned click by
- * click; the prequential bench, bench:adapt, runs them), and the event cleaning (repeats, bursts: the logs'
- * timestamps are in seconds, so a rating session would read as a burst).
+ * click; the prequential bench, bench:adapt, runs them). The clicks are replayed a minute apart: the logs' timestamps
+ * are in seconds, and the event cleaning would read a rating session as a burst.
  */
 import type { GlobalModel } from '../../src/model/global_model.ts';
 import { createModelContext } from '../../src/engine/model_context.ts';
 import { createLocalState } from '../../src/engine/user_state.ts';
-import { fitAnchor } from '../../src/engine/fit.ts';
+import { learnEvent, refitState } from '../../src/engine/learner.ts';
+import { createRng } from '../../src/model/rng.ts';
 import { DEFAULT_LEARNER, type LearnerConfig } from '../../src/engine/learner_config.ts';
 
 /** The learner's anchor p_u for each history (its newest `historySize` clicks), [histories × dim]. */
 export function foldInAnchors(model: GlobalModel, histories: readonly Int32Array[], cfg: LearnerConfig = DEFAULT_LEARNER): Float32Array {
   const ctx = createModelContext(model, 'popularity');
-  const d = ctx.dim;
-  const out = new Float32Array(histories.length * d);
+  const rng = createRng(1); // refitState draws nothing without a newest click to step on
+  const out = new Float32Array(histories.length * ctx.dim);
   histories.forEach((hist, u) => {
     const s = createLocalState(ctx);
-    const from = Math.max(0, hist.length - cfg.historySize);
-    for (let t = from; t < hist.length; t++) {
-      const order = t - from;
-      s.history.push({ seq: order + 1, itemId: model.itemIds[hist[t]], type: 'select', timestamp: order * 60_000, weight: cfg.typeWeights.select, order });
-    }
-    s.learned = s.history.length;
+    // the engine's own replay (transfer's: bookkeeping per click, one refit at the end); a minute apart, so no
+    // click is a repeat or part of a burst
+    hist.forEach((row, t) => learnEvent(ctx, s, { seq: t + 1, itemId: model.itemIds[row], type: 'select', timestamp: t * 60_000 }, cfg, rng, false));
     // the truncated loss drops the older positives the current p_u scores lowest: fit once from p_0, then again
     // from that anchor, as the engine's p_u has moved by the time the history is this long
-    for (let pass = 0; pass < 2; pass++) {
-      const fit = fitAnchor(ctx, s, cfg);
-      s.p = fit.anchor;
-    }
-    out.set(s.p, u * d);
+    refitState(ctx, s, cfg, rng);
+    refitState(ctx, s, cfg, rng);
+    out.set(s.p, u * ctx.dim);
   });
   return out;
 }

@@ -9,7 +9,7 @@
  * γ, κ, reading the whole training sequence. No refit: the model never trains on a validation item.
  * Writes bench/results/sequence_hybrid_<dataset>.{json,md}.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -90,9 +90,7 @@ async function fitModel(key: string, split: NextItemSplit, recipe: SequenceFamil
   const dir = join(RESULTS, `seqhybrid-${key}-${Object.entries(recipe).map(([k, v]) => `${k}${v}`).join('-')}-${minutes}min`);
   if (existsSync(join(dir, 'model.json'))) {
     log(`reading the model trained earlier: ${dir}`);
-    const model = loadSequenceArtefact(dir);
-    model.trainingReport = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
-    return model;
+    return loadSequenceArtefact(dir);
   }
   const { attributes, ...options } = recipe;
   const features = attributes ? itemFeatures(split.itemAttributes ?? []) : undefined;
@@ -104,13 +102,11 @@ async function fitModel(key: string, split: NextItemSplit, recipe: SequenceFamil
     onEpoch: ({ epoch, loss, elapsedMs }) => log(`  epoch ${epoch} loss ${loss.toFixed(4)} ${(elapsedMs / 1000).toFixed(0)} s`),
   });
   const itemIds = Array.from({ length: split.numItems }, (_, i) => String(i));
-  const model = sequenceGlobalModel({ params, itemIds, sequences: split.fit, modelVersion: `seqhybrid-${key}`, hyperParameters: { model: 'sasrec', ...recipe } });
+  const model = sequenceGlobalModel({ params, itemIds, sequences: split.fit, modelVersion: `seqhybrid-${key}`, hyperParameters: { model: 'sasrec', ...recipe }, trainingReport: report });
   const enc = encodeArtefact(model);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'model.json'), JSON.stringify(enc.modelJson));
   writeFileSync(join(dir, 'weights.bin'), new Uint8Array(enc.weights));
-  writeFileSync(join(dir, 'report.json'), JSON.stringify(report));
-  model.trainingReport = report as GlobalModel['trainingReport'];
   return model;
 }
 

@@ -113,6 +113,7 @@ export async function trainSequenceModel(
   flattenParams(createSequenceParams(config, o.seed, o.init), layout, params);
   installZeroCopyIdentity();
   installSimdBatchMatMul();
+  // under `crop` these are the newest windows (the log-Q counts and the report's count); each epoch draws its own
   const windows = trainingWindows(sequences, o.maxLen, o.windows);
   const mixed = o.loss === 'sampled' && o.negativeMix > 0;
   const logQ = mixed ? negativeLogQ(windows, numItems, o.negatives, o.negativeMix) : undefined;
