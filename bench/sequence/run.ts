@@ -107,7 +107,7 @@ async function runDataset(key: string): Promise<void> {
   const log = (s: string): void => console.log(`[${split.name}] ${s}`);
   log(`${split.fit.length} users, ${split.numItems} items; grid ${gridMinutes} min per config, final ${finalMinutes} min`);
   const sample = shuffleInPlace(Array.from(split.fit.keys()), createRng(7)).slice(0, VAL_USERS);
-  const valSample = { histories: sample.map((u) => split.fit[u]), targets: Int32Array.from(sample, (u) => split.valTargets[u]) };
+  const valSample = { histories: sample.map((u) => split.fit[u]), targets: Int32Array.from(sample, (u) => split.valTargets[u]), candidates: validationCandidates(split, sample) };
   const rows: RunRow[] = [];
   const row = (config: GridConfig, minutes: number, report: Record<string, unknown>, validation?: NextItemMetrics, test?: NextItemMetrics): RunRow => ({
     config, minutes, validation, test, refit: test ? REFIT : undefined,
@@ -124,8 +124,8 @@ async function runDataset(key: string): Promise<void> {
   for (const config of plan.grid.length > 1 ? plan.grid : []) {
     log(`grid ${JSON.stringify(config)}`);
     const trained = await train(split, config, gridMinutes, log);
-    const validation = rankMetrics(trained.params, valSample.histories, valSample.targets);
-    log(`  validation (${VAL_USERS} users) HR@10 ${validation['HR@10'].toFixed(4)} NDCG@10 ${validation['NDCG@10'].toFixed(4)}`);
+    const validation = rankMetrics(trained.params, valSample.histories, valSample.targets, valSample.candidates);
+    log(`  validation (${VAL_USERS} users) HR@10 ${validation['HR@10'].toFixed(4)} NDCG@10 ${validation['NDCG@10'].toFixed(4)}; 99 negatives HR@10 ${validation['NCF HR@10']!.toFixed(4)} NDCG@10 ${validation['NCF NDCG@10']!.toFixed(4)}`);
     rows.push(row(config, gridMinutes, trained.report, validation));
     if (keep && (!best || validation['NDCG@10'] > best.ndcg)) best = { ndcg: validation['NDCG@10'], trained };
   }
@@ -133,12 +133,33 @@ async function runDataset(key: string): Promise<void> {
   const chosen = rows.length ? rows.reduce((a, b) => (ndcg(b) > ndcg(a) ? b : a)).config : plan.grid[0];
   log(`chosen ${JSON.stringify(chosen)}; ${best ? 'its grid run is the final run' : REFIT ? 'final run on the whole training sequences (refit)' : 'final run'}`);
   const { params, report } = best?.trained ?? (await train(split, chosen, finalMinutes, log, REFIT ? split.history : split.fit));
-  const validation = REFIT ? undefined : rankMetrics(params, valSample.histories, valSample.targets);
+  const validation = REFIT ? undefined : rankMetrics(params, valSample.histories, valSample.targets, valSample.candidates);
   const testUsers = shuffleInPlace(Array.from(split.fit.keys()), createRng(11)).slice(0, TEST_USERS);
   const test = rankMetrics(params, testUsers.map((u) => split.history[u]), Int32Array.from(testUsers, (u) => split.testTargets[u]), testUsers.map((u) => split.candidates[u]));
   const final = row(chosen, finalMinutes, report, validation, test);
   log(`test ${JSON.stringify(test)}`);
   write(key, split, rows, final, report.backend as string, report.settings as Partial<SequenceTrainOptions>);
+}
+
+/**
+ * Validation's 99-negatives candidates (the NCF protocol on the held-out training item): per sampled user, the
+ * validation item first, then 99 distinct items drawn uniformly (seed 13) from those the user never touched
+ * (neither in the training sequence nor the test item), as the test's candidates are drawn.
+ */
+function validationCandidates(split: NextItemSplit, users: number[]): Int32Array[] {
+  const rng = createRng(13);
+  const n = Math.min(99, split.numItems - 1 - Math.max(...users.map((u) => split.history[u].length + 1)));
+  return users.map((u) => {
+    const skip = new Set([...split.history[u], split.testTargets[u]]);
+    const out = [split.valTargets[u]];
+    while (out.length <= n) {
+      const j = rng.int(split.numItems);
+      if (skip.has(j)) continue;
+      skip.add(j);
+      out.push(j);
+    }
+    return Int32Array.from(out);
+  });
 }
 
 /** `settings`: what the final run trained with (the trainer's report: threads and defaults included). */
@@ -153,12 +174,12 @@ function write(key: string, split: NextItemSplit, grid: RunRow[], final: RunRow,
     '',
     `TF.js ${backend} backend, Node ${process.version}, 2-core shared machine. Settings of the final run: \`${JSON.stringify(settings)}\`.`,
     '',
-    '| run | config | minutes | epochs | positions/s | val HR@10 | val NDCG@10 | test HR@10 | test NDCG@10 | NCF HR@10 | NCF NDCG@10 |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
-    ...grid.map((r) => `| grid | \`${JSON.stringify(r.config)}\` | ${r.minutes} | ${r.epochs} | ${r.positionsPerSecond} | ${f(r.validation?.['HR@10'])} | ${f(r.validation?.['NDCG@10'])} | | | | |`),
-    `| final${final.refit ? ' (refit)' : ''} | \`${JSON.stringify(final.config)}\` | ${final.minutes} | ${final.epochs} | ${final.positionsPerSecond} | ${f(final.validation?.['HR@10'])} | ${f(final.validation?.['NDCG@10'])} | ${f(final.test?.['HR@10'])} | ${f(final.test?.['NDCG@10'])} | ${f(final.test?.['NCF HR@10'])} | ${f(final.test?.['NCF NDCG@10'])} |`,
+    '| run | config | minutes | epochs | positions/s | val HR@10 | val NDCG@10 | val NCF HR@10 | val NCF NDCG@10 | test HR@10 | test NDCG@10 | NCF HR@10 | NCF NDCG@10 |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...grid.map((r) => `| grid | \`${JSON.stringify(r.config)}\` | ${r.minutes} | ${r.epochs} | ${r.positionsPerSecond} | ${f(r.validation?.['HR@10'])} | ${f(r.validation?.['NDCG@10'])} | ${f(r.validation?.['NCF HR@10'])} | ${f(r.validation?.['NCF NDCG@10'])} | | | | |`),
+    `| final${final.refit ? ' (refit)' : ''} | \`${JSON.stringify(final.config)}\` | ${final.minutes} | ${final.epochs} | ${final.positionsPerSecond} | ${f(final.validation?.['HR@10'])} | ${f(final.validation?.['NDCG@10'])} | ${f(final.validation?.['NCF HR@10'])} | ${f(final.validation?.['NCF NDCG@10'])} | ${f(final.test?.['HR@10'])} | ${f(final.test?.['NDCG@10'])} | ${f(final.test?.['NCF HR@10'])} | ${f(final.test?.['NCF NDCG@10'])} |`,
     '',
-    `Validation: ${Math.min(VAL_USERS, split.fit.length)} seeded users' held-out last training item; test: ${final.test?.users} users${final.test?.users === split.fit.length ? ' (all)' : ' (seeded sample)'}. An epoch cut by the time budget counts as one. A one-entry grid (SEQ_GRID) is not re-run: it is the final config; with SEQ_REFIT=0, a grid at the final budget keeps its chosen run as the final run. ${final.refit ? 'The final run trained on the whole training sequences, each validation item included (refit; SEQ_REFIT=0 trains it on the fitting sequences), so its validation score is not given.' : 'The final run trained on the fitting sequences (SEQ_REFIT=0).'}`,
+    `Validation: ${Math.min(VAL_USERS, split.fit.length)} seeded users' held-out last training item (val NCF: against 99 seeded random items the user never touched, as the test's candidates); test: ${final.test?.users} users${final.test?.users === split.fit.length ? ' (all)' : ' (seeded sample)'}. An epoch cut by the time budget counts as one. A one-entry grid (SEQ_GRID) is not re-run: it is the final config; with SEQ_REFIT=0, a grid at the final budget keeps its chosen run as the final run. ${final.refit ? 'The final run trained on the whole training sequences, each validation item included (refit; SEQ_REFIT=0 trains it on the fitting sequences), so its validation score is not given.' : 'The final run trained on the fitting sequences (SEQ_REFIT=0).'}`,
     '',
   ];
   writeFileSync(join(dir, `sequence_${key}.md`), md.join('\n'));

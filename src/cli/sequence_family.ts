@@ -32,6 +32,7 @@ export const SEQUENCE_SPECS: Specs = {
   'seq-loss': { type: 'string', help: 'sequence models: full softmax or sampled softmax with --negatives', choices: ['full', 'sampled'] },
   dropout: { type: 'number', help: 'sequence models: dropout while training' },
   'negative-mix': { type: 'number', help: 'sequence models: share of the sampled negatives drawn from the batch\'s own clicks (popular items), with the log-Q correction' },
+  'seq-bce': { type: 'number', help: 'sequence models: weight of a binary cross-entropy against the same negatives, added to the softmax (0: none)' },
   'seq-windows': { type: 'string', help: 'sequence models: train on each history\'s newest window only, on all of it in windows, or on one window per epoch ending at the newest click half of the time and at a random earlier one otherwise (crop)', choices: ['newest', 'all', 'crop'] },
   'seq-init': { type: 'string', help: 'sequence models: weight initialisation', choices: ['xavier', 'fanIn'] },
   'lr-decay': { type: 'number', help: 'sequence models: share of the run (epochs or --time-budget), at its end, over which the rate falls linearly to 1 % of --lr' },
@@ -70,6 +71,8 @@ export function sequenceOptions(g: ReturnType<typeof getters>, argv: string[]): 
   num('dropout', 'dropout');
   const mix = g.num('negative-mix');
   if (mix !== undefined) o.negativeMix = mix;
+  const bce = g.num('seq-bce');
+  if (bce !== undefined) o.bceWeight = bce;
   const threads = g.num('threads');
   if (given('threads') && threads !== undefined && threads > 0) o.threads = Math.min(threads, 64);
   const loss = g.str('seq-loss');

@@ -137,3 +137,14 @@ describe('tastebud CLI with a sequence model', () => {
     expect(io.stderrLines.join('')).toMatch(/InvalidInputError: --heads 3 must divide --dim 10/);
   });
 });
+
+describe('sequenceOptions: the sequence flags reach the trainer', () => {
+  it('maps each flag it is given and leaves the others to the trainer defaults', async () => {
+    const { parseArgs, getters } = await import('../../src/cli/args.ts');
+    const { SEQUENCE_SPECS, sequenceOptions } = await import('../../src/cli/sequence_family.ts');
+    const argv = ['--seq-bce', '0.5', '--seq-windows', 'newest', '--lr-decay', '0.2', '--max-len', '20', '--negative-mix', '0.25'];
+    const o = sequenceOptions(getters(parseArgs(argv, SEQUENCE_SPECS)), argv);
+    expect(o).toEqual({ bceWeight: 0.5, windows: 'newest', lrDecay: 0.2, maxLen: 20, negativeMix: 0.25 });
+    expect(sequenceOptions(getters(parseArgs([], SEQUENCE_SPECS)), [])).toEqual({});
+  });
+});

@@ -81,6 +81,32 @@ describe('sequence trainer: autodiff gradients vs central finite differences', (
   }
 });
 
+describe('nextItemLoss: the binary cross-entropy term', () => {
+  const softplus = (x: number): number => Math.log1p(Math.exp(x));
+  it('adds w · (mean softplus(-target logit) + mean softplus(negative logits)) to the sampled softmax', () => {
+    const p = jittered(4);
+    const v = createSequenceVariables(p);
+    const h = tf.tensor2d(Array.from({ length: 3 * config.dim }, (_, k) => Math.sin(k)), [3, config.dim]);
+    const targets = [3, 6, 9];
+    const negs = [2, 5, 7, 1, 0];
+    const loss = (w: number): number => tf.tidy(() => nextItemLoss(v, h, tf.tensor1d(targets, 'int32'), 'sampled', tf.tensor1d(negs, 'int32'), undefined, w).dataSync()[0]);
+    const hv = h.dataSync();
+    const logit = (row: number, item: number): number => {
+      let s = p.itemBias![item];
+      for (let k = 0; k < config.dim; k++) s += hv[row * config.dim + k] * p.itemEmb[item * config.dim + k];
+      return s;
+    };
+    let bce = 0;
+    targets.forEach((t, r) => (bce += softplus(-logit(r, t)) / targets.length + negs.reduce((a, j) => a + softplus(logit(r, j)), 0) / (targets.length * negs.length)));
+    expect(bce).toBeGreaterThan(0.1);
+    expect(loss(0.5) - loss(0)).toBeCloseTo(0.5 * bce, 4);
+    expect(loss(2) - loss(0)).toBeCloseTo(2 * bce, 4);
+  });
+  it('is rejected outside 0..100', async () => {
+    await expect(trainSequenceModel([Int32Array.of(1, 2, 3)], 5, { epochs: 1, bceWeight: -1 })).rejects.toThrow(InvalidInputError);
+  });
+});
+
 describe('trainingWindows', () => {
   const transitions = (ws: Int32Array[]): string[] => ws.flatMap((w) => Array.from(w.subarray(1), (t, k) => `${w[k]}>${t}`)).sort();
   it('newest: one window of the newest maxLen + 1 items per history', () => {

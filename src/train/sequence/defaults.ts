@@ -44,6 +44,7 @@ export const DEFAULT_SEQUENCE_TRAIN_OPTIONS: SequenceTrainOptions = {
   loss: 'sampled',
   negatives: 256,
   negativeMix: 0,
+  bceWeight: 0,
   dropout: 0.2,
   init: 'fanIn',
   seed: 1,

@@ -18,6 +18,8 @@ export interface GradientSettings {
   dropout: number;
   /** `[numItems]` log-Q correction of the sampled loss when its negatives are not uniform (negatives.ts). */
   logQ?: Float32Array;
+  /** Weight of the binary cross-entropy added to the softmax (loss.ts `withBce`); absent: 0. */
+  bceWeight?: number;
 }
 
 export interface GradientJob {
@@ -59,7 +61,7 @@ export function batchGradients(
     const negatives = settings.loss !== 'sampled' ? undefined
       : job.negatives ? tf.tensor1d(job.negatives, 'int32') : sampleNegatives(settings.negatives, config.numItems, job.negativeSeed);
     const logQ = negatives && settings.logQ ? tf.tensor1d(settings.logQ) : undefined;
-    return nextItemLoss(vars, h, targets, settings.loss, negatives, logQ);
+    return nextItemLoss(vars, h, targets, settings.loss, negatives, logQ, settings.bceWeight ?? 0);
   }, varList);
   layout.tensors.forEach((t, i) => {
     const g = grads[varList[i].name];

@@ -5,6 +5,7 @@
  * - `full`: softmax over the whole catalogue (SASRec+).
  * - `sampled`: softmax over the target and `negatives` uniformly sampled items shared by the batch (eSASRec's
  *   sampled softmax); a negative that happens to be the target is masked out. Cheaper on big catalogues.
+ * Either can add a weighted binary cross-entropy against the same negatives (`bceWeight`, `withBce`).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { SequenceVariables } from './tf_forward.ts';
@@ -40,13 +41,14 @@ export function nextItemLoss(
   kind: SequenceLossKind,
   negatives?: tf.Tensor1D,
   logQ?: tf.Tensor1D,
+  bceWeight = 0,
 ): tf.Scalar {
   let posLogit = tf.add(tf.sum(tf.mul(h, tf.gather(v.item_emb, targets)), 1), tf.gather(v.item_bias, targets));
   let others: tf.Tensor2D;
   if (kind === 'full') {
     others = tf.add(matMulTransposed(h, v.item_emb), v.item_bias);
     // the target's own logit is already in the full row: logsumexp over the row is the softmax normaliser.
-    return tf.mean(tf.sub(rowLogSumExp(others), posLogit));
+    return withBce(tf.mean(tf.sub(rowLogSumExp(others), posLogit)), posLogit, others, bceWeight);
   }
   if (!negatives) throw new Error('sampled loss needs negatives');
   const negEmb = tf.gather(v.item_emb, negatives);
@@ -57,7 +59,19 @@ export function nextItemLoss(
   }
   others = tf.add(tf.add(matMulTransposed(h, negEmb), negBias), targetHits(targets, negatives));
   const all = tf.concat([tf.expandDims(posLogit, 1), others], 1) as tf.Tensor2D;
-  return tf.mean(tf.sub(rowLogSumExp(all), posLogit));
+  return withBce(tf.mean(tf.sub(rowLogSumExp(all), posLogit)), posLogit, others, bceWeight);
+}
+
+/**
+ * `ce + w · (softplus(-pos) + mean softplus(neg))`: a binary cross-entropy of each target against the same negatives
+ * (SASRec's original loss, over many negatives). The softmax's gradient falls on the few items that outscore the
+ * target; this one on every negative scored above 0, so it also orders the bulk of the catalogue below the target
+ * (what a 99-random-negatives protocol measures). w 0: the softmax alone.
+ */
+function withBce(ce: tf.Scalar, posLogit: tf.Tensor, negLogits: tf.Tensor2D, w: number): tf.Scalar {
+  if (w === 0) return ce;
+  const bce = tf.add(tf.mean(tf.softplus(tf.neg(posLogit))), tf.mean(tf.softplus(negLogits)));
+  return tf.add(ce, tf.mul(bce, w)) as tf.Scalar;
 }
 
 /**

@@ -67,6 +67,11 @@ export interface SequenceTrainOptions {
    * rest uniform; above 0 the loss takes the log-Q correction (negatives.ts). 0: all uniform.
    */
   negativeMix: number;
+  /**
+   * Weight of a binary cross-entropy of each target against the same negatives, added to the softmax (loss.ts
+   * `withBce`): it orders the bulk of the catalogue below the target, not only the items that outscore it. 0: none.
+   */
+  bceWeight: number;
   dropout: number;
   /** How fresh weight matrices are drawn (`createSequenceParams`). */
   init: SequenceInit;
@@ -117,7 +122,7 @@ export async function trainSequenceModel(
   const windows = trainingWindows(sequences, o.maxLen, o.windows);
   const mixed = o.loss === 'sampled' && o.negativeMix > 0;
   const logQ = mixed ? negativeLogQ(windows, numItems, o.negatives, o.negativeMix) : undefined;
-  const settings = { loss: o.loss, negatives: o.negatives, dropout: o.dropout, logQ };
+  const settings = { loss: o.loss, negatives: o.negatives, dropout: o.dropout, logQ, bceWeight: o.bceWeight };
   const pool = await createPool(threads, { config, layout, settings, params, backend: tf.getBackend() });
   const rng = createRng(o.seed ^ 0x5eed);
   const adam = createAdam(layout.size, o.lr, 0.9, 0.98, 1e-8);
@@ -232,6 +237,7 @@ function checkInput(sequences: Int32Array[], numItems: number, o: SequenceTrainO
     throw new InvalidInputError(`options need lr > 0 and 0 <= dropout < 1, got lr ${o.lr}, dropout ${o.dropout}`);
   }
   if (!(o.negativeMix >= 0 && o.negativeMix <= 1)) throw new InvalidInputError(`option negativeMix must be 0..1, got ${String(o.negativeMix)}`);
+  if (!(o.bceWeight >= 0 && o.bceWeight <= 100)) throw new InvalidInputError(`option bceWeight must be 0..100, got ${String(o.bceWeight)}`);
   if (!(o.lrDecay >= 0 && o.lrDecay <= 1)) throw new InvalidInputError(`option lrDecay must be 0..1, got ${String(o.lrDecay)}`);
   if (o.windows !== 'newest' && o.windows !== 'all' && o.windows !== 'crop') throw new InvalidInputError(`unknown windows '${String(o.windows)}'`);
   if (o.init !== 'xavier' && o.init !== 'fanIn') throw new InvalidInputError(`unknown init '${String(o.init)}'`);
