@@ -148,3 +148,11 @@ describe('sequenceOptions: the sequence flags reach the trainer', () => {
     expect(sequenceOptions(getters(parseArgs([], SEQUENCE_SPECS)), [])).toEqual({});
   });
 });
+
+describe('parseSequenceSpace', () => {
+  it('takes bceWeight as a numeric key, so a shop\'s own validation can choose the loss mix', async () => {
+    const { parseSequenceSpace } = await import('../../src/cli/sequence_tune.ts');
+    expect(parseSequenceSpace('bceWeight=0,1;loss=full')).toEqual({ bceWeight: [0, 1], loss: ['full'] });
+    expect(() => parseSequenceSpace('bceWeight=-1')).toThrow(/bceWeight value "-1"/);
+  });
+});
