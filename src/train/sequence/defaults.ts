@@ -24,6 +24,10 @@
  *   window (most of Beauty's) trains as under `newest`.
  * - `negativeMix` 0 (uniform negatives): on Beauty, 8 minutes each, validation HR@10 0.105 / NDCG@10 0.060 against
  *   0.095 / 0.058 with half of them drawn from the batch's targets (log-Q corrected).
+ * - `bceWeight` 0 (the softmax alone): a binary cross-entropy beside it at weight 1 left Beauty's validation NDCG@10
+ *   level (0.0713 vs 0.0712) and lifted its 99-negatives HR@10 0.5053 → 0.5247, but cost ML-1M's (0.1701 vs 0.1720)
+ *   and, refitted on Beauty, full-ranking test HR@10 (0.0982 vs 0.1020): a trade a shop's validation can choose
+ *   (`tune --space "bceWeight=0,1"`).
  * The architecture follows SASRec (2 blocks) with eSASRec's pre-LN blocks and GELU; dim / blocks were not searched.
  * All of these were chosen before the products moved to XNNPACK (fast_matmul.ts), at under half of today's
  * positions per second, and were not searched again.
