@@ -34,6 +34,7 @@ export const SEQUENCE_SPECS: Specs = {
   'negative-mix': { type: 'number', help: 'sequence models: share of the sampled negatives drawn from the batch\'s own clicks (popular items), with the log-Q correction' },
   'seq-bce': { type: 'number', help: 'sequence models: weight of a binary cross-entropy against the same negatives, added to the softmax (0: none)' },
   'seq-windows': { type: 'string', help: 'sequence models: train on each history\'s newest window only, on all of it in windows, or on one window per epoch ending at the newest click half of the time and at a random earlier one otherwise (crop)', choices: ['newest', 'all', 'crop'] },
+  'seq-crop-newest': { type: 'number', help: 'sequence models: under --seq-windows crop, the share of windows ending at the newest click (default 0.5)' },
   'seq-init': { type: 'string', help: 'sequence models: weight initialisation', choices: ['xavier', 'fanIn'] },
   'lr-decay': { type: 'number', help: 'sequence models: share of the run (epochs or --time-budget), at its end, over which the rate falls linearly to 1 % of --lr' },
   'time-budget': { type: 'number', help: 'sequence models: stop training after this many seconds' },
@@ -73,6 +74,8 @@ export function sequenceOptions(g: ReturnType<typeof getters>, argv: string[]): 
   if (mix !== undefined) o.negativeMix = mix;
   const bce = g.num('seq-bce');
   if (bce !== undefined) o.bceWeight = bce;
+  const cropNewest = g.num('seq-crop-newest');
+  if (cropNewest !== undefined) o.cropNewest = cropNewest;
   const threads = g.num('threads');
   if (given('threads') && threads !== undefined && threads > 0) o.threads = Math.min(threads, 64);
   const loss = g.str('seq-loss');

@@ -102,8 +102,9 @@ describe('nextItemLoss: the binary cross-entropy term', () => {
     expect(loss(0.5) - loss(0)).toBeCloseTo(0.5 * bce, 4);
     expect(loss(2) - loss(0)).toBeCloseTo(2 * bce, 4);
   });
-  it('is rejected outside 0..100', async () => {
+  it('is rejected outside 0..100, as a crop share outside 0..1 is', async () => {
     await expect(trainSequenceModel([Int32Array.of(1, 2, 3)], 5, { epochs: 1, bceWeight: -1 })).rejects.toThrow(InvalidInputError);
+    await expect(trainSequenceModel([Int32Array.of(1, 2, 3)], 5, { epochs: 1, cropNewest: 1.5 })).rejects.toThrow(InvalidInputError);
   });
 });
 
@@ -140,6 +141,20 @@ describe('trainingWindows', () => {
     expect(ends.get(9)! / 4000).toBeGreaterThan(0.52);
     expect(ends.get(9)! / 4000).toBeLessThan(0.62);
     for (const end of [3, 4, 5, 6, 7, 8]) expect(ends.get(end)! / 4000).toBeGreaterThan(0.05);
+  });
+  it('crop: `newest` sets the share of windows ending at the newest click (0: uniform ends, 1: as `newest`)', () => {
+    const seq = Int32Array.from({ length: 10 }, (_, t) => t);
+    const share = (newest: number): number => {
+      const rng = createRng(4);
+      let n = 0;
+      for (let e = 0; e < 4000; e++) if (cropWindows([seq], 3, rng, newest)[0][3] === 9) n++;
+      return n / 4000;
+    };
+    expect(share(1)).toBe(1);
+    expect(share(0)).toBeGreaterThan(0.1); // 1/7 by chance of the uniform end
+    expect(share(0)).toBeLessThan(0.19);
+    expect(share(0.25)).toBeGreaterThan(0.3); // 1/4 + 3/4 · 1/7
+    expect(share(0.25)).toBeLessThan(0.39);
   });
 });
 

@@ -48,18 +48,18 @@ export function trainingWindows(sequences: readonly Int32Array[], maxLen: number
 
 /**
  * One epoch's `crop` windows: per history of at least 2 items, `maxLen + 1` items ending at its newest item with
- * probability 1/2, else at a uniformly random end from the first full window's to the newest (a history that fits
+ * probability `newest` (default 1/2), else at a uniformly random end from the first full window's to the newest (a history that fits
  * one window is taken whole).
  *
  * @example
  * cropWindows([Int32Array.of(1, 2, 3, 4, 5, 6)], 2, createRng(1)); // e.g. [[2, 3, 4]] or [[4, 5, 6]]
  */
-export function cropWindows(sequences: readonly Int32Array[], maxLen: number, rng: Rng): Int32Array[] {
+export function cropWindows(sequences: readonly Int32Array[], maxLen: number, rng: Rng, newest = 0.5): Int32Array[] {
   const out: Int32Array[] = [];
   for (const s of sequences) {
     if (s.length < 2) continue;
     const full = maxLen + 1;
-    const end = s.length <= full || rng.next() < 0.5 ? s.length : full + rng.int(s.length - full + 1);
+    const end = s.length <= full || rng.next() < newest ? s.length : full + rng.int(s.length - full + 1);
     out.push(s.subarray(Math.max(0, end - full), end));
   }
   return out;

@@ -38,6 +38,7 @@ export const DEFAULT_SEQUENCE_TRAIN_OPTIONS: SequenceTrainOptions = {
   dim: 64,
   maxLen: 50,
   windows: 'crop',
+  cropNewest: 0.5,
   blocks: 2,
   heads: 2,
   ffnDim: 128,

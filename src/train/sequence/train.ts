@@ -47,6 +47,8 @@ export interface SequenceTrainOptions {
   maxLen: number;
   /** Which parts of each history are trained on (`newest` window, `all` of it in windows, or a `crop` per epoch). */
   windows: SequenceWindows;
+  /** Under `crop`, the share of windows that end at the history's newest click (the rest end at a random earlier one). */
+  cropNewest: number;
   blocks: number;
   heads: number;
   ffnDim: number;
@@ -137,7 +139,7 @@ export async function trainSequenceModel(
     while (epoch < o.epochs) {
       let sum = 0;
       let count = 0;
-      const batches = epochBatches(o.windows === 'crop' ? cropWindows(sequences, o.maxLen, rng) : windows, o.batchSize * o.maxLen, rng);
+      const batches = epochBatches(o.windows === 'crop' ? cropWindows(sequences, o.maxLen, rng, o.cropNewest) : windows, o.batchSize * o.maxLen, rng);
       let batchIndex = 0;
       for (const batch of batches) {
         const seed = rng.int(2 ** 31);
@@ -237,6 +239,7 @@ function checkInput(sequences: Int32Array[], numItems: number, o: SequenceTrainO
     throw new InvalidInputError(`options need lr > 0 and 0 <= dropout < 1, got lr ${o.lr}, dropout ${o.dropout}`);
   }
   if (!(o.negativeMix >= 0 && o.negativeMix <= 1)) throw new InvalidInputError(`option negativeMix must be 0..1, got ${String(o.negativeMix)}`);
+  if (!(o.cropNewest >= 0 && o.cropNewest <= 1)) throw new InvalidInputError(`option cropNewest must be 0..1, got ${String(o.cropNewest)}`);
   if (!(o.bceWeight >= 0 && o.bceWeight <= 100)) throw new InvalidInputError(`option bceWeight must be 0..100, got ${String(o.bceWeight)}`);
   if (!(o.lrDecay >= 0 && o.lrDecay <= 1)) throw new InvalidInputError(`option lrDecay must be 0..1, got ${String(o.lrDecay)}`);
   if (o.windows !== 'newest' && o.windows !== 'all' && o.windows !== 'crop') throw new InvalidInputError(`unknown windows '${String(o.windows)}'`);
