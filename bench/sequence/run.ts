@@ -14,6 +14,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chooseBackend } from '../../src/kernels/index.ts';
 import { createRng, shuffleInPlace } from '../../src/model/rng.ts';
+import { sampleNcfCandidates } from '../../src/data/ncf_candidates.ts';
+import { buildUserItemIndex } from '../../src/train/user_index.ts';
 import { DEFAULT_SEQUENCE_TRAIN_OPTIONS, itemFeatures } from '../../src/train/sequence/index.ts';
 import { trainSequenceModelThreaded as trainSequenceModel } from '../../src/cli/sequence_threads.ts';
 import type { SequenceFamilyOptions } from '../../src/cli/sequence_family.ts';
@@ -143,23 +145,14 @@ async function runDataset(key: string): Promise<void> {
 
 /**
  * Validation's 99-negatives candidates (the NCF protocol on the held-out training item): per sampled user, the
- * validation item first, then 99 distinct items drawn uniformly (seed 13) from those the user never touched
- * (neither in the training sequence nor the test item), as the test's candidates are drawn.
+ * validation item first, then 99 distinct items (seed 13) the user never touched — neither in the training sequence
+ * nor the test item — drawn as the test's candidates are (`sampleNcfCandidates`).
  */
 function validationCandidates(split: NextItemSplit, users: number[]): Int32Array[] {
-  const rng = createRng(13);
-  const n = Math.min(99, split.numItems - 1 - Math.max(...users.map((u) => split.history[u].length + 1)));
-  return users.map((u) => {
-    const skip = new Set([...split.history[u], split.testTargets[u]]);
-    const out = [split.valTargets[u]];
-    while (out.length <= n) {
-      const j = rng.int(split.numItems);
-      if (skip.has(j)) continue;
-      skip.add(j);
-      out.push(j);
-    }
-    return Int32Array.from(out);
-  });
+  const known = users.map((u) => [...split.history[u], split.testTargets[u]]);
+  const index = buildUserItemIndex(Int32Array.from(known.flatMap((items, k) => items.map(() => k))), Int32Array.from(known.flat()), users.length);
+  const asked = { users: Int32Array.from(users.keys()), items: Int32Array.from(users, (u) => split.valTargets[u]) };
+  return sampleNcfCandidates(asked, index, split.numItems, { seed: 13 }).map((c) => c.items);
 }
 
 /** `settings`: what the final run trained with (the trainer's report: threads and defaults included). */

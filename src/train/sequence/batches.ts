@@ -24,8 +24,9 @@ export interface SequenceBatch {
  * Which parts of a history are trained on: `newest` — only its newest `maxLen + 1` items (SASRec's training);
  * `all` — the whole history, cut from the newest end into windows of `maxLen + 1` items that overlap by one, so every
  * next-item transition of the history is a target exactly once per epoch; `crop` — one window per history per epoch,
- * as `newest` costs, ending at the newest item half of the time and at a uniformly random earlier point otherwise
- * (`cropWindows`), so over many epochs the whole history is read while the newest clicks keep half the weight.
+ * as `newest` costs, ending at the newest item a set share of the time (half by default) and at a uniformly random
+ * earlier point otherwise (`cropWindows`), so over many epochs the whole history is read while the newest clicks keep
+ * their weight.
  */
 export type SequenceWindows = 'newest' | 'all' | 'crop';
 
@@ -48,8 +49,8 @@ export function trainingWindows(sequences: readonly Int32Array[], maxLen: number
 
 /**
  * One epoch's `crop` windows: per history of at least 2 items, `maxLen + 1` items ending at its newest item with
- * probability `newest` (default 1/2), else at a uniformly random end from the first full window's to the newest (a history that fits
- * one window is taken whole).
+ * probability `newest` (default 1/2), else at a uniformly random end from the first full window's to the newest
+ * (a history that fits one window is taken whole).
  *
  * @example
  * cropWindows([Int32Array.of(1, 2, 3, 4, 5, 6)], 2, createRng(1)); // e.g. [[2, 3, 4]] or [[4, 5, 6]]
