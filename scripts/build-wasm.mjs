@@ -5,7 +5,10 @@ import { Buffer } from 'node:buffer';
 import { readFileSync, writeFileSync } from 'node:fs';
 import wabtInit from 'wabt';
 
-const KERNELS = [{ wat: 'src/train/sequence/simd/bmm.wat', out: 'src/train/sequence/simd/bmm_wasm.ts', name: 'BMM_WASM_BASE64' }];
+const KERNELS = [
+  { wat: 'src/train/sequence/simd/bmm.wat', out: 'src/train/sequence/simd/bmm_wasm.ts', name: 'BMM_WASM_BASE64' },
+  { wat: 'src/train/sequence/simd/softmax_ce.wat', out: 'src/train/sequence/simd/softmax_ce_wasm.ts', name: 'SOFTMAX_CE_WASM_BASE64' },
+];
 
 const wabt = await wabtInit();
 const check = process.argv.includes('--check');

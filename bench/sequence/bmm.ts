@@ -5,7 +5,9 @@
  *   - attention's products per block in their three orientations (forward q·kᵀ and p·v; backward dO·vᵀ,
  *     pᵀ·dO, dS·k, dSᵀ·q) at a share's shape, [B·heads, L, 32] with B = 32 and heads = 2, L = 50 and 200;
  *   - one whole training share (`batchGradients`: 32 windows of 51 items, 2 blocks, 256 sampled negatives,
- *     dropout 0.2; 3,706 items as ML-1M).
+ *     dropout 0.2; 3,706 items as ML-1M);
+ *   - the same share under the full softmax (3,706 items), its loss as TF.js ops against softmax_ce.wat's one pass
+ *     (`useFusedSoftmax`), bmm.wat on for both.
  * Writes bench/results/sequence_bmm.{json,md}. BMM_ROUNDS (default 5) rounds of BMM_REPS (default 20) products.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -18,6 +20,7 @@ import { buildBatch } from '../../src/train/sequence/batches.ts';
 import { flatLayout } from '../../src/train/sequence/flat_params.ts';
 import { batchGradients } from '../../src/train/sequence/gradients.ts';
 import { installSimdBatchMatMul, uninstallSimdBatchMatMul } from '../../src/train/sequence/simd/batch_matmul.ts';
+import { useFusedSoftmax } from '../../src/train/sequence/simd/softmax_ce.ts';
 import { createSequenceVariables } from '../../src/train/sequence/tf_forward.ts';
 import { installZeroCopyIdentity } from '../../src/train/sequence/wasm_identity.ts';
 
@@ -111,8 +114,27 @@ const share0 = median(shareT);
 const share1 = median(shareS);
 console.log(`training share (32 x 51, sampled 256): TF.js ${share0.toFixed(1)} ms, SIMD ${share1.toFixed(1)} ms, ${(share0 / share1).toFixed(2)}x`);
 
+// the full softmax's share: its loss as TF.js ops, then softmax_ce.wat
+const fullSettings = { loss: 'full' as const, negatives: 0, dropout: 0.2 };
+const fullShare = (): void => void batchGradients(vars, config, layout, fullSettings, { batch, dropoutSeed: seed, negativeSeed: seed++ }, grad);
+installSimdBatchMatMul();
+const fullT: number[] = [];
+const fullS: number[] = [];
+for (let r = 0; r < ROUNDS; r++) {
+  useFusedSoftmax(false);
+  time(fullShare, 2);
+  fullT.push(time(fullShare, 8));
+  useFusedSoftmax(true);
+  time(fullShare, 2);
+  fullS.push(time(fullShare, 8));
+}
+const full0 = median(fullT);
+const full1 = median(fullS);
+console.log(`training share (32 x 51, full softmax 3,706): TF.js ops ${full0.toFixed(1)} ms, one pass ${full1.toFixed(1)} ms, ${(full0 / full1).toFixed(2)}x`);
+
 mkdirSync(OUT, { recursive: true });
-const result = { when: new Date().toISOString(), rounds: ROUNDS, reps: REPS, products: rows, share: { tfjsMs: share0, simdMs: share1, speedup: share0 / share1, rounds: { tfjs: shareT, simd: shareS } } };
+const result = { when: new Date().toISOString(), rounds: ROUNDS, reps: REPS, products: rows, share: { tfjsMs: share0, simdMs: share1, speedup: share0 / share1, rounds: { tfjs: shareT, simd: shareS } },
+  fullSoftmaxShare: { tfjsOpsMs: full0, onePassMs: full1, speedup: full0 / full1, rounds: { tfjsOps: fullT, onePass: fullS } } };
 writeFileSync(`${OUT}sequence_bmm.json`, JSON.stringify(result, null, 2));
 const md = [
   '# Batched products on tfjs-backend-wasm: TF.js BatchMatMul vs bmm.wat (SIMD)',
@@ -124,6 +146,8 @@ const md = [
   ...rows.map((r) => `| ${r.L} | ${r.product} | ${r.tfjsMs.toFixed(2)} | ${r.simdMs.toFixed(2)} | ${r.tfjsGflops.toFixed(1)} | ${r.simdGflops.toFixed(1)} | ${r.speedup.toFixed(2)}x |`),
   '',
   `One training share (batchGradients, 32 windows of 51, 2 blocks, 256 sampled negatives, dropout 0.2): TF.js ${share0.toFixed(1)} ms, SIMD ${share1.toFixed(1)} ms (${(share0 / share1).toFixed(2)}x).`,
+  '',
+  `The same share under the full softmax (3,706 items), bmm.wat on: its loss as TF.js ops ${full0.toFixed(1)} ms, softmax_ce.wat's one pass ${full1.toFixed(1)} ms (${(full0 / full1).toFixed(2)}x).`,
   '',
 ];
 writeFileSync(`${OUT}sequence_bmm.md`, md.join('\n'));

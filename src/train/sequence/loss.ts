@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { SequenceVariables } from './tf_forward.ts';
 import { matMulTransposed } from './fast_matmul.ts';
+import { fullSoftmaxLoss, useFusedSoftmax } from './simd/softmax_ce.ts';
 
 export type SequenceLossKind = 'full' | 'sampled';
 
@@ -43,6 +44,10 @@ export function nextItemLoss(
   logQ?: tf.Tensor1D,
   bceWeight = 0,
 ): tf.Scalar {
+  // the softmax alone over the whole catalogue: one pass that leaves its gradient in place (simd/softmax_ce.ts)
+  if (kind === 'full' && bceWeight === 0 && useFusedSoftmax()) {
+    return fullSoftmaxLoss(h, v.item_emb as tf.Tensor2D, v.item_bias as tf.Tensor1D, targets.dataSync() as Int32Array);
+  }
   let posLogit = tf.add(tf.sum(tf.mul(h, tf.gather(v.item_emb, targets)), 1), tf.gather(v.item_bias, targets));
   let others: tf.Tensor2D;
   if (kind === 'full') {

@@ -1,0 +1,133 @@
+/**
+ * The full softmax's cross-entropy with its gradient computed in the forward pass, on 128-bit wasm SIMD
+ * (softmax_ce.wat), for the sequence trainer.
+ *
+ * Written with TF.js ops, `logsumexp(h·Eᵀ + b) − logit[target]` makes about nine passes over the `[positions,
+ * items]` logits (the bias's add, `logSumExp`'s max, subtract, exp and sum, and the gradient's subtract, exp,
+ * multiply and column sum), each a scalar loop allocating a full-size tensor: on ML-1M (1,600 positions × 3,706
+ * items per thread) they took 2.4x the time of the loss's three products. Here the forward pass is one product
+ * (XNNPACK) and one pass over the logits that leaves the gradient `(softmax − onehot) / positions` in place, so the
+ * backward pass is two products.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { SOFTMAX_CE_WASM_BASE64 } from './softmax_ce_wasm.ts';
+
+// The WebAssembly and atob globals of Node and browsers, typed here: src/model's project has no DOM or Node lib.
+interface WasmGlobals {
+  WebAssembly: { Module: new (bytes: Uint8Array) => object; Instance: new (module: object) => { exports: unknown } };
+  atob(base64: string): string;
+}
+
+interface SoftmaxCeExports {
+  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  softmax_ce(x: number, bias: number, targets: number, col: number, out: number, rows: number, n: number, inv: number): void;
+}
+
+interface WasmBackendHeap {
+  typedArrayFromHeap(t: tf.TensorInfo): tf.TypedArray;
+}
+
+let kernel: SoftmaxCeExports | null = null;
+let enabled = true;
+
+/**
+ * Whether the trainer's full-softmax loss takes this path (loss.ts; default on). Benches turn it off to time the
+ * TF.js ops side by side in one process (`npm run bench:sequence-bmm`).
+ */
+export function useFusedSoftmax(on?: boolean): boolean {
+  if (on !== undefined) enabled = on;
+  return enabled;
+}
+
+function softmaxCeKernel(): SoftmaxCeExports {
+  if (!kernel) {
+    const g = globalThis as unknown as WasmGlobals;
+    const bytes = Uint8Array.from(g.atob(SOFTMAX_CE_WASM_BASE64), (ch: string) => ch.charCodeAt(0));
+    kernel = new g.WebAssembly.Instance(new g.WebAssembly.Module(bytes)).exports as unknown as SoftmaxCeExports;
+  }
+  return kernel;
+}
+
+/**
+ * For `rows` rows of `logits` (`[rows, n]`, without the bias): overwrites each row with the gradient of the mean
+ * cross-entropy `(softmax(row + bias) − onehot(target)) / rows`, adds the gradient's column sums into `biasGrad`
+ * (`[n]`) and returns the mean loss. Targets must be in `[0, n)` (the trainer's batches are).
+ *
+ * @example
+ * const g = new Float32Array(n);
+ * const loss = softmaxCrossEntropyRows(logits, bias, targets, targets.length, n, g); // logits now the gradient
+ */
+export function softmaxCrossEntropyRows(
+  logits: Float32Array,
+  bias: Float32Array,
+  targets: Int32Array,
+  rows: number,
+  n: number,
+  biasGrad: Float32Array,
+): number {
+  const k = softmaxCeKernel();
+  const x = 0;
+  const b = rows * n * 4;
+  const t = b + n * 4;
+  const col = t + rows * 4;
+  const out = col + n * 4;
+  const need = out + rows * 8;
+  if (k.memory.buffer.byteLength < need) k.memory.grow(Math.ceil((need - k.memory.buffer.byteLength) / 65536));
+  const f32 = new Float32Array(k.memory.buffer);
+  f32.set(logits.subarray(0, rows * n), x / 4);
+  f32.set(bias.subarray(0, n), b / 4);
+  new Int32Array(k.memory.buffer).set(targets.subarray(0, rows), t / 4);
+  f32.fill(0, col / 4, col / 4 + n);
+  k.softmax_ce(x, b, t, col, out, rows, n, 1 / rows);
+  logits.set(f32.subarray(x / 4, x / 4 + rows * n));
+  for (let j = 0; j < n; j++) biasGrad[j] += f32[col / 4 + j];
+  let loss = 0;
+  for (let r = 0; r < rows; r++) loss += Math.log(f32[out / 4 + 2 * r]) + f32[out / 4 + 2 * r + 1];
+  return loss / rows;
+}
+
+/**
+ * Mean over the rows of `h` (`[P, dim]`) of `logsumexp(h·Eᵀ + b) − (h·Eᵀ + b)[target]` against every item of `emb`
+ * (`[N, dim]`) and `bias` (`[N]`): the value of `logSumExp(logits) − gather(logits, target)`, its gradients
+ * from `softmaxCrossEntropyRows`. On the wasm backend the logits' own buffer becomes the gradient (one copy in and
+ * one out of the kernel's memory); elsewhere they are read back and written anew.
+ *
+ * @example
+ * const loss = fullSoftmaxLoss(h, vars.item_emb, vars.item_bias, batch.targets);
+ */
+export function fullSoftmaxLoss(h: tf.Tensor2D, emb: tf.Tensor2D, bias: tf.Tensor1D, targets: Int32Array): tf.Scalar {
+  const rows = h.shape[0];
+  const n = emb.shape[0];
+  if (targets.length !== rows) throw new Error(`fullSoftmaxLoss: ${targets.length} targets for ${rows} rows`);
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [hh, ee, bb] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
+    const save = args[3] as tf.GradSaveFunc;
+    let grad = tf.matMul(hh, tf.transpose(ee));
+    const biasGrad = new Float32Array(n);
+    let loss: number;
+    if (tf.getBackend() === 'wasm') {
+      // the product is this function's own tensor, read by nothing else: its buffer takes the gradient in place
+      const heap = (tf.backend() as unknown as WasmBackendHeap).typedArrayFromHeap(grad) as Float32Array;
+      loss = softmaxCrossEntropyRows(heap, bb.dataSync() as Float32Array, targets, rows, n, biasGrad);
+    } else {
+      const values = grad.dataSync().slice() as Float32Array;
+      loss = softmaxCrossEntropyRows(values, bb.dataSync() as Float32Array, targets, rows, n, biasGrad);
+      grad.dispose();
+      grad = tf.tensor2d(values, [rows, n]);
+    }
+    save([hh, ee, grad, tf.tensor1d(biasGrad)]);
+    return {
+      value: tf.scalar(loss),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sh, se, g, gb] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
+        return [
+          tf.mul(tf.matMul(g, se), dy),
+          // (hᵀ · g)ᵀ: both products non-transposed, XNNPACK's fast path on wasm (fast_matmul.ts)
+          tf.mul(tf.transpose(tf.matMul(tf.transpose(sh), g)), dy),
+          tf.mul(gb, dy),
+        ];
+      },
+    };
+  }) as (h: tf.Tensor, emb: tf.Tensor, bias: tf.Tensor) => tf.Scalar;
+  return f(h, emb, bias);
+}
