@@ -8,6 +8,7 @@
  */
 import { resolve } from 'node:path';
 import { build, type Plugin, type UserConfig, type ViteDevServer } from 'vite';
+import { cacheControlFor } from './cache_policy.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const FIXED_NAMES = new Set(['tastebud-runtime']);
@@ -95,6 +96,13 @@ export function tastebudDemo(): Plugin[] {
       async configureServer(server) {
         await prepareModel((m) => server.config.logger.warn(m));
         serveEmbedInDev(server);
+      },
+      // the built shop is served as a shop's CDN would (cache_policy.ts): set before vite's static files, which keep it
+      configurePreviewServer(server) {
+        server.middlewares.use((req, res, next) => {
+          res.setHeader('Cache-Control', cacheControlFor(new URL(req.url ?? '/', 'http://x').pathname));
+          next();
+        });
       },
       async buildStart() {
         if (isBuild) await prepareModel((m) => this.warn(m));

@@ -197,6 +197,11 @@ test('the demo paints a shelf before the runtime is up, cold and warm, and nothi
   await page.goto('/');
   const warm = await paintTimes(page);
   expect(warm.paint).toBeLessThan(warm.ready); // the shelf kept on the device
+  // a returning shopper's page runs the snippet and the loader from the HTTP cache (demo/cache_policy.ts):
+  // transferSize 0, where a revalidated file (304) counts its headers
+  const fromNetwork = await page.evaluate(() =>
+    performance.getEntriesByType('resource').filter((e) => /\/(tastebud|snippet)\.js$/.test(e.name) && (e as PerformanceResourceTiming).transferSize > 0).map((e) => e.name));
+  expect(fromNetwork).toEqual([]);
   expect(await cls(page)).toBeLessThan(0.01);
   const product = [...catalogue.keys()][42];
   await page.goto(`/#/p/${product}`);

@@ -21,8 +21,15 @@ const TYPES: Record<string, string> = {
  * server.close();
  * // cross-origin isolated (performance.measureUserAgentSpecificMemory):
  * await serveStatic('dist-bench', 4402, { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' });
+ * // each file's Cache-Control by its path, as the demo's preview server sends it:
+ * await serveStatic('dist', 4413, {}, cacheControlFor);
  */
-export function serveStatic(dir: string, port: number, headers: Record<string, string> = {}): Promise<Server> {
+export function serveStatic(
+  dir: string,
+  port: number,
+  headers: Record<string, string> = {},
+  cacheControl?: (pathname: string) => string,
+): Promise<Server> {
   const root = resolve(dir);
   const server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
@@ -33,7 +40,8 @@ export function serveStatic(dir: string, port: number, headers: Record<string, s
     } catch {
       return void res.writeHead(404).end();
     }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', ...headers });
+    const cache = cacheControl ? { 'cache-control': cacheControl(path) } : {};
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', ...cache, ...headers });
     createReadStream(file).pipe(res);
   });
   return new Promise((ok, fail) => {

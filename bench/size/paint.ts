@@ -3,7 +3,10 @@
  * each build is loaded in turns (the order alternates each round, so drift in the
  * machine's load falls on both; one port, served from each build's folder in turn), cold (empty storage: the shipped trending list paints) and warm (reload: the
  * shelf kept on the device paints), per backend; also navigation → the runtime's first answer (personalised).
- * Environment: TASTEBUD_PAINT_BUILDS="before=dist-before,after=dist" (label=folder, the first is the baseline),
+ * Files are served with the demo's Cache-Control (demo/cache_policy.ts: the loader and snippet cached for five
+ * minutes, pages revalidated), as `npm start` serves them; a build given as `label=folder:nocache` is served with no
+ * caching headers at all (every file fetched again on each visit), to compare the two.
+ * Environment: TASTEBUD_PAINT_BUILDS="before=dist-before,after=dist" (label=folder[:nocache], the first is the baseline),
  * TASTEBUD_BENCH_RUNS (rounds, default 5), TASTEBUD_BENCH_BACKENDS (default auto,webgl,wasm,cpu),
  * TASTEBUD_BENCH_PORT (default 4413). Writes bench/results/paint.json and paint.md.
  */
@@ -11,6 +14,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { chromium, type Browser } from '@playwright/test';
 import { serveStatic } from '../lib/static_server.ts';
+import { cacheControlFor } from '../../demo/cache_policy.ts';
 
 const BUILDS = (process.env.TASTEBUD_PAINT_BUILDS ?? 'before=dist-before,after=dist').split(',').map((s) => s.split('=') as [string, string]);
 const RUNS = Number(process.env.TASTEBUD_BENCH_RUNS ?? 5);
@@ -58,7 +62,8 @@ async function measure(): Promise<Record<string, Row>> {
       for (let r = 0; r < RUNS; r++) {
         const order = r % 2 ? [...BUILDS].reverse() : BUILDS;
         for (const [label, dir] of order) {
-          const server = await serveStatic(dir, PORT);
+          const [folder, mode] = dir.split(':');
+          const server = await serveStatic(folder, PORT, {}, mode === 'nocache' ? undefined : cacheControlFor);
           try {
             runs[label].push(await oneVisit(browser, `http://localhost:${PORT}/${backend === 'auto' ? '' : `?backend=${backend}`}`));
           } finally {

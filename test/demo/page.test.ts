@@ -27,3 +27,14 @@ describe('demo page', () => {
     expect(read('demo/style.css')).toMatch(/html\[data-route='product'\] \.catalogue\.early \{ display: none; \}/);
   });
 });
+
+describe('demo cache policy (demo/cache_policy.ts, sent by vite preview and the benches’ server)', () => {
+  it('caches the loader and the snippet briefly, hashed assets for good, and revalidates pages, runtime and model', async () => {
+    const { cacheControlFor } = await import('../../demo/cache_policy.ts');
+    expect(cacheControlFor('/tastebud.js')).toBe('public, max-age=300');
+    expect(cacheControlFor('/snippet.js')).toBe('public, max-age=300');
+    expect(cacheControlFor('/assets/main-Dk2fA1.js')).toBe('public, max-age=31536000, immutable');
+    for (const p of ['/', '/index.html', '/tastebud-runtime.js', '/generated/model/model.json', '/generated/catalogue.json'])
+      expect(cacheControlFor(p)).toBe('no-cache');
+  });
+});
