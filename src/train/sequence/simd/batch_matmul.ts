@@ -12,15 +12,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { BMM_WASM_BASE64 } from './bmm_wasm.ts';
+import { instantiateKernel, reserveKernelMemory } from './instantiate.ts';
+import type { KernelMemory } from './instantiate.ts';
 
-// The WebAssembly and atob globals of Node and browsers, typed here: src/model's project has no DOM or Node lib.
-interface WasmGlobals {
-  WebAssembly: { Module: new (bytes: Uint8Array) => object; Instance: new (module: object) => { exports: unknown } };
-  atob(base64: string): string;
-}
-
-interface BmmExports {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+interface BmmExports extends KernelMemory {
   bmm(a: number, b: number, c: number, batch: number, m: number, k: number, n: number): void;
   bmm_ta(a: number, b: number, c: number, batch: number, m: number, k: number, n: number): void;
 }
@@ -38,12 +33,7 @@ function bytesFor(batch: number, m: number, k: number, n: number): number {
 }
 
 function bmmKernel(): BmmExports {
-  if (!kernel) {
-    const g = globalThis as unknown as WasmGlobals;
-    const bytes = Uint8Array.from(g.atob(BMM_WASM_BASE64), (ch: string) => ch.charCodeAt(0));
-    kernel = new g.WebAssembly.Instance(new g.WebAssembly.Module(bytes)).exports as unknown as BmmExports;
-  }
-  return kernel;
+  return (kernel ??= instantiateKernel<BmmExports>(BMM_WASM_BASE64));
 }
 
 /**
@@ -65,14 +55,15 @@ export function batchMatMulSimd(
   transposeB: boolean,
   out: Float32Array,
 ): void {
-  const { memory, bmm, bmm_ta } = bmmKernel();
+  const kern = bmmKernel();
+  const { bmm, bmm_ta } = kern;
   const m4 = (m + 3) & ~3;
   const n8 = (n + 7) & ~7;
   const aLen = batch * m4 * k;
   const bLen = batch * k * n8;
   const need = bytesFor(batch, m, k, n);
-  if (memory.buffer.byteLength < need) memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65536));
-  const heap = new Float32Array(memory.buffer);
+  reserveKernelMemory(kern, need);
+  const heap = new Float32Array(kern.memory.buffer);
   const A = 0;
   const B = aLen;
   const C = aLen + bLen;

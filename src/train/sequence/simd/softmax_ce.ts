@@ -10,16 +10,11 @@
  * backward pass is two products.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { instantiateKernel, reserveKernelMemory } from './instantiate.ts';
+import type { KernelMemory } from './instantiate.ts';
 import { SOFTMAX_CE_WASM_BASE64 } from './softmax_ce_wasm.ts';
 
-// The WebAssembly and atob globals of Node and browsers, typed here: src/model's project has no DOM or Node lib.
-interface WasmGlobals {
-  WebAssembly: { Module: new (bytes: Uint8Array) => object; Instance: new (module: object) => { exports: unknown } };
-  atob(base64: string): string;
-}
-
-interface SoftmaxCeExports {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+interface SoftmaxCeExports extends KernelMemory {
   softmax_ce(x: number, bias: number, targets: number, col: number, out: number, rows: number, n: number, inv: number): void;
 }
 
@@ -40,12 +35,7 @@ export function useFusedSoftmax(on?: boolean): boolean {
 }
 
 function softmaxCeKernel(): SoftmaxCeExports {
-  if (!kernel) {
-    const g = globalThis as unknown as WasmGlobals;
-    const bytes = Uint8Array.from(g.atob(SOFTMAX_CE_WASM_BASE64), (ch: string) => ch.charCodeAt(0));
-    kernel = new g.WebAssembly.Instance(new g.WebAssembly.Module(bytes)).exports as unknown as SoftmaxCeExports;
-  }
-  return kernel;
+  return (kernel ??= instantiateKernel<SoftmaxCeExports>(SOFTMAX_CE_WASM_BASE64));
 }
 
 /**
@@ -71,8 +61,7 @@ export function softmaxCrossEntropyRows(
   const t = b + n * 4;
   const col = t + rows * 4;
   const out = col + n * 4;
-  const need = out + rows * 8;
-  if (k.memory.buffer.byteLength < need) k.memory.grow(Math.ceil((need - k.memory.buffer.byteLength) / 65536));
+  reserveKernelMemory(k, out + rows * 8);
   const f32 = new Float32Array(k.memory.buffer);
   f32.set(logits.subarray(0, rows * n), x / 4);
   f32.set(bias.subarray(0, n), b / 4);
