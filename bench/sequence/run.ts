@@ -87,14 +87,14 @@ async function train(split: NextItemSplit, config: GridConfig, minutes: number, 
   const features = attributes ? itemFeatures(split.itemAttributes ?? []) : undefined;
   if (attributes && !features) throw new Error(`${split.name}: attributes asked for, but the items have none`);
   if (features) log(`  attribute tokens: ${features.vocab.length}, on ${features.rows.filter((r) => r.length).length} of ${split.numItems} items`);
-  const { params, report } = await trainSequenceModel(sequences, split.numItems, {
+  const { params, report, lastIterate } = await trainSequenceModel(sequences, split.numItems, {
     ...options,
     ...(features ? { itemFeatures: features } : {}),
     timeBudgetMs: minutes * 60_000,
     onEpoch: ({ epoch, loss, elapsedMs, positions }) =>
       log(`  epoch ${epoch} loss ${loss.toFixed(4)} ${(elapsedMs / 1000).toFixed(0)} s ${Math.round(positions / (elapsedMs / 1000))} positions/s`),
   });
-  return { params, report };
+  return { params, report, lastIterate };
 }
 
 async function runDataset(key: string): Promise<void> {
@@ -128,19 +128,34 @@ async function runDataset(key: string): Promise<void> {
     const trained = await train(split, config, gridMinutes, log);
     const validation = rankMetrics(trained.params, valSample.histories, valSample.targets, valSample.candidates);
     log(`  validation (${VAL_USERS} users) HR@10 ${validation['HR@10'].toFixed(4)} NDCG@10 ${validation['NDCG@10'].toFixed(4)}; 99 negatives HR@10 ${validation['NCF HR@10']!.toFixed(4)} NDCG@10 ${validation['NCF NDCG@10']!.toFixed(4)}`);
+    logLastIterate(trained, valSample, log);
     rows.push(row(config, gridMinutes, trained.report, validation));
     if (keep && (!best || validation['NDCG@10'] > best.ndcg)) best = { ndcg: validation['NDCG@10'], trained };
   }
   const ndcg = (r: RunRow): number => r.validation?.['NDCG@10'] ?? -1;
   const chosen = rows.length ? rows.reduce((a, b) => (ndcg(b) > ndcg(a) ? b : a)).config : plan.grid[0];
   log(`chosen ${JSON.stringify(chosen)}; ${best ? 'its grid run is the final run' : REFIT ? 'final run on the whole training sequences (refit)' : 'final run'}`);
-  const { params, report } = best?.trained ?? (await train(split, chosen, finalMinutes, log, REFIT ? split.history : split.fit));
+  const finalRun = best?.trained ?? (await train(split, chosen, finalMinutes, log, REFIT ? split.history : split.fit));
+  const { params, report } = finalRun;
   const validation = REFIT ? undefined : rankMetrics(params, valSample.histories, valSample.targets, valSample.candidates);
+  if (validation) log(`  validation (${VAL_USERS} users) HR@10 ${validation['HR@10'].toFixed(4)} NDCG@10 ${validation['NDCG@10'].toFixed(4)}`);
+  if (!REFIT && !best) logLastIterate(finalRun, valSample, log);
   const testUsers = shuffleInPlace(Array.from(split.fit.keys()), createRng(11)).slice(0, TEST_USERS);
   const test = rankMetrics(params, testUsers.map((u) => split.history[u]), Int32Array.from(testUsers, (u) => split.testTargets[u]), testUsers.map((u) => split.candidates[u]));
   const final = row(chosen, finalMinutes, report, validation, test);
   log(`test ${JSON.stringify(test)}`);
   write(key, split, rows, final, report.backend as string, report.settings as Partial<SequenceTrainOptions>);
+}
+
+/** With `averageTail`: the same run's last step scored on validation, side by side with the average it returned. */
+function logLastIterate(
+  trained: Awaited<ReturnType<typeof train>>,
+  val: { histories: Int32Array[]; targets: Int32Array; candidates: Int32Array[] },
+  log: (s: string) => void,
+): void {
+  if (!trained.lastIterate) return;
+  const last = rankMetrics(trained.lastIterate, val.histories, val.targets, val.candidates);
+  log(`  its last step alone (${trained.report.averagedSteps as number} steps averaged): HR@10 ${last['HR@10'].toFixed(4)} NDCG@10 ${last['NDCG@10'].toFixed(4)}; 99 negatives HR@10 ${last['NCF HR@10']!.toFixed(4)} NDCG@10 ${last['NCF NDCG@10']!.toFixed(4)}`);
 }
 
 /**

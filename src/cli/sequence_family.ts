@@ -37,6 +37,7 @@ export const SEQUENCE_SPECS: Specs = {
   'seq-crop-newest': { type: 'number', help: 'sequence models: under --seq-windows crop, the share of windows ending at the newest click (default 0.5)' },
   'seq-init': { type: 'string', help: 'sequence models: weight initialisation', choices: ['xavier', 'fanIn'] },
   'lr-decay': { type: 'number', help: 'sequence models: share of the run (epochs or --time-budget), at its end, over which the rate falls linearly to 1 % of --lr' },
+  'seq-average-tail': { type: 'number', help: 'sequence models: share of the run, at its end, whose parameters after every step are averaged into the model (0: the last step\'s)' },
   'time-budget': { type: 'number', help: 'sequence models: stop training after this many seconds' },
   'seq-attributes': { type: 'string', help: 'sequence models: train the items\' attributes into the item table (when the log has them)', choices: ['on', 'off'] },
 };
@@ -76,6 +77,8 @@ export function sequenceOptions(g: ReturnType<typeof getters>, argv: string[]): 
   if (bce !== undefined) o.bceWeight = bce;
   const cropNewest = g.num('seq-crop-newest');
   if (cropNewest !== undefined) o.cropNewest = cropNewest;
+  const averageTail = g.num('seq-average-tail');
+  if (averageTail !== undefined) o.averageTail = averageTail;
   const threads = g.num('threads');
   if (given('threads') && threads !== undefined && threads > 0) o.threads = Math.min(threads, 64);
   const loss = g.str('seq-loss');

@@ -209,4 +209,21 @@ describe('trainSequenceModel', () => {
     const linear = await lastStep(0.5);
     expect(linear).toBeLessThan(constant / 3);
   });
+
+  it('returns the mean of the parameters after each step of the last averageTail of the run, and the last step apart', async () => {
+    // one batch per epoch, so each epoch's snapshot is one step's parameters; the tail of 0.5 is epochs 4-6's steps
+    const sequences = Array.from({ length: 24 }, (_, u) => Int32Array.from({ length: 5 }, (_, t) => (u + t) % 9));
+    const base = { dim: 8, maxLen: 4, blocks: 1, heads: 1, ffnDim: 8, epochs: 6, batchSize: 24, lr: 1e-2, dropout: 0, loss: 'full' } as const;
+    const snaps: Float32Array[] = [];
+    const run = await trainSequenceModel(sequences, 9, { ...base, averageTail: 0.5, onEpoch: ({ snapshot }) => void snaps.push(snapshot().itemEmb) });
+    expect(run.report.averagedSteps).toBe(3);
+    const mean = snaps[3].map((_, i) => (snaps[3][i] + snaps[4][i] + snaps[5][i]) / 3);
+    run.params.itemEmb.forEach((v, i) => expect(v).toBeCloseTo(mean[i], 5));
+    expect(run.lastIterate!.itemEmb).toEqual(snaps[5]);
+    // averaging takes nothing from the random streams: without it the run ends at the same last step
+    const plain = await trainSequenceModel(sequences, 9, base);
+    expect(plain.lastIterate).toBeUndefined();
+    expect(plain.params.itemEmb).toEqual(snaps[5]);
+    await expect(trainSequenceModel(sequences, 9, { ...base, averageTail: 1.5 })).rejects.toThrow(/averageTail must be 0\.\.1/);
+  });
 });

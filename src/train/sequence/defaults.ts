@@ -47,6 +47,7 @@ export const DEFAULT_SEQUENCE_TRAIN_OPTIONS: SequenceTrainOptions = {
   batchSize: 64,
   lr: 3e-3,
   lrDecay: 0.3,
+  averageTail: 0,
   loss: 'sampled',
   negatives: 256,
   negativeMix: 0,

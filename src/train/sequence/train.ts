@@ -61,6 +61,11 @@ export interface SequenceTrainOptions {
    * linear decay from the start). The run's length is the time budget when one is set, else the epochs.
    */
   lrDecay: number;
+  /**
+   * Share of the run, at its end, whose parameters after every step are averaged into the returned model
+   * (stochastic weight averaging over the tail; 0: the last step's parameters). Measured by the same clock as `lrDecay`.
+   */
+  averageTail: number;
   loss: SequenceLossKind;
   /** Sampled items per batch for `loss: 'sampled'`. */
   negatives: number;
@@ -96,6 +101,8 @@ export interface SequenceTrainOptions {
 
 export interface SequenceTrainResult {
   params: SequenceParams;
+  /** With `averageTail` > 0: the last step's parameters, which `params` averages with the steps before it. */
+  lastIterate?: SequenceParams;
   report: Record<string, unknown>;
 }
 
@@ -130,6 +137,8 @@ export async function trainSequenceModel(
   const adam = createAdam(layout.size, o.lr, 0.9, 0.98, 1e-8);
   const grad = new Float32Array(threads > 1 ? layout.size : 0); // the shares' average (one share steps with its own)
   const fusion = o.itemFeatures && createFeatureFusion(o.itemFeatures, params, layout.tensors.find((t) => t.name === 'item_emb')!.offset, o.dim);
+  const average = o.averageTail > 0 ? new Float32Array(layout.size) : undefined;
+  let averaged = 0;
   const start = Date.now();
   const losses: number[] = [];
   let positions = 0;
@@ -148,10 +157,15 @@ export async function trainSequenceModel(
         const shares = await pool.step(jobs);
         sum += shares.reduce((a, s) => a + s.loss * s.count, 0);
         count += batch.targets.length;
-        adam.lr = o.lr * lrFactor(o, epoch, batchIndex++ / batches.length, Date.now() - start);
+        const progress = runProgress(o, epoch, batchIndex++ / batches.length, Date.now() - start);
+        adam.lr = o.lr * lrFactor(o, progress);
         const g = averageGradients(shares, pool.grads, grad);
         if (fusion) fusion.step(adam, params, g);
         else adamStep(adam, params, g);
+        if (average && progress >= 1 - o.averageTail) {
+          const w = 1 / ++averaged;
+          for (let i = 0; i < average.length; i++) average[i] += (params[i] - average[i]) * w;
+        }
         if (Date.now() - start > o.timeBudgetMs) break; // an epoch can outlast the budget on a busy machine
       }
       epoch++;
@@ -170,9 +184,12 @@ export async function trainSequenceModel(
     }
     const wallMs = Date.now() - start;
     const { onEpoch: _onEpoch, itemFeatures, ...rest } = o;
+    const last = unflattenParams(params, layout, config);
     return {
-      params: unflattenParams(params, layout, config),
+      params: average && averaged > 0 ? unflattenParams(average, layout, config) : last,
+      ...(average && averaged > 0 ? { lastIterate: last } : {}),
       report: {
+        averagedSteps: averaged,
         backend: tf.getBackend(),
         threads,
         settings: { ...rest, ...(itemFeatures ? { itemFeatures: { tokens: itemFeatures.vocab.length, itemsWithTokens: itemFeatures.rows.filter((r) => r.length > 0).length } } : {}) },
@@ -190,11 +207,15 @@ export async function trainSequenceModel(
   }
 }
 
-/** The learning rate's share at this point of the run: 1, then a linear fall to 1 % over the last `lrDecay`. */
-function lrFactor(o: SequenceTrainOptions, epoch: number, epochShare: number, elapsedMs: number): number {
-  if (o.lrDecay === 0) return 1;
+/** How far the run is, 0..1: the time budget's share used when one is set, or the epochs', whichever is further. */
+function runProgress(o: SequenceTrainOptions, epoch: number, epochShare: number, elapsedMs: number): number {
   const done = Number.isFinite(o.timeBudgetMs) ? elapsedMs / o.timeBudgetMs : 0;
-  const progress = Math.max(done, (epoch + epochShare) / o.epochs);
+  return Math.max(done, (epoch + epochShare) / o.epochs);
+}
+
+/** The learning rate's share at this point of the run: 1, then a linear fall to 1 % over the last `lrDecay`. */
+function lrFactor(o: SequenceTrainOptions, progress: number): number {
+  if (o.lrDecay === 0) return 1;
   return Math.min(1, Math.max(0.01, (1 - progress) / o.lrDecay));
 }
 
@@ -242,6 +263,7 @@ function checkInput(sequences: Int32Array[], numItems: number, o: SequenceTrainO
   if (!(o.cropNewest >= 0 && o.cropNewest <= 1)) throw new InvalidInputError(`option cropNewest must be 0..1, got ${String(o.cropNewest)}`);
   if (!(o.bceWeight >= 0 && o.bceWeight <= 100)) throw new InvalidInputError(`option bceWeight must be 0..100, got ${String(o.bceWeight)}`);
   if (!(o.lrDecay >= 0 && o.lrDecay <= 1)) throw new InvalidInputError(`option lrDecay must be 0..1, got ${String(o.lrDecay)}`);
+  if (!(o.averageTail >= 0 && o.averageTail <= 1)) throw new InvalidInputError(`option averageTail must be 0..1, got ${String(o.averageTail)}`);
   if (o.windows !== 'newest' && o.windows !== 'all' && o.windows !== 'crop') throw new InvalidInputError(`unknown windows '${String(o.windows)}'`);
   if (o.init !== 'xavier' && o.init !== 'fanIn') throw new InvalidInputError(`unknown init '${String(o.init)}'`);
   if (o.loss !== 'full' && o.loss !== 'sampled') throw new InvalidInputError(`unknown loss '${String(o.loss)}'`);
