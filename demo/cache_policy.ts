@@ -1,5 +1,5 @@
 /**
- * How the demo shop's files are cached, as a shop's CDN would serve tastebud (docs/shop.md, "Serving the files"):
+ * How the demo shop's files are cached, as a shop's CDN would serve tastebud (docs/integrate.md, "Let a returning shopper's browser keep the loader"):
  * - pages: `no-cache` (revalidated on every visit);
  * - the loader (`tastebud.js`) and the shop's snippet: five minutes, as tag loaders are served, so a returning
  *   shopper's page runs them from the cache and paints the kept shelf without waiting for the network (an update
@@ -9,7 +9,7 @@
  *   or runtime is seen at once and a stale runtime never meets a newer loader for long.
  * `vite preview` (npm start, the e2e suite) and the benches' static server (bench/lib/static_server.ts) both use it.
  */
-export const LOADER_MAX_AGE_S = 300;
+const LOADER_MAX_AGE_S = 300;
 
 /**
  * @example

@@ -5,7 +5,9 @@
  *   after 3 — at this machine's speed the number of Adam steps decides, and a window of 50 makes every step about
  *   4x cheaper (attention is quadratic in it). Beauty's histories are 8.9 items on average, so 50 loses nothing.
  * - Loss and learning rate: the sampled softmax (256 negatives) with lr 3e-3. Full softmax trained 4–7x fewer
- *   positions per second on TF.js wasm at the same validation quality in the earlier grid (docs/sequence-model.md).
+ *   positions per second on TF.js wasm at the same validation quality in the earlier grid (docs/sequence-model.md);
+ *   with its loss in one SIMD pass (simd/softmax_ce.ts) a share of ML-1M's 3,706 items costs 2.1x the sampled one's
+ *   (167.7 against 81.6 ms), more on bigger catalogues, and ML-1M picks it on validation (`loss: 'full'`).
  * - Initialisation `fanIn` (PyTorch's nn.Linear default, half Xavier's spread): on ML-1M, 4 minutes on 2 threads,
  *   1,000 validation users, it reached HR@10 0.117 where Xavier reached 0.091 (the same run, epoch 5 loss 4.18 vs
  *   4.24), as the PyTorch reference initialises (bench:sequence-torch). At 30 minutes the gain is gone (0.2535 vs
@@ -35,8 +37,8 @@
  * speed (15 minutes, 1,500 validation users, full softmax, crop): d 128 / FFN 256 / dropout 0.3 lost (NDCG@10 0.1774
  * against 0.1847); 3 blocks tied (0.1850) and, refitted for 30 minutes, scored test 0.3126 / 0.1831 against 2
  * blocks' 0.3134 / 0.1820 — 2 stays.
- * All of these were chosen before the products moved to XNNPACK (fast_matmul.ts), at under half of today's
- * positions per second, and were not searched again.
+ * The window, loss, learning rate, initialisation and `lrDecay` were chosen before the products moved to XNNPACK
+ * (fast_matmul.ts), at under half of today's positions per second, and were not searched again.
  */
 import type { SequenceTrainOptions } from './train.ts';
 

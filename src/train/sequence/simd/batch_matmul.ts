@@ -13,7 +13,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BMM_WASM_BASE64 } from './bmm_wasm.ts';
 import { instantiateKernel, reserveKernelMemory } from './instantiate.ts';
-import type { KernelMemory } from './instantiate.ts';
+import type { KernelMemory, WasmBackendHeap } from './instantiate.ts';
 
 interface BmmExports extends KernelMemory {
   bmm(a: number, b: number, c: number, batch: number, m: number, k: number, n: number): void;
@@ -104,11 +104,6 @@ function copyRows(src: Float32Array, dst: Float32Array, rows: number, width: num
     const to = at + r * dstStride;
     for (let j = 0; j < width; j++) dst[to + j] = src[from + j];
   }
-}
-
-interface WasmBackendHeap {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): tf.TypedArray;
 }
 
 let original: tf.KernelConfig | null = null;

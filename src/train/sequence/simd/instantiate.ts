@@ -1,7 +1,9 @@
 /**
  * The hand-written wasm kernels (`*.wat`, assembled by `npm run build:wasm` into base64 modules) instantiated
- * synchronously: each is a few kilobytes, compiled once per thread on first use.
+ * synchronously: each is a few kilobytes, compiled once per thread on first use. Also the part of tfjs-backend-wasm's
+ * backend the kernels' callers read tensors through.
  */
+import type * as tf from '@tensorflow/tfjs-core';
 
 // The WebAssembly and atob globals of Node and browsers, typed here: src/model's project has no DOM or Node lib.
 interface WasmGlobals {
@@ -28,4 +30,10 @@ export function instantiateKernel<T extends KernelMemory>(base64: string): T {
 export function reserveKernelMemory(kernel: KernelMemory, bytes: number): void {
   const have = kernel.memory.buffer.byteLength;
   if (have < bytes) kernel.memory.grow(Math.ceil((bytes - have) / 65536));
+}
+
+/** tfjs-backend-wasm's own access to its heap (not in its public types): views of a tensor's bytes, new outputs. */
+export interface WasmBackendHeap {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): tf.TypedArray;
 }

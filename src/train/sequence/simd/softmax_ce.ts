@@ -11,15 +11,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { instantiateKernel, reserveKernelMemory } from './instantiate.ts';
-import type { KernelMemory } from './instantiate.ts';
+import type { KernelMemory, WasmBackendHeap } from './instantiate.ts';
 import { SOFTMAX_CE_WASM_BASE64 } from './softmax_ce_wasm.ts';
 
 interface SoftmaxCeExports extends KernelMemory {
   softmax_ce(x: number, bias: number, targets: number, col: number, out: number, rows: number, n: number, inv: number): void;
-}
-
-interface WasmBackendHeap {
-  typedArrayFromHeap(t: tf.TensorInfo): tf.TypedArray;
 }
 
 let kernel: SoftmaxCeExports | null = null;
