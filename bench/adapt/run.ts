@@ -12,7 +12,8 @@
  * --only-latency (the track → recommend latency alone).
  * Sequence model: --global sasrec (or e.g. pretrain,sasrec: side by side in one run), --seq-artefact DIR (use that
  * artefact instead of training), --seq-budget-min N (training time budget; default in bench/adapt/sequence.ts), --seq-attributes on|off (train the
- * items' labels into the item table, overriding the recipe).
+ * items' labels into the item table, overriding the recipe), --seq-windows newest|all|crop|prefix (the trainer's windows, overriding the
+ * recipe's; each setting trains and caches its own model).
  * The models carry the dataset's item labels as attributes (ML-1M genres, Beauty brand/category ids).
  * Writes bench/results/adapt.{json,md} (gitignored). Data from ../shared/data is never written anywhere.
  */
@@ -27,7 +28,7 @@ import { BUCKETS, engineMethod, foldInMethod, globalMethod, popularityMethod, ru
 import { driftExperiment, latencyExperiment, pick } from './extra.ts';
 import { noiseExperiment, type NoiseKind, type NoiseResult } from './noise.ts';
 import { TUNED, tuneGrid } from './tuned.ts';
-import { loadSequenceArtefact, prefixEncoder, SEQ_TRAIN, sequenceModelFor, sequenceVariants } from './sequence.ts';
+import { loadSequenceArtefact, prefixEncoder, SEQ_TRAIN, sequenceModelFor, sequenceVariants, type SequenceRecipe } from './sequence.ts';
 import { SEQ_ADAPT, seqTuneGrid } from './sequence_tuned.ts';
 
 type Name = 'ml-1m' | 'beauty';
@@ -58,7 +59,8 @@ async function modelFor(kind: string, ds: Dataset): Promise<GlobalModel> {
   // the item attributes ride along as `pretrain --model sasrec --attributes` ships them (the learner's attribute affinity)
   if (flag('--seq-artefact')) return withAttributes(loadSequenceArtefact(flag('--seq-artefact')!), ds.labels);
   const attributes = flag('--seq-attributes'); // on | off: overrides the recipe's
-  const recipe = { ...SEQ_TRAIN[ds.name.replace(/-val$/, '')], ...(attributes ? { attributes: attributes === 'on' } : {}) };
+  const windows = flag('--seq-windows') as SequenceRecipe['windows'] | undefined;
+  const recipe = { ...SEQ_TRAIN[ds.name.replace(/-val$/, '')], ...(attributes ? { attributes: attributes === 'on' } : {}), ...(windows ? { windows } : {}) };
   const budget = flag('--seq-budget-min');
   return withAttributes(await sequenceModelFor(ds.name, ds.train, budget ? { ...recipe, timeBudgetMs: Number(budget) * 60_000 } : recipe, console.log, ds.labels), ds.labels);
 }

@@ -155,6 +155,36 @@ describe('trainingWindows', () => {
     expect(share(0.25)).toBeGreaterThan(0.3); // 1/4 + 3/4 · 1/7
     expect(share(0.25)).toBeLessThan(0.39);
   });
+  it('prefix: a short history\'s random window ends anywhere from its second click; a long one keeps maxLen + 1 items', () => {
+    const short = Int32Array.of(5, 6, 7, 8);
+    const long = Int32Array.from({ length: 10 }, (_, t) => t);
+    const rng = createRng(3);
+    const shortEnds = new Map<number, number>();
+    const longEnds = new Map<number, number>();
+    for (let e = 0; e < 6000; e++) {
+      const [s, l] = cropWindows([short, long], 3, rng, 0.5, true);
+      expect(Array.from(s)).toEqual(Array.from(short.subarray(0, s.length))); // a prefix, from the first click
+      expect(l.length).toBe(Math.min(4, l[l.length - 1] + 1)); // the window before the end, at most maxLen + 1 items
+      shortEnds.set(s.length, (shortEnds.get(s.length) ?? 0) + 1);
+      longEnds.set(l[l.length - 1], (longEnds.get(l[l.length - 1]) ?? 0) + 1);
+    }
+    // short: ends 2..4, the whole history with 1/2 + 1/6, each shorter prefix 1/6 (crop would take it whole)
+    expect([...shortEnds.keys()].sort()).toEqual([2, 3, 4]);
+    expect(shortEnds.get(4)! / 6000).toBeGreaterThan(0.62);
+    expect(shortEnds.get(4)! / 6000).toBeLessThan(0.71);
+    for (const n of [2, 3]) expect(shortEnds.get(n)! / 6000).toBeGreaterThan(0.13);
+    // long: every end from the second item (index 1) to the newest (9), where crop's earliest is index 3
+    expect([...longEnds.keys()].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    // without the flag the short history is taken whole, as under crop
+    expect(cropWindows([short], 3, createRng(3), 0, false).map((w) => w.length)).toEqual([4]);
+  });
+  it('prefix: the trainer trains on it and rejects an unknown window kind by name', async () => {
+    const seqs = Array.from({ length: 12 }, (_, u) => Int32Array.from({ length: 6 }, (_, t) => (u + t) % 7));
+    const { report } = await trainSequenceModel(seqs, 7, { dim: 8, heads: 1, ffnDim: 8, blocks: 1, maxLen: 5, epochs: 2, windows: 'prefix', loss: 'full' });
+    expect(report.epochs).toBe(2);
+    expect((report.losses as number[]).every((l) => Number.isFinite(l))).toBe(true);
+    await expect(trainSequenceModel(seqs, 7, { epochs: 1, windows: 'prefixes' as never })).rejects.toThrow(/unknown windows 'prefixes'/);
+  });
   it('crop: a share outside 0..1 is rejected by the trainer', async () => {
     await expect(trainSequenceModel([Int32Array.of(1, 2, 3)], 5, { epochs: 1, cropNewest: 1.5 })).rejects.toThrow(InvalidInputError);
   });

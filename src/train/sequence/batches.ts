@@ -26,9 +26,12 @@ export interface SequenceBatch {
  * next-item transition of the history is a target exactly once per epoch; `crop` — one window per history per epoch,
  * as `newest` costs, ending at the newest item a set share of the time (half by default) and at a uniformly random
  * earlier point otherwise (`cropWindows`), so over many epochs the whole history is read while the newest clicks keep
- * their weight.
+ * their weight; `prefix` — as `crop`, but the random end may be any click from the second on, so a history's first
+ * clicks are also trained as the newest of their window, where a shopper's first clicks sit when the device encodes
+ * them (under `crop` a history's first `maxLen` clicks are never the newest of a window unless the history fits in
+ * one, and a short history is always taken whole).
  */
-export type SequenceWindows = 'newest' | 'all' | 'crop';
+export type SequenceWindows = 'newest' | 'all' | 'crop' | 'prefix';
 
 /**
  * Cuts each sequence into training windows (see `SequenceWindows`); drops windows of fewer than 2 items.
@@ -48,19 +51,23 @@ export function trainingWindows(sequences: readonly Int32Array[], maxLen: number
 }
 
 /**
- * One epoch's `crop` windows: per history of at least 2 items, `maxLen + 1` items ending at its newest item with
- * probability `newest` (default 1/2), else at a uniformly random end from the first full window's to the newest
- * (a history that fits one window is taken whole).
+ * One epoch's `crop` windows: per history of at least 2 items, at most `maxLen + 1` items ending at its newest item
+ * with probability `newest` (default 1/2), else at a uniformly random end from the first full window's to the newest
+ * (a history that fits one window is taken whole); with `prefixes` (the `prefix` windows) the random end runs from
+ * the history's second item to the newest, whatever its length.
  *
  * @example
  * cropWindows([Int32Array.of(1, 2, 3, 4, 5, 6)], 2, createRng(1)); // e.g. [[2, 3, 4]] or [[4, 5, 6]]
+ * cropWindows([Int32Array.of(1, 2, 3, 4)], 5, createRng(1), 0.5, true); // e.g. [[1, 2]], [[1, 2, 3]] or [[1, 2, 3, 4]]
  */
-export function cropWindows(sequences: readonly Int32Array[], maxLen: number, rng: Rng, newest = 0.5): Int32Array[] {
+export function cropWindows(sequences: readonly Int32Array[], maxLen: number, rng: Rng, newest = 0.5, prefixes = false): Int32Array[] {
   const out: Int32Array[] = [];
+  const full = maxLen + 1;
+  // the earliest end a random window may have: the first full window's, or the second item's
+  const first = prefixes ? 2 : full;
   for (const s of sequences) {
     if (s.length < 2) continue;
-    const full = maxLen + 1;
-    const end = s.length <= full || rng.next() < newest ? s.length : full + rng.int(s.length - full + 1);
+    const end = s.length <= first || rng.next() < newest ? s.length : first + rng.int(s.length - first + 1);
     out.push(s.subarray(Math.max(0, end - full), end));
   }
   return out;

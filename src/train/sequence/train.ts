@@ -45,9 +45,9 @@ export interface SequenceEpochInfo {
 export interface SequenceTrainOptions {
   dim: number;
   maxLen: number;
-  /** Which parts of each history are trained on (`newest` window, `all` of it in windows, or a `crop` per epoch). */
+  /** Which parts of each history are trained on (`newest` window, `all` of it in windows, a `crop` or a `prefix` per epoch). */
   windows: SequenceWindows;
-  /** Under `crop`, the share of windows that end at the history's newest click (the rest end at a random earlier one). */
+  /** Under `crop` and `prefix`, the share of windows that end at the history's newest click (the rest end at a random earlier one). */
   cropNewest: number;
   blocks: number;
   heads: number;
@@ -127,7 +127,7 @@ export async function trainSequenceModel(
   flattenParams(createSequenceParams(config, o.seed, o.init), layout, params);
   installZeroCopyIdentity();
   installSimdBatchMatMul();
-  // under `crop` these are the newest windows (the log-Q counts and the report's count); each epoch draws its own
+  // under `crop` and `prefix` these are the newest windows (the log-Q counts and the report's count); each epoch draws its own
   const windows = trainingWindows(sequences, o.maxLen, o.windows);
   const mixed = o.loss === 'sampled' && o.negativeMix > 0;
   const logQ = mixed ? negativeLogQ(windows, numItems, o.negatives, o.negativeMix) : undefined;
@@ -148,7 +148,7 @@ export async function trainSequenceModel(
     while (epoch < o.epochs) {
       let sum = 0;
       let count = 0;
-      const batches = epochBatches(o.windows === 'crop' ? cropWindows(sequences, o.maxLen, rng, o.cropNewest) : windows, o.batchSize * o.maxLen, rng);
+      const batches = epochBatches(o.windows === 'crop' || o.windows === 'prefix' ? cropWindows(sequences, o.maxLen, rng, o.cropNewest, o.windows === 'prefix') : windows, o.batchSize * o.maxLen, rng);
       let batchIndex = 0;
       for (const batch of batches) {
         const seed = rng.int(2 ** 31);
@@ -264,7 +264,7 @@ function checkInput(sequences: Int32Array[], numItems: number, o: SequenceTrainO
   if (!(o.bceWeight >= 0 && o.bceWeight <= 100)) throw new InvalidInputError(`option bceWeight must be 0..100, got ${String(o.bceWeight)}`);
   if (!(o.lrDecay >= 0 && o.lrDecay <= 1)) throw new InvalidInputError(`option lrDecay must be 0..1, got ${String(o.lrDecay)}`);
   if (!(o.averageTail >= 0 && o.averageTail <= 1)) throw new InvalidInputError(`option averageTail must be 0..1, got ${String(o.averageTail)}`);
-  if (o.windows !== 'newest' && o.windows !== 'all' && o.windows !== 'crop') throw new InvalidInputError(`unknown windows '${String(o.windows)}'`);
+  if (o.windows !== 'newest' && o.windows !== 'all' && o.windows !== 'crop' && o.windows !== 'prefix') throw new InvalidInputError(`unknown windows '${String(o.windows)}'`);
   if (o.init !== 'xavier' && o.init !== 'fanIn') throw new InvalidInputError(`unknown init '${String(o.init)}'`);
   if (o.loss !== 'full' && o.loss !== 'sampled') throw new InvalidInputError(`unknown loss '${String(o.loss)}'`);
   if (o.itemFeatures !== undefined) checkItemFeatures(o.itemFeatures, numItems);
