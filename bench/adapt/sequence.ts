@@ -52,7 +52,7 @@ export type SequenceRecipe = SequenceFamilyOptions;
  * const model = await sequenceModelFor('ml-1m', ds.train, SEQ_TRAIN['ml-1m']);
  */
 export async function sequenceModelFor(name: string, train: Stream[], options: SequenceRecipe, log = console.log, labels?: Map<string, string[]>): Promise<GlobalModel> {
-  // the trainer's default windows went from 'newest' to 'crop': a cache trained on the newest windows keeps its name
+  // the trainer's default windows went from 'newest' to 'crop', then 'prefix': a cache trained on the newest windows keeps its name
   const { windows = DEFAULT_SEQUENCE_TRAIN_OPTIONS.windows, ...rest } = options;
   const named = windows === 'newest' ? rest : { ...rest, windows };
   const key = `${name}-sasrec-${Object.entries(named).map(([k, v]) => `${k}${v}`).join('-')}-${train.length}`;

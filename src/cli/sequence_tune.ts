@@ -14,11 +14,13 @@ import { InvalidInputError } from '../errors.ts';
 import { trainSequenceFamily, type SequenceFamilyOptions } from './sequence_family.ts';
 
 const NUMERIC = ['dim', 'maxLen', 'blocks', 'heads', 'ffnDim', 'epochs', 'batchSize', 'lr', 'negatives', 'dropout', 'bceWeight', 'cropNewest', 'averageTail'] as const;
-type SeqSpace = Partial<Record<(typeof NUMERIC)[number], number[]>> & { loss?: ('full' | 'sampled')[]; attributes?: boolean[] };
+const WINDOWS = ['newest', 'all', 'crop', 'prefix'] as const;
+type SeqSpace = Partial<Record<(typeof NUMERIC)[number], number[]>> & { loss?: ('full' | 'sampled')[]; attributes?: boolean[]; windows?: (typeof WINDOWS)[number][] };
 
 /**
  * @example
  * parseSequenceSpace('maxLen=50,100;lr=0.001,0.003'); // { maxLen: [50, 100], lr: [0.001, 0.003] }
+ * parseSequenceSpace('windows=crop,prefix'); // { windows: ['crop', 'prefix'] }
  */
 export function parseSequenceSpace(spec: string): SeqSpace {
   const out: Record<string, unknown[]> = {};
@@ -30,6 +32,10 @@ export function parseSequenceSpace(spec: string): SeqSpace {
       const bad = list.find((v) => v !== 'full' && v !== 'sampled');
       if (bad !== undefined) throw new InvalidInputError(`--space: loss value "${bad}" is not one of full, sampled`);
       out.loss = list;
+    } else if (key === 'windows') {
+      const bad = list.find((v) => !(WINDOWS as readonly string[]).includes(v));
+      if (bad !== undefined) throw new InvalidInputError(`--space: windows value "${bad}" is not one of ${WINDOWS.join(', ')}`);
+      out.windows = list;
     } else if (key === 'attributes') {
       const bad = list.find((v) => v !== 'on' && v !== 'off');
       if (bad !== undefined) throw new InvalidInputError(`--space: attributes value "${bad}" is not one of on, off`);
@@ -40,7 +46,7 @@ export function parseSequenceSpace(spec: string): SeqSpace {
         if (!Number.isFinite(n) || n < 0) throw new InvalidInputError(`--space: ${key} value "${v}" is not a number >= 0`);
         return n;
       });
-    } else throw new InvalidInputError(`--space: unknown sequence key "${key}"; use ${[...NUMERIC, 'loss', 'attributes'].join(', ')}`);
+    } else throw new InvalidInputError(`--space: unknown sequence key "${key}"; use ${[...NUMERIC, 'loss', 'attributes', 'windows'].join(', ')}`);
   }
   return out as SeqSpace;
 }

@@ -155,4 +155,9 @@ describe('parseSequenceSpace', () => {
     expect(parseSequenceSpace('bceWeight=0,1;loss=full')).toEqual({ bceWeight: [0, 1], loss: ['full'] });
     expect(() => parseSequenceSpace('bceWeight=-1')).toThrow(/bceWeight value "-1"/);
   });
+  it('takes windows as a named key, and names a value that is not a window kind', async () => {
+    const { parseSequenceSpace } = await import('../../src/cli/sequence_tune.ts');
+    expect(parseSequenceSpace('windows=crop,prefix;dropout=0.2')).toEqual({ windows: ['crop', 'prefix'], dropout: [0.2] });
+    expect(() => parseSequenceSpace('windows=crop,suffix')).toThrow(/windows value "suffix" is not one of newest, all, crop, prefix/);
+  });
 });
