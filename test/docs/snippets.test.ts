@@ -83,7 +83,9 @@ describe("README's library example", () => {
       expect(why.itemId).toBe(top[0].itemId);
       expect(why.because.every((b) => b.itemId === 'sku-00042')).toBe(true); // only the shopper's own event can explain
       // console.log((await recs.stats()).backend, like.length, why.because.length)
-      expect(logged.at(-1)?.[0]).toMatch(/^(webgpu|webgl|wasm|cpu)$/);
+      // a TF.js backend, or 'plain' (the TypeScript scan) while one still loads or where it measured faster (stats' doc):
+      // under a loaded machine the latter happens, so both are the documented answer
+      expect(logged.at(-1)?.[0]).toMatch(/^(webgpu|webgl|wasm|cpu|plain)$/);
       expect(logged.at(-1)?.slice(1)).toEqual([6, why.because.length]);
     } finally {
       log.mockRestore();
