@@ -30,8 +30,10 @@
  *   that when the device encodes them (right-aligned, at the window's last positions). On ML-1M's prequential
  *   protocol (bench:adapt, 12-minute models, every held-out user, the encoder alone) it lifted the first five clicks
  *   0.106 → 0.144 and all steps 0.340 → 0.352; on Beauty, whose histories mostly fit one window, 0.127 → 0.128.
- *   Leave-latest-out validation did not move (ML-1M, full softmax, 15 minutes each, 1,500 users: NDCG@10 0.1797
- *   against 0.1794).
+ *   Leave-latest-out validation did not move on ML-1M (full softmax, 15 minutes each, 1,500 users: NDCG@10 0.1797
+ *   against 0.1794) and fell a little on Beauty (8 minutes each: 0.0649 against 0.0700, about one standard error):
+ *   the device is where the model is used, so `prefix` is the default and `tune --space "windows=crop,prefix"` is
+ *   there for a shop whose own validation says otherwise.
  * - `negativeMix` 0 (uniform negatives): on Beauty, 8 minutes each, validation HR@10 0.105 / NDCG@10 0.060 against
  *   0.095 / 0.058 with half of them drawn from the batch's targets (log-Q corrected).
  * - `bceWeight` 0 (the softmax alone): a binary cross-entropy beside it at weight 1 left Beauty's validation NDCG@10
