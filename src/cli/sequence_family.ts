@@ -16,7 +16,7 @@ import { asPretrainData } from '../eval/experiment.ts';
 import { pretrain, type PretrainOptions } from '../train/pretrain.ts';
 import { sequenceGlobalModel } from '../train/sequence_global.ts';
 import { buildUserItemIndex } from '../train/user_index.ts';
-import { encodeHistoriesTf, itemFeatures, type SequenceTrainOptions } from '../train/sequence/index.ts';
+import { encodeHistoriesTf, itemFeatures, SEQUENCE_WINDOWS, type SequenceTrainOptions } from '../train/sequence/index.ts';
 import { trainSequenceModelThreaded } from './sequence_threads.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { Specs, getters } from './args.ts';
@@ -33,7 +33,7 @@ export const SEQUENCE_SPECS: Specs = {
   dropout: { type: 'number', help: 'sequence models: dropout while training' },
   'negative-mix': { type: 'number', help: 'sequence models: share of the sampled negatives drawn from the batch\'s own clicks (popular items), with the log-Q correction' },
   'seq-bce': { type: 'number', help: 'sequence models: weight of a binary cross-entropy against the same negatives, added to the softmax (0: none)' },
-  'seq-windows': { type: 'string', help: 'sequence models: train on each history\'s newest window only, on all of it in windows, on one window per epoch ending at the newest click half of the time and at a random earlier one otherwise (crop), or the same with the random end anywhere from the second click on, so the first clicks of short histories are trained as the newest (prefix)', choices: ['newest', 'all', 'crop', 'prefix'] },
+  'seq-windows': { type: 'string', help: 'sequence models: train on each history\'s newest window only, on all of it in windows, on one window per epoch ending at the newest click half of the time and at a random earlier one otherwise (crop), or the same with the random end anywhere from the second click on, so the first clicks of short histories are trained as the newest (prefix)', choices: [...SEQUENCE_WINDOWS] },
   'seq-crop-newest': { type: 'number', help: 'sequence models: under --seq-windows crop or prefix, the share of windows ending at the newest click (default 0.5)' },
   'seq-init': { type: 'string', help: 'sequence models: weight initialisation', choices: ['xavier', 'fanIn'] },
   'lr-decay': { type: 'number', help: 'sequence models: share of the run (epochs or --time-budget), at its end, over which the rate falls linearly to 1 % of --lr' },

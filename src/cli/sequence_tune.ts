@@ -8,14 +8,13 @@ import { leaveOneOut } from '../data/split.ts';
 import { evaluateNextItem } from '../eval/next_item.ts';
 import { createSequenceScorer, encodeUserVectors, userSequences } from '../eval/sequence_scorer.ts';
 import { createRng, shuffleInPlace } from '../model/rng.ts';
-import { encodeHistoriesTf } from '../train/sequence/index.ts';
+import { encodeHistoriesTf, SEQUENCE_WINDOWS, type SequenceWindows } from '../train/sequence/index.ts';
 import { buildUserItemIndex } from '../train/user_index.ts';
 import { InvalidInputError } from '../errors.ts';
 import { trainSequenceFamily, type SequenceFamilyOptions } from './sequence_family.ts';
 
 const NUMERIC = ['dim', 'maxLen', 'blocks', 'heads', 'ffnDim', 'epochs', 'batchSize', 'lr', 'negatives', 'dropout', 'bceWeight', 'cropNewest', 'averageTail'] as const;
-const WINDOWS = ['newest', 'all', 'crop', 'prefix'] as const;
-type SeqSpace = Partial<Record<(typeof NUMERIC)[number], number[]>> & { loss?: ('full' | 'sampled')[]; attributes?: boolean[]; windows?: (typeof WINDOWS)[number][] };
+type SeqSpace = Partial<Record<(typeof NUMERIC)[number], number[]>> & { loss?: ('full' | 'sampled')[]; attributes?: boolean[]; windows?: SequenceWindows[] };
 
 /**
  * @example
@@ -33,8 +32,8 @@ export function parseSequenceSpace(spec: string): SeqSpace {
       if (bad !== undefined) throw new InvalidInputError(`--space: loss value "${bad}" is not one of full, sampled`);
       out.loss = list;
     } else if (key === 'windows') {
-      const bad = list.find((v) => !(WINDOWS as readonly string[]).includes(v));
-      if (bad !== undefined) throw new InvalidInputError(`--space: windows value "${bad}" is not one of ${WINDOWS.join(', ')}`);
+      const bad = list.find((v) => !(SEQUENCE_WINDOWS as readonly string[]).includes(v));
+      if (bad !== undefined) throw new InvalidInputError(`--space: windows value "${bad}" is not one of ${SEQUENCE_WINDOWS.join(', ')}`);
       out.windows = list;
     } else if (key === 'attributes') {
       const bad = list.find((v) => v !== 'on' && v !== 'off');

@@ -31,7 +31,8 @@ export interface SequenceBatch {
  * them (under `crop` a history's first `maxLen` clicks are never the newest of a window unless the history fits in
  * one, and a short history is always taken whole).
  */
-export type SequenceWindows = 'newest' | 'all' | 'crop' | 'prefix';
+export const SEQUENCE_WINDOWS = ['newest', 'all', 'crop', 'prefix'] as const;
+export type SequenceWindows = (typeof SEQUENCE_WINDOWS)[number];
 
 /**
  * Cuts each sequence into training windows (see `SequenceWindows`); drops windows of fewer than 2 items.

@@ -15,7 +15,7 @@ import { createRng } from '../../model/rng.ts';
 import { createSequenceParams } from '../../model/sequence/encode.ts';
 import type { SequenceInit } from '../../model/sequence/encode.ts';
 import type { SequenceConfig, SequenceParams } from '../../model/sequence/types.ts';
-import { cropWindows, epochBatches, trainingWindows } from './batches.ts';
+import { cropWindows, epochBatches, SEQUENCE_WINDOWS, trainingWindows } from './batches.ts';
 import type { SequenceWindows } from './batches.ts';
 import type { SequenceLossKind } from './loss.ts';
 import { DEFAULT_SEQUENCE_TRAIN_OPTIONS } from './defaults.ts';
@@ -264,7 +264,7 @@ function checkInput(sequences: Int32Array[], numItems: number, o: SequenceTrainO
   if (!(o.bceWeight >= 0 && o.bceWeight <= 100)) throw new InvalidInputError(`option bceWeight must be 0..100, got ${String(o.bceWeight)}`);
   if (!(o.lrDecay >= 0 && o.lrDecay <= 1)) throw new InvalidInputError(`option lrDecay must be 0..1, got ${String(o.lrDecay)}`);
   if (!(o.averageTail >= 0 && o.averageTail <= 1)) throw new InvalidInputError(`option averageTail must be 0..1, got ${String(o.averageTail)}`);
-  if (o.windows !== 'newest' && o.windows !== 'all' && o.windows !== 'crop' && o.windows !== 'prefix') throw new InvalidInputError(`unknown windows '${String(o.windows)}'`);
+  if (!SEQUENCE_WINDOWS.includes(o.windows)) throw new InvalidInputError(`unknown windows '${String(o.windows)}'`);
   if (o.init !== 'xavier' && o.init !== 'fanIn') throw new InvalidInputError(`unknown init '${String(o.init)}'`);
   if (o.loss !== 'full' && o.loss !== 'sampled') throw new InvalidInputError(`unknown loss '${String(o.loss)}'`);
   if (o.itemFeatures !== undefined) checkItemFeatures(o.itemFeatures, numItems);
