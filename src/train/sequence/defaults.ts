@@ -48,7 +48,7 @@
  * blocks' 0.3134 / 0.1820 — 2 stays.
  * Dropout 0.2, batch 64 and 2 heads were compared again at the seventh pass's speed (ML-1M, full softmax, prefix
  * windows, 15 minutes each, 1,500 validation users, 46–49 epochs): NDCG@10 0.1800 against 0.1789 for dropout 0.1,
- * 0.1743 for 0.3, 0.1767 for batch 128 and 0.1751 for one head. Refitted for 30 minutes under prefix windows the
+ * 0.1743 for 0.3, 0.1767 for batch 128, 0.1751 for one head and 0.1781 for lr 5e-3. Refitted for 30 minutes under prefix windows the
  * defaults score test HR@10 0.3156 / NDCG@10 0.1823.
  * The window, loss, learning rate, initialisation and `lrDecay` were chosen before the products moved to XNNPACK
  * (fast_matmul.ts), at under half of today's positions per second, and were not searched again.
