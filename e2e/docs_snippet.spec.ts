@@ -24,6 +24,12 @@ const PAGE = (snippet: string) => `<!doctype html><html lang="en"><head><meta ch
 ${snippet}
 </body></html>`;
 
+// A test can end while the worker still fetches the model through a remap below; without this, Playwright reports
+// that handler's late `route.fulfill` on the closed page ("Fetch response has been disposed") as the test's failure.
+test.afterEach(async ({ page }) => {
+  await page.context().unrouteAll({ behavior: 'ignoreErrors' });
+});
+
 /** Serves the page and maps the docs' hosting layout onto the build (dist/ and its generated demo model). */
 async function hostAsDocumented(page: Page, html: string): Promise<string[]> {
   const requests: string[] = [];

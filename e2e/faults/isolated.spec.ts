@@ -27,6 +27,12 @@ function watch(page: Page): { errors: string[]; warnings: string[] } {
   return seen;
 }
 
+// A test can end while a script or the model is still fetched through openIsolated's route; its late
+// `route.fulfill` on the closed page would otherwise be reported as the test's failure.
+test.afterEach(async ({ page }) => {
+  await page.unrouteAll({ behavior: 'ignoreErrors' });
+});
+
 /**
  * The embed test page, isolated; `scope: 'site'` puts the headers on every response (scripts, wasm, JSON) too,
  * and `block` fails the scripts whose text it matches.
