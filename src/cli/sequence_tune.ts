@@ -14,6 +14,8 @@ import { InvalidInputError } from '../errors.ts';
 import { trainSequenceFamily, type SequenceFamilyOptions } from './sequence_family.ts';
 
 const NUMERIC = ['dim', 'maxLen', 'blocks', 'heads', 'ffnDim', 'epochs', 'batchSize', 'lr', 'negatives', 'dropout', 'bceWeight', 'cropNewest', 'averageTail'] as const;
+/** The keys that take names, with the names each accepts (`attributes` is read as booleans). */
+const CHOICES: Record<string, readonly string[]> = { loss: ['full', 'sampled'], attributes: ['on', 'off'], windows: SEQUENCE_WINDOWS };
 type SeqSpace = Partial<Record<(typeof NUMERIC)[number], number[]>> & { loss?: ('full' | 'sampled')[]; attributes?: boolean[]; windows?: SequenceWindows[] };
 
 /**
@@ -27,25 +29,18 @@ export function parseSequenceSpace(spec: string): SeqSpace {
     const [key, values] = part.split('=');
     if (!values) throw new InvalidInputError(`--space: "${part}" is not key=v1,v2`);
     const list = values.split(',').map((v) => v.trim());
-    if (key === 'loss') {
-      const bad = list.find((v) => v !== 'full' && v !== 'sampled');
-      if (bad !== undefined) throw new InvalidInputError(`--space: loss value "${bad}" is not one of full, sampled`);
-      out.loss = list;
-    } else if (key === 'windows') {
-      const bad = list.find((v) => !(SEQUENCE_WINDOWS as readonly string[]).includes(v));
-      if (bad !== undefined) throw new InvalidInputError(`--space: windows value "${bad}" is not one of ${SEQUENCE_WINDOWS.join(', ')}`);
-      out.windows = list;
-    } else if (key === 'attributes') {
-      const bad = list.find((v) => v !== 'on' && v !== 'off');
-      if (bad !== undefined) throw new InvalidInputError(`--space: attributes value "${bad}" is not one of on, off`);
-      out.attributes = list.map((v) => v === 'on');
+    const allowed = Object.hasOwn(CHOICES, key) ? CHOICES[key] : undefined;
+    if (allowed) {
+      const bad = list.find((v) => !allowed.includes(v));
+      if (bad !== undefined) throw new InvalidInputError(`--space: ${key} value "${bad}" is not one of ${allowed.join(', ')}`);
+      out[key] = key === 'attributes' ? list.map((v) => v === 'on') : list;
     } else if ((NUMERIC as readonly string[]).includes(key)) {
       out[key] = list.map((v) => {
         const n = Number(v);
         if (!Number.isFinite(n) || n < 0) throw new InvalidInputError(`--space: ${key} value "${v}" is not a number >= 0`);
         return n;
       });
-    } else throw new InvalidInputError(`--space: unknown sequence key "${key}"; use ${[...NUMERIC, 'loss', 'attributes', 'windows'].join(', ')}`);
+    } else throw new InvalidInputError(`--space: unknown sequence key "${key}"; use ${[...NUMERIC, ...Object.keys(CHOICES)].join(', ')}`);
   }
   return out as SeqSpace;
 }
