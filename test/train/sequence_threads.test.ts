@@ -9,6 +9,7 @@ import { epochBatches, trainingWindows } from '../../src/train/sequence/batches.
 import { flatLayout, flattenParams, unflattenParams } from '../../src/train/sequence/flat_params.ts';
 import { splitBatch } from '../../src/train/sequence/gradients.ts';
 import { trainSequenceModel } from '../../src/train/sequence/index.ts';
+import { decayedRanges } from '../../src/train/sequence/train.ts';
 import { createThreadPool, trainSequenceModelThreaded } from '../../src/cli/sequence_threads.ts';
 
 beforeAll(async () => {
@@ -41,6 +42,46 @@ describe('sequence trainer: plain Adam and the flat layout', () => {
     for (let i = 0; i < 40; i++) worst = Math.max(worst, Math.abs(want[i] - flat[i]));
     expect(worst).toBeLessThan(1e-6);
     expect(Math.abs(flat[0] - start[0])).toBeGreaterThan(1e-3); // it moved
+  });
+
+  it('with weightDecay, scales only the decay ranges by 1 - lr·λ before each Adam step (AdamW)', () => {
+    const rng = createRng(5);
+    const start = Float32Array.from({ length: 30 }, () => rng.normal());
+    const grads = Array.from({ length: 3 }, () => Float32Array.from({ length: 30 }, () => rng.normal()));
+    const v = tf.variable(tf.tensor1d(start));
+    const opt = tf.train.adam(0.02, 0.9, 0.98, 1e-8);
+    const decayed = (i: number): boolean => (i >= 4 && i < 10) || i >= 20;
+    const flat = start.slice();
+    const adam = createAdam(30, 0.02, 0.9, 0.98, 1e-8);
+    adam.weightDecay = 0.5;
+    adam.decayRanges = [[4, 10], [20, 30]];
+    for (const g of grads) {
+      v.assign(tf.tensor1d(Float32Array.from(v.dataSync(), (x, i) => (decayed(i) ? x * (1 - 0.02 * 0.5) : x))));
+      opt.applyGradients([{ name: v.name, tensor: tf.tensor1d(g) }]);
+      adamStep(adam, flat, g);
+    }
+    const want = v.dataSync();
+    for (let i = 0; i < 30; i++) expect(Math.abs(want[i] - flat[i])).toBeLessThan(1e-6);
+    // and the decay is what made the difference: plain Adam lands elsewhere on the decayed entries only
+    const plain = start.slice();
+    const plainAdam = createAdam(30, 0.02, 0.9, 0.98, 1e-8);
+    for (const g of grads) adamStep(plainAdam, plain, g);
+    expect(plain[0]).toBe(flat[0]);
+    expect(Math.abs(plain[25] - flat[25])).toBeGreaterThan(1e-4);
+  });
+
+  it('decays the embeddings and weight matrices, not the biases or layer norms', () => {
+    const config: SequenceConfig = { numItems: 9, dim: 8, maxLen: 4, blocks: 1, heads: 2, ffnDim: 12 };
+    const layout = flatLayout(config);
+    const ranges = decayedRanges(layout);
+    const named = layout.tensors.filter((t) => ranges.some(([a]) => a === t.offset)).map((t) => t.name);
+    expect(named).toEqual(['item_emb', 'pos_emb', 'block0/wq', 'block0/wk', 'block0/wv', 'block0/wo', 'block0/w1', 'block0/w2'].filter((n) => layout.tensors.some((t) => t.name === n)));
+    expect(named).toContain('item_emb');
+    expect(named.some((n) => /bias|beta|gamma|\/b/.test(n))).toBe(false);
+  });
+
+  it('refuses a negative weightDecay by name', async () => {
+    await expect(trainSequenceModel(sequences(4, 1), 12, { epochs: 1, weightDecay: -1 })).rejects.toThrow(/weightDecay/);
   });
 
   it('round-trips the parameters through one flat array', () => {

@@ -73,6 +73,7 @@ export const DEFAULT_SEQUENCE_TRAIN_OPTIONS: SequenceTrainOptions = {
   negativeMix: 0,
   bceWeight: 0,
   dropout: 0.2,
+  weightDecay: 0,
   init: 'fanIn',
   seed: 1,
   threads: 1,

@@ -95,6 +95,8 @@ export function createFeatureFusion(f: ItemFeatures, params: Float32Array, offse
       tokenAdam.beta1 = adam.beta1;
       tokenAdam.beta2 = adam.beta2;
       tokenAdam.epsilon = adam.epsilon;
+      tokenAdam.weightDecay = adam.weightDecay; // the token rows are embeddings too
+      tokenAdam.decayRanges = [[0, tokens.length]];
       adamStep(tokenAdam, tokens, tokenGrad);
       spread(tokens, table, true); // the table holds E again: E' = E + mean(A)
     },

@@ -22,6 +22,7 @@ import { DEFAULT_SEQUENCE_TRAIN_OPTIONS } from './defaults.ts';
 import { adamStep, createAdam } from './adam.ts';
 import { drawNegatives, negativeLogQ } from './negatives.ts';
 import { flatLayout, flattenParams, unflattenParams } from './flat_params.ts';
+import type { FlatLayout } from './flat_params.ts';
 import { splitBatch } from './gradients.ts';
 import { createLocalPool } from './grad_pool.ts';
 import type { GradientPoolFactory, ShareResult } from './grad_pool.ts';
@@ -80,6 +81,11 @@ export interface SequenceTrainOptions {
    */
   bceWeight: number;
   dropout: number;
+  /**
+   * AdamW's decoupled weight decay λ on the item and position embeddings and the blocks' weight matrices (not on
+   * biases or layer norms): each step scales them by `1 − lr·λ` before Adam's update. 0: none.
+   */
+  weightDecay: number;
   /** How fresh weight matrices are drawn (`createSequenceParams`). */
   init: SequenceInit;
   seed: number;
@@ -135,6 +141,8 @@ export async function trainSequenceModel(
   const pool = await createPool(threads, { config, layout, settings, params, backend: tf.getBackend() });
   const rng = createRng(o.seed ^ 0x5eed);
   const adam = createAdam(layout.size, o.lr, 0.9, 0.98, 1e-8);
+  adam.weightDecay = o.weightDecay;
+  adam.decayRanges = decayedRanges(layout);
   const grad = new Float32Array(threads > 1 ? layout.size : 0); // the shares' average (one share steps with its own)
   const fusion = o.itemFeatures && createFeatureFusion(o.itemFeatures, params, layout.tensors.find((t) => t.name === 'item_emb')!.offset, o.dim);
   const average = o.averageTail > 0 ? new Float32Array(layout.size) : undefined;
@@ -207,6 +215,11 @@ export async function trainSequenceModel(
   }
 }
 
+/** The flat ranges AdamW decays: embeddings and weight matrices (2-D tensors), not biases or layer-norm gains. */
+export function decayedRanges(layout: FlatLayout): [number, number][] {
+  return layout.tensors.filter((t) => t.shape.length === 2).map((t) => [t.offset, t.offset + t.size]);
+}
+
 /** How far the run is, 0..1: the time budget's share used when one is set, or the epochs', whichever is further. */
 function runProgress(o: SequenceTrainOptions, epoch: number, epochShare: number, elapsedMs: number): number {
   const done = Number.isFinite(o.timeBudgetMs) ? elapsedMs / o.timeBudgetMs : 0;
@@ -263,6 +276,7 @@ function checkInput(sequences: Int32Array[], numItems: number, o: SequenceTrainO
   if (!(o.cropNewest >= 0 && o.cropNewest <= 1)) throw new InvalidInputError(`option cropNewest must be 0..1, got ${String(o.cropNewest)}`);
   if (!(o.bceWeight >= 0 && o.bceWeight <= 100)) throw new InvalidInputError(`option bceWeight must be 0..100, got ${String(o.bceWeight)}`);
   if (!(o.lrDecay >= 0 && o.lrDecay <= 1)) throw new InvalidInputError(`option lrDecay must be 0..1, got ${String(o.lrDecay)}`);
+  if (!(o.weightDecay >= 0 && o.weightDecay <= 10)) throw new InvalidInputError(`option weightDecay must be 0..10, got ${String(o.weightDecay)}`);
   if (!(o.averageTail >= 0 && o.averageTail <= 1)) throw new InvalidInputError(`option averageTail must be 0..1, got ${String(o.averageTail)}`);
   if (!SEQUENCE_WINDOWS.includes(o.windows)) throw new InvalidInputError(`unknown windows '${String(o.windows)}'`);
   if (o.init !== 'xavier' && o.init !== 'fanIn') throw new InvalidInputError(`unknown init '${String(o.init)}'`);
