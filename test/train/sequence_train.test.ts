@@ -190,6 +190,21 @@ describe('trainingWindows', () => {
   });
 });
 
+describe('epochBatches', () => {
+  it('packs windows of neighbouring lengths, so short prefix windows are barely padded, and keeps every target once', () => {
+    const rng = createRng(4);
+    const histories = Array.from({ length: 600 }, (_, u) => Int32Array.from({ length: 2 + rng.int(12) }, (_, t) => (u + t) % 50));
+    const windows = cropWindows(histories, 50, rng, 0.5, true);
+    const batches = epochBatches(windows, 64, createRng(2));
+    const real = batches.reduce((a, b) => a + b.targets.length, 0);
+    const cells = batches.reduce((a, b) => a + b.rows * b.width, 0);
+    expect(real).toBe(windows.reduce((a, w) => a + w.length - 1, 0));
+    for (const b of batches) expect(b.rows * b.width <= 64 || b.rows === 1).toBe(true);
+    // buckets of 8 lengths padded these to about 1.5x their positions
+    expect(cells / real).toBeLessThan(1.05);
+  });
+});
+
 describe('trainSequenceModel', () => {
   it('learns a deterministic next-item rule and reports what it did', async () => {
     // each sequence walks the catalogue in steps of +1 (mod 12): the next item is fully determined by the last.

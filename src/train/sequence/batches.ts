@@ -75,13 +75,14 @@ export function cropWindows(sequences: readonly Int32Array[], maxLen: number, rn
 }
 
 /**
- * One epoch's batches: windows shuffled, grouped by length (buckets of 8) so padding stays small, cut into
- * batches of about `positionsPerBatch` target positions, batch order shuffled.
+ * One epoch's batches: windows shuffled, ordered by length (equal lengths stay in shuffled order), cut into batches
+ * of about `positionsPerBatch` cells (rows × the batch's width, padding included), batch order shuffled. A batch
+ * spans neighbouring lengths only, so padding stays near none: under the earlier buckets of 8 lengths, the `prefix`
+ * windows of Beauty's short histories (mostly 1–8 inputs) were padded to twice their positions.
  */
 export function epochBatches(windows: readonly Int32Array[], positionsPerBatch: number, rng: Rng): SequenceBatch[] {
   const order = shuffleInPlace(Array.from(windows.keys()), rng);
-  const bucket = (i: number): number => Math.ceil((windows[i].length - 1) / 8);
-  order.sort((a, b) => bucket(a) - bucket(b));
+  order.sort((a, b) => windows[a].length - windows[b].length);
   const batches: SequenceBatch[] = [];
   let start = 0;
   while (start < order.length) {
