@@ -7,6 +7,7 @@ import { createRng } from '../../src/model/rng.ts';
 import { createSequenceVariables, forwardSequences } from '../../src/train/sequence/tf_forward.ts';
 import type { SequenceVariables } from '../../src/train/sequence/tf_forward.ts';
 import { nextItemLoss } from '../../src/train/sequence/loss.ts';
+import { useFusedSoftmax } from '../../src/train/sequence/simd/softmax_ce.ts';
 import type { SequenceLossKind } from '../../src/train/sequence/loss.ts';
 import { cropWindows, epochBatches, trainingWindows } from '../../src/train/sequence/batches.ts';
 import { encodeHistoriesTf, trainSequenceModel } from '../../src/train/sequence/index.ts';
@@ -104,6 +105,31 @@ describe('nextItemLoss: the binary cross-entropy term', () => {
   });
   it('is rejected outside 0..100', async () => {
     await expect(trainSequenceModel([Int32Array.of(1, 2, 3)], 5, { epochs: 1, bceWeight: -1 })).rejects.toThrow(InvalidInputError);
+  });
+});
+
+describe('nextItemLoss: label smoothing of the full softmax', () => {
+  it('the fused pass and the TF.js ops agree on value and gradients, and ε moves both', () => {
+    const v = createSequenceVariables(jittered(6));
+    const h = tf.tensor2d(Array.from({ length: 4 * config.dim }, (_, k) => Math.cos(k)), [4, config.dim]);
+    const targets = tf.tensor1d([3, 6, 9, 1], 'int32');
+    const run = (fused: boolean, eps: number) => {
+      useFusedSoftmax(fused);
+      try {
+        const { value, grads } = tf.variableGrads(() => nextItemLoss(v, h, targets, 'full', undefined, undefined, 0, eps), [v.item_emb, v.item_bias]);
+        return { value: value.dataSync()[0], grads: Object.values(grads).map((g) => g.dataSync()) };
+      } finally {
+        useFusedSoftmax(true);
+      }
+    };
+    const [plain, fused, ops] = [run(true, 0), run(true, 0.3), run(false, 0.3)];
+    expect(Math.abs(fused.value - ops.value)).toBeLessThan(1e-5);
+    fused.grads.forEach((g, q) => g.forEach((x, i) => expect(Math.abs(x - ops.grads[q][i])).toBeLessThan(1e-6)));
+    expect(Math.abs(fused.value - plain.value)).toBeGreaterThan(1e-3);
+  });
+  it('is refused by name with the sampled loss or outside [0, 1)', async () => {
+    await expect(trainSequenceModel([Int32Array.of(1, 2, 3)], 5, { epochs: 1, loss: 'sampled', labelSmoothing: 0.1 })).rejects.toThrow(/labelSmoothing needs loss 'full'/);
+    await expect(trainSequenceModel([Int32Array.of(1, 2, 3)], 5, { epochs: 1, loss: 'full', labelSmoothing: 1 })).rejects.toThrow(InvalidInputError);
   });
 });
 

@@ -74,6 +74,7 @@ export const DEFAULT_SEQUENCE_TRAIN_OPTIONS: SequenceTrainOptions = {
   bceWeight: 0,
   dropout: 0.2,
   weightDecay: 0,
+  labelSmoothing: 0,
   init: 'fanIn',
   seed: 1,
   threads: 1,

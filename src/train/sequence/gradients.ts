@@ -20,6 +20,8 @@ export interface GradientSettings {
   logQ?: Float32Array;
   /** Weight of the binary cross-entropy added to the softmax (loss.ts `withBce`); absent: 0. */
   bceWeight?: number;
+  /** Label smoothing ε of the full softmax (loss.ts); absent: 0. */
+  labelSmoothing?: number;
 }
 
 export interface GradientJob {
@@ -61,7 +63,7 @@ export function batchGradients(
     const negatives = settings.loss !== 'sampled' ? undefined
       : job.negatives ? tf.tensor1d(job.negatives, 'int32') : sampleNegatives(settings.negatives, config.numItems, job.negativeSeed);
     const logQ = negatives && settings.logQ ? tf.tensor1d(settings.logQ) : undefined;
-    return nextItemLoss(vars, h, targets, settings.loss, negatives, logQ, settings.bceWeight ?? 0);
+    return nextItemLoss(vars, h, targets, settings.loss, negatives, logQ, settings.bceWeight ?? 0, settings.labelSmoothing ?? 0);
   }, varList);
   layout.tensors.forEach((t, i) => {
     const g = grads[varList[i].name];

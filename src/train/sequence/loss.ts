@@ -5,7 +5,8 @@
  * - `full`: softmax over the whole catalogue (SASRec+).
  * - `sampled`: softmax over the target and `negatives` uniformly sampled items shared by the batch (eSASRec's
  *   sampled softmax); a negative that happens to be the target is masked out. Cheaper on big catalogues.
- * Either can add a weighted binary cross-entropy against the same negatives (`bceWeight`, `withBce`).
+ * Either can add a weighted binary cross-entropy against the same negatives (`bceWeight`, `withBce`); the full one
+ * can smooth its labels (`smoothing` ε: the target distribution `(1 − ε)·onehot + ε/numItems`).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { SequenceVariables } from './tf_forward.ts';
@@ -43,17 +44,21 @@ export function nextItemLoss(
   negatives?: tf.Tensor1D,
   logQ?: tf.Tensor1D,
   bceWeight = 0,
+  smoothing = 0,
 ): tf.Scalar {
+  if (smoothing > 0 && kind !== 'full') throw new Error('label smoothing needs the full softmax');
   // the softmax alone over the whole catalogue: one pass that leaves its gradient in place (simd/softmax_ce.ts)
   if (kind === 'full' && bceWeight === 0 && useFusedSoftmax()) {
-    return fullSoftmaxLoss(h, v.item_emb as tf.Tensor2D, v.item_bias as tf.Tensor1D, targets.dataSync() as Int32Array);
+    return fullSoftmaxLoss(h, v.item_emb as tf.Tensor2D, v.item_bias as tf.Tensor1D, targets.dataSync() as Int32Array, smoothing);
   }
   let posLogit = tf.add(tf.sum(tf.mul(h, tf.gather(v.item_emb, targets)), 1), tf.gather(v.item_bias, targets));
   let others: tf.Tensor2D;
   if (kind === 'full') {
     others = tf.add(matMulTransposed(h, v.item_emb), v.item_bias);
     // the target's own logit is already in the full row: logsumexp over the row is the softmax normaliser.
-    return withBce(tf.mean(tf.sub(rowLogSumExp(others), posLogit)), posLogit, others, bceWeight);
+    let ce: tf.Tensor = tf.sub(rowLogSumExp(others), posLogit);
+    if (smoothing > 0) ce = tf.add(ce, tf.mul(tf.sub(posLogit, tf.mean(others, 1)), smoothing));
+    return withBce(tf.mean(ce), posLogit, others, bceWeight);
   }
   if (!negatives) throw new Error('sampled loss needs negatives');
   const negEmb = tf.gather(v.item_emb, negatives);

@@ -86,6 +86,11 @@ export interface SequenceTrainOptions {
    * biases or layer norms): each step scales them by `1 − lr·λ` before Adam's update. 0: none.
    */
   weightDecay: number;
+  /**
+   * Label smoothing ε of the full softmax: each position's target distribution is `(1 − ε)·onehot + ε/numItems`.
+   * 0: none; above 0 needs `loss: 'full'`.
+   */
+  labelSmoothing: number;
   /** How fresh weight matrices are drawn (`createSequenceParams`). */
   init: SequenceInit;
   seed: number;
@@ -137,7 +142,7 @@ export async function trainSequenceModel(
   const windows = trainingWindows(sequences, o.maxLen, o.windows);
   const mixed = o.loss === 'sampled' && o.negativeMix > 0;
   const logQ = mixed ? negativeLogQ(windows, numItems, o.negatives, o.negativeMix) : undefined;
-  const settings = { loss: o.loss, negatives: o.negatives, dropout: o.dropout, logQ, bceWeight: o.bceWeight };
+  const settings = { loss: o.loss, negatives: o.negatives, dropout: o.dropout, logQ, bceWeight: o.bceWeight, labelSmoothing: o.labelSmoothing };
   const pool = await createPool(threads, { config, layout, settings, params, backend: tf.getBackend() });
   const rng = createRng(o.seed ^ 0x5eed);
   const adam = createAdam(layout.size, o.lr, 0.9, 0.98, 1e-8);
@@ -277,6 +282,8 @@ function checkInput(sequences: Int32Array[], numItems: number, o: SequenceTrainO
   if (!(o.bceWeight >= 0 && o.bceWeight <= 100)) throw new InvalidInputError(`option bceWeight must be 0..100, got ${String(o.bceWeight)}`);
   if (!(o.lrDecay >= 0 && o.lrDecay <= 1)) throw new InvalidInputError(`option lrDecay must be 0..1, got ${String(o.lrDecay)}`);
   if (!(o.weightDecay >= 0 && o.weightDecay <= 10)) throw new InvalidInputError(`option weightDecay must be 0..10, got ${String(o.weightDecay)}`);
+  if (!(o.labelSmoothing >= 0 && o.labelSmoothing < 1)) throw new InvalidInputError(`option labelSmoothing must be in [0, 1), got ${String(o.labelSmoothing)}`);
+  if (o.labelSmoothing > 0 && o.loss !== 'full') throw new InvalidInputError(`option labelSmoothing needs loss 'full', got '${String(o.loss)}'`);
   if (!(o.averageTail >= 0 && o.averageTail <= 1)) throw new InvalidInputError(`option averageTail must be 0..1, got ${String(o.averageTail)}`);
   if (!SEQUENCE_WINDOWS.includes(o.windows)) throw new InvalidInputError(`unknown windows '${String(o.windows)}'`);
   if (o.init !== 'xavier' && o.init !== 'fanIn') throw new InvalidInputError(`unknown init '${String(o.init)}'`);

@@ -37,7 +37,9 @@ function softmaxCeKernel(): SoftmaxCeExports {
 /**
  * For `rows` rows of `logits` (`[rows, n]`, without the bias): overwrites each row with the gradient of the mean
  * cross-entropy `(softmax(row + bias) − onehot(target)) / rows`, adds the gradient's column sums into `biasGrad`
- * (`[n]`) and returns the mean loss. Targets must be in `[0, n)` (the trainer's batches are).
+ * (`[n]`) and returns the mean loss. Targets must be in `[0, n)` (the trainer's batches are). With `smoothing` ε > 0
+ * the target distribution is `(1 − ε)·onehot + ε/n` (label smoothing): the loss gains `ε·(z_target − mean z)` per
+ * row and the gradient `ε·(onehot − 1/n) / rows`.
  *
  * @example
  * const g = new Float32Array(n);
@@ -50,8 +52,20 @@ export function softmaxCrossEntropyRows(
   rows: number,
   n: number,
   biasGrad: Float32Array,
+  smoothing = 0,
 ): number {
   const k = softmaxCeKernel();
+  // label smoothing's share of the loss, read before the kernel overwrites the logits: Σ_r ε·(z_target − mean z)
+  let smoothed = 0;
+  if (smoothing > 0) {
+    let biasSum = 0;
+    for (let j = 0; j < n; j++) biasSum += bias[j];
+    for (let r = 0; r < rows; r++) {
+      let s = biasSum;
+      for (let j = r * n, end = j + n; j < end; j++) s += logits[j];
+      smoothed += smoothing * (logits[r * n + targets[r]] + bias[targets[r]] - s / n);
+    }
+  }
   const x = 0;
   const b = rows * n * 4;
   const t = b + n * 4;
@@ -66,7 +80,16 @@ export function softmaxCrossEntropyRows(
   k.softmax_ce(x, b, t, col, out, rows, n, 1 / rows);
   logits.set(f32.subarray(x / 4, x / 4 + rows * n));
   for (let j = 0; j < n; j++) biasGrad[j] += f32[col / 4 + j];
-  let loss = 0;
+  if (smoothing > 0) {
+    const spread = smoothing / (n * rows);
+    for (let q = 0, end = rows * n; q < end; q++) logits[q] -= spread;
+    for (let r = 0; r < rows; r++) {
+      logits[r * n + targets[r]] += smoothing / rows;
+      biasGrad[targets[r]] += smoothing / rows;
+    }
+    for (let j = 0; j < n; j++) biasGrad[j] -= smoothing / n;
+  }
+  let loss = smoothed;
   for (let r = 0; r < rows; r++) loss += Math.log(f32[out / 4 + 2 * r]) + f32[out / 4 + 2 * r + 1];
   return loss / rows;
 }
@@ -80,7 +103,7 @@ export function softmaxCrossEntropyRows(
  * @example
  * const loss = fullSoftmaxLoss(h, vars.item_emb, vars.item_bias, batch.targets);
  */
-export function fullSoftmaxLoss(h: tf.Tensor2D, emb: tf.Tensor2D, bias: tf.Tensor1D, targets: Int32Array): tf.Scalar {
+export function fullSoftmaxLoss(h: tf.Tensor2D, emb: tf.Tensor2D, bias: tf.Tensor1D, targets: Int32Array, smoothing = 0): tf.Scalar {
   const rows = h.shape[0];
   const n = emb.shape[0];
   if (targets.length !== rows) throw new Error(`fullSoftmaxLoss: ${targets.length} targets for ${rows} rows`);
@@ -93,10 +116,10 @@ export function fullSoftmaxLoss(h: tf.Tensor2D, emb: tf.Tensor2D, bias: tf.Tenso
     if (tf.getBackend() === 'wasm') {
       // the product is this function's own tensor, read by nothing else: its buffer takes the gradient in place
       const heap = (tf.backend() as unknown as WasmBackendHeap).typedArrayFromHeap(grad) as Float32Array;
-      loss = softmaxCrossEntropyRows(heap, bb.dataSync() as Float32Array, targets, rows, n, biasGrad);
+      loss = softmaxCrossEntropyRows(heap, bb.dataSync() as Float32Array, targets, rows, n, biasGrad, smoothing);
     } else {
       const values = grad.dataSync().slice() as Float32Array;
-      loss = softmaxCrossEntropyRows(values, bb.dataSync() as Float32Array, targets, rows, n, biasGrad);
+      loss = softmaxCrossEntropyRows(values, bb.dataSync() as Float32Array, targets, rows, n, biasGrad, smoothing);
       grad.dispose();
       grad = tf.tensor2d(values, [rows, n]);
     }
