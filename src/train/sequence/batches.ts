@@ -77,12 +77,14 @@ export function cropWindows(sequences: readonly Int32Array[], maxLen: number, rn
 /**
  * One epoch's batches: windows shuffled, ordered by length (equal lengths stay in shuffled order), cut into batches
  * of about `positionsPerBatch` cells (rows × the batch's width, padding included), batch order shuffled. A batch
- * spans neighbouring lengths only, so padding stays near none: under the earlier buckets of 8 lengths, the `prefix`
- * windows of Beauty's short histories (mostly 1–8 inputs) were padded to twice their positions.
+ * spans neighbouring lengths only, so padding stays near none: under the earlier buckets of 8 lengths (`bucket` 8,
+ * kept for `npm run bench:sequence-batches`), Beauty's windows (mostly 1–8 inputs) were padded to about twice their
+ * positions.
  */
-export function epochBatches(windows: readonly Int32Array[], positionsPerBatch: number, rng: Rng): SequenceBatch[] {
+export function epochBatches(windows: readonly Int32Array[], positionsPerBatch: number, rng: Rng, bucket = 1): SequenceBatch[] {
   const order = shuffleInPlace(Array.from(windows.keys()), rng);
-  order.sort((a, b) => windows[a].length - windows[b].length);
+  const key = (i: number): number => Math.ceil((windows[i].length - 1) / bucket);
+  order.sort((a, b) => key(a) - key(b));
   const batches: SequenceBatch[] = [];
   let start = 0;
   while (start < order.length) {
