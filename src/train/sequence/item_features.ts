@@ -62,6 +62,7 @@ export function createFeatureFusion(f: ItemFeatures, params: Float32Array, offse
   const tokens = new Float32Array(f.vocab.length * dim);
   const tokenGrad = new Float32Array(tokens.length);
   const tokenAdam = createAdam(tokens.length, 0);
+  tokenAdam.decayRanges = [[0, tokens.length]]; // the token rows are embeddings: they decay with the item table
   // the rows as one CSR table, for plain indexed loops
   const start = new Int32Array(n + 1);
   f.rows.forEach((r, i) => (start[i + 1] = start[i] + r.length));
@@ -95,8 +96,7 @@ export function createFeatureFusion(f: ItemFeatures, params: Float32Array, offse
       tokenAdam.beta1 = adam.beta1;
       tokenAdam.beta2 = adam.beta2;
       tokenAdam.epsilon = adam.epsilon;
-      tokenAdam.weightDecay = adam.weightDecay; // the token rows are embeddings too
-      tokenAdam.decayRanges = [[0, tokens.length]];
+      tokenAdam.weightDecay = adam.weightDecay;
       adamStep(tokenAdam, tokens, tokenGrad);
       spread(tokens, table, true); // the table holds E again: E' = E + mean(A)
     },
