@@ -17,7 +17,7 @@ import { SEQUENCE_WINDOWS } from '../train/sequence/index.ts';
 export const TUNE_SPECS: Specs = {
   ...DATA_SPECS,
   ...TRAIN_SPECS,
-  family: { type: 'string', help: `model family to tune: als (matrix factorisation) or sasrec (sequence model; space keys dim, maxLen, blocks, heads, ffnDim, epochs, batchSize, lr, negatives, dropout, bceWeight, cropNewest, averageTail, weightDecay, labelSmoothing, loss, attributes=on,off, windows=${SEQUENCE_WINDOWS.join('|')})`, choices: ['als', 'sasrec'], default: 'als' },
+  family: { type: 'string', help: `model family to tune: als (matrix factorisation) or sasrec (sequence model; space keys dim, maxLen, blocks, heads, ffnDim, epochs, batchSize, lr, negatives, dropout, bceWeight, cropNewest, averageTail, weightDecay, labelSmoothing, futureWeight, futureWindow, loss, attributes=on,off, windows=${SEQUENCE_WINDOWS.join('|')})`, choices: ['als', 'sasrec'], default: 'als' },
   ...SEQUENCE_SPECS,
   space: { type: 'string', help: 'values to search, e.g. "dim=32,64;lr=0.02,0.05;l2=1e-4,1e-3;negatives=4,8" or "solver=als;l2=0.005,0.01;alsUnobserved=0.1,0.3"', default: 'dim=32,64;lr=0.02,0.05,0.1' },
   trials: { type: 'number', help: 'at most this many trials (a seeded sample of the grid)', default: 8 },

@@ -35,6 +35,8 @@ export const SEQUENCE_SPECS: Specs = {
   'seq-bce': { type: 'number', help: 'sequence models: weight of a binary cross-entropy against the same negatives, added to the softmax (0: none)' },
   'seq-weight-decay': { type: 'number', help: 'sequence models: AdamW\'s decoupled weight decay on the embeddings and weight matrices (0: none)' },
   'seq-label-smoothing': { type: 'number', help: 'sequence models: label smoothing of the full softmax, 0 to 1 (0: none)' },
+  'seq-future-weight': { type: 'number', help: 'sequence models: share of each click\'s target moved onto the clicks after it (--seq-future-window of them), full softmax only, 0 to 1 (0: the next click alone)' },
+  'seq-future-window': { type: 'number', help: 'sequence models: how many clicks after the next one share --seq-future-weight (default 4)' },
   'seq-windows': { type: 'string', help: 'sequence models: train on each history\'s newest window only, on all of it in windows, on one window per epoch ending at the newest click half of the time and at a random earlier one otherwise (crop), or the same with the random end anywhere from the second click on, so the first clicks of short histories are trained as the newest (prefix)', choices: [...SEQUENCE_WINDOWS] },
   'seq-crop-newest': { type: 'number', help: 'sequence models: under --seq-windows crop or prefix, the share of windows ending at the newest click (default 0.5)' },
   'seq-init': { type: 'string', help: 'sequence models: weight initialisation', choices: ['xavier', 'fanIn'] },
@@ -81,6 +83,10 @@ export function sequenceOptions(g: ReturnType<typeof getters>, argv: string[]): 
   if (weightDecay !== undefined) o.weightDecay = weightDecay;
   const smoothing = g.num('seq-label-smoothing');
   if (smoothing !== undefined) o.labelSmoothing = smoothing;
+  const futureWeight = g.num('seq-future-weight');
+  if (futureWeight !== undefined) o.futureWeight = futureWeight;
+  const futureWindow = g.num('seq-future-window');
+  if (futureWindow !== undefined) o.futureWindow = futureWindow;
   const cropNewest = g.num('seq-crop-newest');
   if (cropNewest !== undefined) o.cropNewest = cropNewest;
   const averageTail = g.num('seq-average-tail');

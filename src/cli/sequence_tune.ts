@@ -13,7 +13,7 @@ import { buildUserItemIndex } from '../train/user_index.ts';
 import { InvalidInputError } from '../errors.ts';
 import { trainSequenceFamily, type SequenceFamilyOptions } from './sequence_family.ts';
 
-const NUMERIC = ['dim', 'maxLen', 'blocks', 'heads', 'ffnDim', 'epochs', 'batchSize', 'lr', 'negatives', 'dropout', 'bceWeight', 'cropNewest', 'averageTail', 'weightDecay', 'labelSmoothing'] as const;
+const NUMERIC = ['dim', 'maxLen', 'blocks', 'heads', 'ffnDim', 'epochs', 'batchSize', 'lr', 'negatives', 'dropout', 'bceWeight', 'cropNewest', 'averageTail', 'weightDecay', 'labelSmoothing', 'futureWeight', 'futureWindow'] as const;
 /** The keys that take names, with the names each accepts (`attributes` is read as booleans). */
 const CHOICES: Record<string, readonly string[]> = { loss: ['full', 'sampled'], attributes: ['on', 'off'], windows: SEQUENCE_WINDOWS };
 type SeqSpace = Partial<Record<(typeof NUMERIC)[number], number[]>> & { loss?: ('full' | 'sampled')[]; attributes?: boolean[]; windows?: SequenceWindows[] };

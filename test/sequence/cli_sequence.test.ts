@@ -142,9 +142,9 @@ describe('sequenceOptions: the sequence flags reach the trainer', () => {
   it('maps each flag it is given and leaves the others to the trainer defaults', async () => {
     const { parseArgs, getters } = await import('../../src/cli/args.ts');
     const { SEQUENCE_SPECS, sequenceOptions } = await import('../../src/cli/sequence_family.ts');
-    const argv = ['--seq-bce', '0.5', '--seq-windows', 'crop', '--seq-crop-newest', '0.25', '--seq-average-tail', '0.3', '--lr-decay', '0.2', '--max-len', '20', '--negative-mix', '0.25', '--seq-weight-decay', '0.05', '--seq-label-smoothing', '0.1'];
+    const argv = ['--seq-bce', '0.5', '--seq-windows', 'crop', '--seq-crop-newest', '0.25', '--seq-average-tail', '0.3', '--lr-decay', '0.2', '--max-len', '20', '--negative-mix', '0.25', '--seq-weight-decay', '0.05', '--seq-label-smoothing', '0.1', '--seq-future-weight', '0.3', '--seq-future-window', '6'];
     const o = sequenceOptions(getters(parseArgs(argv, SEQUENCE_SPECS)), argv);
-    expect(o).toEqual({ bceWeight: 0.5, windows: 'crop', cropNewest: 0.25, averageTail: 0.3, lrDecay: 0.2, maxLen: 20, negativeMix: 0.25, weightDecay: 0.05, labelSmoothing: 0.1 });
+    expect(o).toEqual({ bceWeight: 0.5, windows: 'crop', cropNewest: 0.25, averageTail: 0.3, lrDecay: 0.2, maxLen: 20, negativeMix: 0.25, weightDecay: 0.05, labelSmoothing: 0.1, futureWeight: 0.3, futureWindow: 6 });
     expect(sequenceOptions(getters(parseArgs([], SEQUENCE_SPECS)), [])).toEqual({});
   });
 });
@@ -154,7 +154,7 @@ describe('parseSequenceSpace', () => {
     const { parseSequenceSpace } = await import('../../src/cli/sequence_tune.ts');
     expect(parseSequenceSpace('bceWeight=0,1;loss=full')).toEqual({ bceWeight: [0, 1], loss: ['full'] });
     expect(() => parseSequenceSpace('bceWeight=-1')).toThrow(/bceWeight value "-1"/);
-    expect(parseSequenceSpace('weightDecay=0,0.05;labelSmoothing=0,0.1')).toEqual({ weightDecay: [0, 0.05], labelSmoothing: [0, 0.1] });
+    expect(parseSequenceSpace('weightDecay=0,0.05;labelSmoothing=0,0.1;futureWeight=0,0.3')).toEqual({ weightDecay: [0, 0.05], labelSmoothing: [0, 0.1], futureWeight: [0, 0.3] });
   });
   it('takes windows as a named key, and names a value that is not a window kind', async () => {
     const { parseSequenceSpace } = await import('../../src/cli/sequence_tune.ts');

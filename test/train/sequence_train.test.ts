@@ -6,7 +6,7 @@ import type { SequenceConfig, SequenceParams } from '../../src/model/sequence/ty
 import { createRng } from '../../src/model/rng.ts';
 import { createSequenceVariables, forwardSequences } from '../../src/train/sequence/tf_forward.ts';
 import type { SequenceVariables } from '../../src/train/sequence/tf_forward.ts';
-import { nextItemLoss } from '../../src/train/sequence/loss.ts';
+import { futureTargets, nextItemLoss } from '../../src/train/sequence/loss.ts';
 import { useFusedSoftmax } from '../../src/train/sequence/simd/softmax_ce.ts';
 import type { SequenceLossKind } from '../../src/train/sequence/loss.ts';
 import { cropWindows, epochBatches, trainingWindows } from '../../src/train/sequence/batches.ts';
@@ -296,5 +296,35 @@ describe('trainSequenceModel', () => {
     expect(plain.lastIterate).toBeUndefined();
     expect(plain.params.itemEmb).toEqual(snaps[5]);
     await expect(trainSequenceModel(sequences, 9, { ...base, averageTail: 1.5 })).rejects.toThrow(/averageTail must be 0\.\.1/);
+  });
+});
+
+describe('nextItemLoss: target mass moved onto the following clicks (futureWeight)', () => {
+  it('the fused pass and the TF.js ops agree on value and gradients, and α moves both', () => {
+    const v = createSequenceVariables(jittered(7));
+    const h = tf.tensor2d(Array.from({ length: 5 * config.dim }, (_, k) => Math.sin(k * 0.7)), [5, config.dim]);
+    const targetIds = Int32Array.of(3, 6, 9, 1, 6);
+    const targets = tf.tensor1d(targetIds, 'int32');
+    const moved = futureTargets(Int32Array.of(0, 1, 2, 4, 5), targetIds, 3, 0.4, 2);
+    const run = (fused: boolean, m?: typeof moved) => {
+      useFusedSoftmax(fused);
+      try {
+        const { value, grads } = tf.variableGrads(() => nextItemLoss(v, h, targets, 'full', undefined, undefined, 0, 0, m), [v.item_emb, v.item_bias]);
+        return { value: value.dataSync()[0], grads: Object.values(grads).map((g) => g.dataSync()) };
+      } finally {
+        useFusedSoftmax(true);
+      }
+    };
+    const [plain, fused, ops] = [run(true), run(true, moved), run(false, moved)];
+    expect(Math.abs(fused.value - ops.value)).toBeLessThan(1e-5);
+    fused.grads.forEach((g, q) => g.forEach((x, i) => expect(Math.abs(x - ops.grads[q][i])).toBeLessThan(1e-6)));
+    expect(Math.abs(fused.value - plain.value)).toBeGreaterThan(1e-3);
+  });
+  it('trains, and is refused by name with the sampled loss or outside [0, 1)', async () => {
+    const { report } = await trainSequenceModel(walkSequences(20, 12, 8, 3), 12, { epochs: 2, loss: 'full', futureWeight: 0.3, futureWindow: 3, dim: 8, ffnDim: 8, maxLen: 6 });
+    expect((report.losses as number[]).every(Number.isFinite)).toBe(true);
+    await expect(trainSequenceModel([Int32Array.of(1, 2, 3)], 5, { epochs: 1, loss: 'sampled', futureWeight: 0.1 })).rejects.toThrow(/futureWeight needs loss 'full'/);
+    await expect(trainSequenceModel([Int32Array.of(1, 2, 3)], 5, { epochs: 1, loss: 'full', futureWeight: 1 })).rejects.toThrow(InvalidInputError);
+    await expect(trainSequenceModel([Int32Array.of(1, 2, 3)], 5, { epochs: 1, loss: 'full', futureWeight: 0.1, futureWindow: 0 })).rejects.toThrow(/futureWindow/);
   });
 });

@@ -4,6 +4,7 @@ import '@tensorflow/tfjs'; // registers the gradients
 import { chooseBackend } from '../../src/kernels/index.ts';
 import { createRng } from '../../src/model/rng.ts';
 import { fullSoftmaxLoss, softmaxCrossEntropyRows } from '../../src/train/sequence/simd/softmax_ce.ts';
+import { futureTargets } from '../../src/train/sequence/loss.ts';
 
 function random(n: number, seed: number, scale = 1): Float32Array {
   const rng = createRng(seed);
@@ -73,6 +74,56 @@ describe('softmax_ce.wat (the full softmax cross-entropy and its gradient in one
       expect(maxAbsDiff(biasGrad, want.biasGrad)).toBeLessThan(1e-6);
       expect(Math.abs(loss - reference(x, bias, targets, rows, n).loss)).toBeGreaterThan(1e-3); // it changed the loss
     }
+  });
+
+  it('with target mass moved onto the following clicks: the cross-entropy against that distribution', () => {
+    // two rows of a batch 4 wide: row 0 has targets at columns 1..3, row 1 at 0..3
+    const positions = Int32Array.of(1, 2, 3, 4, 5, 6, 7);
+    const targets = Int32Array.of(4, 9, 4, 0, 2, 17, 8);
+    const [rows, n] = [positions.length, 19];
+    const x = random(rows * n, 8, 2);
+    const bias = random(n, 9, 0.5);
+    for (const [alpha, window] of [[0.3, 2], [0.6, 5]] as const) {
+      const moved = futureTargets(positions, targets, 4, alpha, window);
+      // the distribution by its definition: (1 − α)·onehot(next) + α·mean onehot(up to `window` following in the row)
+      const q = new Float64Array(rows * n);
+      for (let r = 0; r < rows; r++) {
+        const row = Math.floor(positions[r] / 4);
+        const following: number[] = [];
+        for (let j = r + 1; j < rows && following.length < window && Math.floor(positions[j] / 4) === row; j++) following.push(targets[j]);
+        const a = following.length > 0 ? alpha : 0;
+        q[r * n + targets[r]] += 1 - a;
+        for (const t of following) q[r * n + t] += a / following.length;
+      }
+      let wantLoss = 0;
+      const wantGrad = new Float64Array(rows * n);
+      const wantBias = new Float64Array(n);
+      for (let r = 0; r < rows; r++) {
+        const z = Array.from({ length: n }, (_, j) => x[r * n + j] + bias[j]);
+        const max = Math.max(...z);
+        const sum = z.reduce((acc, v) => acc + Math.exp(v - max), 0);
+        for (let j = 0; j < n; j++) {
+          wantLoss += (q[r * n + j] * (Math.log(sum) + max - z[j])) / rows;
+          wantGrad[r * n + j] = (Math.exp(z[j] - max) / sum - q[r * n + j]) / rows;
+          wantBias[j] += wantGrad[r * n + j];
+        }
+      }
+      const biasGrad = new Float32Array(n);
+      const grad = x.slice();
+      const loss = softmaxCrossEntropyRows(grad, bias, targets, rows, n, biasGrad, 0, moved);
+      expect(Math.abs(loss - wantLoss)).toBeLessThan(1e-5 * (1 + wantLoss));
+      expect(maxAbsDiff(grad, wantGrad)).toBeLessThan(1e-6);
+      expect(maxAbsDiff(biasGrad, wantBias)).toBeLessThan(1e-6);
+      expect(Math.abs(loss - reference(x, bias, targets, rows, n).loss)).toBeGreaterThan(1e-3);
+    }
+  });
+
+  it('futureTargets: masses sum to 0 per position, stay in the row, and leave a row\'s newest position alone', () => {
+    const moved = futureTargets(Int32Array.of(2, 3, 5, 6, 7), Int32Array.of(10, 11, 12, 13, 14), 4, 0.5, 3);
+    // positions 2, 3 are row 0 (3 follows 2); 5, 6, 7 row 1
+    expect(Array.from(moved.rows)).toEqual([0, 0, 2, 2, 2, 3, 3]);
+    expect(Array.from(moved.items)).toEqual([10, 11, 12, 13, 14, 13, 14]);
+    expect(Array.from(moved.mass)).toEqual([-0.5, 0.5, -0.5, 0.25, 0.25, -0.5, 0.5]);
   });
 
   it('reuses its memory across calls of different sizes, and stays finite on logits far past exp’s range', () => {

@@ -79,6 +79,8 @@ export const DEFAULT_SEQUENCE_TRAIN_OPTIONS: SequenceTrainOptions = {
   dropout: 0.2,
   weightDecay: 0,
   labelSmoothing: 0,
+  futureWeight: 0,
+  futureWindow: 4,
   init: 'fanIn',
   seed: 1,
   threads: 1,

@@ -7,7 +7,7 @@ import type { SequenceConfig } from '../../model/sequence/types.ts';
 import { createRng } from '../../model/rng.ts';
 import type { SequenceBatch } from './batches.ts';
 import type { FlatLayout } from './flat_params.ts';
-import { nextItemLoss } from './loss.ts';
+import { futureTargets, nextItemLoss } from './loss.ts';
 import type { SequenceLossKind } from './loss.ts';
 import { forwardSequences } from './tf_forward.ts';
 import type { SequenceVariables } from './tf_forward.ts';
@@ -22,6 +22,10 @@ export interface GradientSettings {
   bceWeight?: number;
   /** Label smoothing ε of the full softmax (loss.ts); absent: 0. */
   labelSmoothing?: number;
+  /** Share α of each target moved onto the following clicks (loss.ts `futureTargets`); absent: 0. */
+  futureWeight?: number;
+  /** How many following clicks share it. */
+  futureWindow?: number;
 }
 
 export interface GradientJob {
@@ -63,7 +67,8 @@ export function batchGradients(
     const negatives = settings.loss !== 'sampled' ? undefined
       : job.negatives ? tf.tensor1d(job.negatives, 'int32') : sampleNegatives(settings.negatives, config.numItems, job.negativeSeed);
     const logQ = negatives && settings.logQ ? tf.tensor1d(settings.logQ) : undefined;
-    return nextItemLoss(vars, h, targets, settings.loss, negatives, logQ, settings.bceWeight ?? 0, settings.labelSmoothing ?? 0);
+    const moved = settings.futureWeight ? futureTargets(batch.positions, batch.targets, batch.width, settings.futureWeight, settings.futureWindow ?? 1) : undefined;
+    return nextItemLoss(vars, h, targets, settings.loss, negatives, logQ, settings.bceWeight ?? 0, settings.labelSmoothing ?? 0, moved);
   }, varList);
   layout.tensors.forEach((t, i) => {
     const g = grads[varList[i].name];

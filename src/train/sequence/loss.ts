@@ -6,12 +6,15 @@
  * - `sampled`: softmax over the target and `negatives` uniformly sampled items shared by the batch (eSASRec's
  *   sampled softmax); a negative that happens to be the target is masked out. Cheaper on big catalogues.
  * Either can add a weighted binary cross-entropy against the same negatives (`bceWeight`, `withBce`); the full one
- * can smooth its labels (`smoothing` ε: the target distribution `(1 − ε)·onehot + ε/numItems`).
+ * can smooth its labels (`smoothing` ε: the target distribution `(1 − ε)·onehot + ε/numItems`) and move part of
+ * each position's target onto the clicks after the next one (`moved`, `futureTargets`: the target distribution
+ * `(1 − α)·onehot(next) + α·mean onehot(the following ones)`).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { SequenceVariables } from './tf_forward.ts';
 import { matMulTransposed } from './fast_matmul.ts';
 import { fullSoftmaxLoss, useFusedSoftmax } from './simd/softmax_ce.ts';
+import type { TargetMass } from './simd/softmax_ce.ts';
 
 export type SequenceLossKind = 'full' | 'sampled';
 
@@ -45,11 +48,13 @@ export function nextItemLoss(
   logQ?: tf.Tensor1D,
   bceWeight = 0,
   smoothing = 0,
+  moved?: TargetMass,
 ): tf.Scalar {
   if (smoothing > 0 && kind !== 'full') throw new Error('label smoothing needs the full softmax');
+  if (moved && kind !== 'full') throw new Error('future targets need the full softmax');
   // the softmax alone over the whole catalogue: one pass that leaves its gradient in place (simd/softmax_ce.ts)
   if (kind === 'full' && bceWeight === 0 && useFusedSoftmax()) {
-    return fullSoftmaxLoss(h, v.item_emb as tf.Tensor2D, v.item_bias as tf.Tensor1D, targets.dataSync() as Int32Array, smoothing);
+    return fullSoftmaxLoss(h, v.item_emb as tf.Tensor2D, v.item_bias as tf.Tensor1D, targets.dataSync() as Int32Array, smoothing, moved);
   }
   let posLogit = tf.add(tf.sum(tf.mul(h, tf.gather(v.item_emb, targets)), 1), tf.gather(v.item_bias, targets));
   let others: tf.Tensor2D;
@@ -58,7 +63,15 @@ export function nextItemLoss(
     // the target's own logit is already in the full row: logsumexp over the row is the softmax normaliser.
     let ce: tf.Tensor = tf.sub(rowLogSumExp(others), posLogit);
     if (smoothing > 0) ce = tf.add(ce, tf.mul(tf.sub(posLogit, tf.mean(others, 1)), smoothing));
-    return withBce(tf.mean(ce), posLogit, others, bceWeight);
+    let mean = tf.mean(ce) as tf.Scalar;
+    if (moved && moved.rows.length > 0) {
+      // −Σ mass·z[row, item] over the moved entries, per position
+      const rows = tf.tensor1d(moved.rows, 'int32');
+      const items = tf.tensor1d(moved.items, 'int32');
+      const z = tf.add(tf.sum(tf.mul(tf.gather(h, rows), tf.gather(v.item_emb, items)), 1), tf.gather(v.item_bias, items));
+      mean = tf.sub(mean, tf.div(tf.sum(tf.mul(z, tf.tensor1d(moved.mass))), h.shape[0])) as tf.Scalar;
+    }
+    return withBce(mean, posLogit, others, bceWeight);
   }
   if (!negatives) throw new Error('sampled loss needs negatives');
   const negEmb = tf.gather(v.item_emb, negatives);
@@ -98,4 +111,37 @@ function targetHits(targets: tf.Tensor1D, negatives: tf.Tensor1D): tf.Tensor2D {
     for (const c of columns.get(item) ?? []) mask[p * n.length + c] = -1e9;
   });
   return tf.tensor2d(mask, [t.length, n.length]);
+}
+
+/**
+ * The target mass that `weight` α moves from each position's next click onto the up to `window` clicks after it in
+ * the same row of the batch (uniformly): `(1 − α)·onehot(next) + α·mean onehot(following)`. A position with no
+ * following target in its row keeps its one target. Rows of the result index `positions` (the loss's rows).
+ *
+ * A shopper's next click is one draw from what they are about to look at; within a session (ML-1M's ratings come in
+ * bursts of the same minute) its exact order says little, and the clicks just after it are targets of the same
+ * intent. PinnerFormer's dense all-action loss trains on a future window for the same reason.
+ *
+ * @example
+ * const moved = futureTargets(batch.positions, batch.targets, batch.width, 0.3, 4);
+ */
+export function futureTargets(positions: Int32Array, targets: Int32Array, width: number, weight: number, window: number): TargetMass {
+  const rows: number[] = [];
+  const items: number[] = [];
+  const mass: number[] = [];
+  for (let i = 0; i < positions.length; i++) {
+    const row = Math.floor(positions[i] / width);
+    let m = 0;
+    while (m < window && i + m + 1 < positions.length && Math.floor(positions[i + m + 1] / width) === row) m++;
+    if (m === 0) continue;
+    rows.push(i);
+    items.push(targets[i]);
+    mass.push(-weight);
+    for (let j = 1; j <= m; j++) {
+      rows.push(i);
+      items.push(targets[i + j]);
+      mass.push(weight / m);
+    }
+  }
+  return { rows: Int32Array.from(rows), items: Int32Array.from(items), mass: Float32Array.from(mass) };
 }

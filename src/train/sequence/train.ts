@@ -91,6 +91,14 @@ export interface SequenceTrainOptions {
    * 0: none; above 0 needs `loss: 'full'`.
    */
   labelSmoothing: number;
+  /**
+   * Share α of each position's target moved onto the clicks after the next one (loss.ts `futureTargets`): the target
+   * distribution is `(1 − α)·onehot(next) + α·mean onehot(the following futureWindow)`. 0: the next click alone;
+   * above 0 needs `loss: 'full'`.
+   */
+  futureWeight: number;
+  /** How many clicks after the next one share `futureWeight`. */
+  futureWindow: number;
   /** How fresh weight matrices are drawn (`createSequenceParams`). */
   init: SequenceInit;
   seed: number;
@@ -142,7 +150,7 @@ export async function trainSequenceModel(
   const windows = trainingWindows(sequences, o.maxLen, o.windows);
   const mixed = o.loss === 'sampled' && o.negativeMix > 0;
   const logQ = mixed ? negativeLogQ(windows, numItems, o.negatives, o.negativeMix) : undefined;
-  const settings = { loss: o.loss, negatives: o.negatives, dropout: o.dropout, logQ, bceWeight: o.bceWeight, labelSmoothing: o.labelSmoothing };
+  const settings = { loss: o.loss, negatives: o.negatives, dropout: o.dropout, logQ, bceWeight: o.bceWeight, labelSmoothing: o.labelSmoothing, futureWeight: o.futureWeight, futureWindow: o.futureWindow };
   const pool = await createPool(threads, { config, layout, settings, params, backend: tf.getBackend() });
   const rng = createRng(o.seed ^ 0x5eed);
   const adam = createAdam(layout.size, o.lr, 0.9, 0.98, 1e-8);
@@ -284,6 +292,9 @@ function checkInput(sequences: Int32Array[], numItems: number, o: SequenceTrainO
   if (!(o.weightDecay >= 0 && o.weightDecay <= 10)) throw new InvalidInputError(`option weightDecay must be 0..10, got ${String(o.weightDecay)}`);
   if (!(o.labelSmoothing >= 0 && o.labelSmoothing < 1)) throw new InvalidInputError(`option labelSmoothing must be in [0, 1), got ${String(o.labelSmoothing)}`);
   if (o.labelSmoothing > 0 && o.loss !== 'full') throw new InvalidInputError(`option labelSmoothing needs loss 'full', got '${String(o.loss)}'`);
+  if (!(o.futureWeight >= 0 && o.futureWeight < 1)) throw new InvalidInputError(`option futureWeight must be in [0, 1), got ${String(o.futureWeight)}`);
+  if (o.futureWeight > 0 && o.loss !== 'full') throw new InvalidInputError(`option futureWeight needs loss 'full', got '${String(o.loss)}'`);
+  if (!(Number.isInteger(o.futureWindow) && o.futureWindow >= 1 && o.futureWindow <= 1000)) throw new InvalidInputError(`option futureWindow must be an integer 1..1000, got ${String(o.futureWindow)}`);
   if (!(o.averageTail >= 0 && o.averageTail <= 1)) throw new InvalidInputError(`option averageTail must be 0..1, got ${String(o.averageTail)}`);
   if (!SEQUENCE_WINDOWS.includes(o.windows)) throw new InvalidInputError(`unknown windows '${String(o.windows)}'`);
   if (o.init !== 'xavier' && o.init !== 'fanIn') throw new InvalidInputError(`unknown init '${String(o.init)}'`);

@@ -14,6 +14,17 @@ import { instantiateKernel, reserveKernelMemory } from './instantiate.ts';
 import type { KernelMemory, WasmBackendHeap } from './instantiate.ts';
 import { SOFTMAX_CE_WASM_BASE64 } from './softmax_ce_wasm.ts';
 
+/**
+ * Extra target mass moved between items of the same rows (loss.ts `FutureTargets`): row `rows[q]`'s target
+ * distribution gains `mass[q]` on item `items[q]` (negative: loses it). Each row's masses sum to 0, so the
+ * distribution stays one.
+ */
+export interface TargetMass {
+  rows: Int32Array;
+  items: Int32Array;
+  mass: Float32Array;
+}
+
 interface SoftmaxCeExports extends KernelMemory {
   softmax_ce(x: number, bias: number, targets: number, col: number, out: number, rows: number, n: number, inv: number): void;
 }
@@ -39,7 +50,8 @@ function softmaxCeKernel(): SoftmaxCeExports {
  * cross-entropy `(softmax(row + bias) − onehot(target)) / rows`, adds the gradient's column sums into `biasGrad`
  * (`[n]`) and returns the mean loss. Targets must be in `[0, n)` (the trainer's batches are). With `smoothing` ε > 0
  * the target distribution is `(1 − ε)·onehot + ε/n` (label smoothing): the loss gains `ε·(z_target − mean z)` per
- * row and the gradient `ε·(onehot − 1/n) / rows`.
+ * row and the gradient `ε·(onehot − 1/n) / rows`. With `moved` (TargetMass) each row's target distribution also
+ * gains `mass` on `items`: the loss gains `−mass·z_item` per entry and the gradient `−mass / rows` at that cell.
  *
  * @example
  * const g = new Float32Array(n);
@@ -53,8 +65,17 @@ export function softmaxCrossEntropyRows(
   n: number,
   biasGrad: Float32Array,
   smoothing = 0,
+  moved?: TargetMass,
 ): number {
   const k = softmaxCeKernel();
+  // the moved mass's share of the loss, read before the kernel overwrites the logits: −Σ mass·z_item
+  let shifted = 0;
+  if (moved) {
+    for (let q = 0; q < moved.rows.length; q++) {
+      const item = moved.items[q];
+      shifted -= moved.mass[q] * (logits[moved.rows[q] * n + item] + bias[item]);
+    }
+  }
   // label smoothing's share of the loss, read before the kernel overwrites the logits: Σ_r ε·(z_target − mean z)
   let smoothed = 0;
   if (smoothing > 0) {
@@ -89,7 +110,15 @@ export function softmaxCrossEntropyRows(
     }
     for (let j = 0; j < n; j++) biasGrad[j] -= smoothing / n;
   }
-  let loss = smoothed;
+  if (moved) {
+    for (let q = 0; q < moved.rows.length; q++) {
+      const item = moved.items[q];
+      const g = moved.mass[q] / rows;
+      logits[moved.rows[q] * n + item] -= g;
+      biasGrad[item] -= g;
+    }
+  }
+  let loss = smoothed + shifted;
   for (let r = 0; r < rows; r++) loss += Math.log(f32[out / 4 + 2 * r]) + f32[out / 4 + 2 * r + 1];
   return loss / rows;
 }
@@ -103,7 +132,14 @@ export function softmaxCrossEntropyRows(
  * @example
  * const loss = fullSoftmaxLoss(h, vars.item_emb, vars.item_bias, batch.targets);
  */
-export function fullSoftmaxLoss(h: tf.Tensor2D, emb: tf.Tensor2D, bias: tf.Tensor1D, targets: Int32Array, smoothing = 0): tf.Scalar {
+export function fullSoftmaxLoss(
+  h: tf.Tensor2D,
+  emb: tf.Tensor2D,
+  bias: tf.Tensor1D,
+  targets: Int32Array,
+  smoothing = 0,
+  moved?: TargetMass,
+): tf.Scalar {
   const rows = h.shape[0];
   const n = emb.shape[0];
   if (targets.length !== rows) throw new Error(`fullSoftmaxLoss: ${targets.length} targets for ${rows} rows`);
@@ -116,10 +152,10 @@ export function fullSoftmaxLoss(h: tf.Tensor2D, emb: tf.Tensor2D, bias: tf.Tenso
     if (tf.getBackend() === 'wasm') {
       // the product is this function's own tensor, read by nothing else: its buffer takes the gradient in place
       const heap = (tf.backend() as unknown as WasmBackendHeap).typedArrayFromHeap(grad) as Float32Array;
-      loss = softmaxCrossEntropyRows(heap, bb.dataSync() as Float32Array, targets, rows, n, biasGrad, smoothing);
+      loss = softmaxCrossEntropyRows(heap, bb.dataSync() as Float32Array, targets, rows, n, biasGrad, smoothing, moved);
     } else {
       const values = grad.dataSync().slice() as Float32Array;
-      loss = softmaxCrossEntropyRows(values, bb.dataSync() as Float32Array, targets, rows, n, biasGrad, smoothing);
+      loss = softmaxCrossEntropyRows(values, bb.dataSync() as Float32Array, targets, rows, n, biasGrad, smoothing, moved);
       grad.dispose();
       grad = tf.tensor2d(values, [rows, n]);
     }
