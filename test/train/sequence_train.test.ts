@@ -328,3 +328,19 @@ describe('nextItemLoss: target mass moved onto the following clicks (futureWeigh
     await expect(trainSequenceModel([Int32Array.of(1, 2, 3)], 5, { epochs: 1, loss: 'full', futureWeight: 0.1, futureWindow: 0 })).rejects.toThrow(/futureWindow/);
   });
 });
+
+describe('trainSequenceModel: a sample as large as the catalogue', () => {
+  it('trains on the full softmax and says so; a smaller sample stays sampled', async () => {
+    const data = walkSequences(16, 12, 6, 4);
+    const base = { epochs: 1, dim: 8, ffnDim: 8, maxLen: 5, blocks: 1, dropout: 0, loss: 'sampled' as const };
+    const big = await trainSequenceModel(data, 12, { ...base, negatives: 12 });
+    expect((big.report.settings as { loss: string }).loss).toBe('full');
+    expect(String(big.report.sampledAsFull)).toMatch(/12 negatives >= 12 items/);
+    // the same run as asking for the full softmax outright
+    const full = await trainSequenceModel(data, 12, { ...base, loss: 'full', negatives: 12 });
+    expect(big.report.losses).toEqual(full.report.losses);
+    const small = await trainSequenceModel(data, 12, { ...base, negatives: 11 });
+    expect((small.report.settings as { loss: string }).loss).toBe('sampled');
+    expect(small.report.sampledAsFull).toBeUndefined();
+  });
+});

@@ -68,7 +68,7 @@ export interface SequenceTrainOptions {
    */
   averageTail: number;
   loss: SequenceLossKind;
-  /** Sampled items per batch for `loss: 'sampled'`. */
+  /** Sampled items per batch for `loss: 'sampled'`; as many as the catalogue's items or more: the full softmax instead. */
   negatives: number;
   /**
    * Share of those negatives that are the batch's own targets (popular items as often as they are clicked), the
@@ -139,6 +139,10 @@ export async function trainSequenceModel(
 ): Promise<SequenceTrainResult> {
   const o: SequenceTrainOptions = { ...DEFAULT_SEQUENCE_TRAIN_OPTIONS, ...options };
   checkInput(sequences, numItems, o);
+  // a sample of as many items as the catalogue has is the full softmax, exactly and without the duplicates (a small
+  // shop under the default 2,048 negatives); the report says so
+  const sampledAsFull = o.loss === 'sampled' && o.negatives >= numItems;
+  if (sampledAsFull) o.loss = 'full';
   const config: SequenceConfig = { numItems, dim: o.dim, maxLen: o.maxLen, blocks: o.blocks, heads: o.heads, ffnDim: o.ffnDim };
   const layout = flatLayout(config);
   const threads = o.threads;
@@ -211,6 +215,7 @@ export async function trainSequenceModel(
       ...(average && averaged > 0 ? { lastIterate: last } : {}),
       report: {
         averagedSteps: averaged,
+        ...(sampledAsFull ? { sampledAsFull: `${o.negatives} negatives >= ${numItems} items: trained on the full softmax` } : {}),
         backend: tf.getBackend(),
         threads,
         settings: { ...rest, ...(itemFeatures ? { itemFeatures: { tokens: itemFeatures.vocab.length, itemsWithTokens: itemFeatures.rows.filter((r) => r.length > 0).length } } : {}) },
