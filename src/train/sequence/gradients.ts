@@ -24,7 +24,7 @@ export interface GradientSettings {
   labelSmoothing?: number;
   /** Share α of each target moved onto the following clicks (loss.ts `futureTargets`); absent: 0. */
   futureWeight?: number;
-  /** How many following clicks share it. */
+  /** How many following clicks share it; absent: 1 (the trainer always passes its option). */
   futureWindow?: number;
 }
 

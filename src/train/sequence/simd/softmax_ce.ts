@@ -15,7 +15,7 @@ import type { KernelMemory, WasmBackendHeap } from './instantiate.ts';
 import { SOFTMAX_CE_WASM_BASE64 } from './softmax_ce_wasm.ts';
 
 /**
- * Extra target mass moved between items of the same rows (loss.ts `FutureTargets`): row `rows[q]`'s target
+ * Extra target mass moved between items of the same rows (loss.ts `futureTargets`): row `rows[q]`'s target
  * distribution gains `mass[q]` on item `items[q]` (negative: loses it). Each row's masses sum to 0, so the
  * distribution stays one.
  */
