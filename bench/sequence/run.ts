@@ -3,7 +3,7 @@
  *
  * For each dataset: every config of the grid below is trained on the fitting sequences (training sequences minus
  * their last item) for a short time budget and scored on the held-out last training items (validation users, a
- * seeded sample); the best by validation NDCG@10 is trained again for the full budget, then scored on validation
+ * seeded sample); the best by validation NDCG@10 (SEQ_SELECT=both: by the worse of both protocols, below) is trained again for the full budget, then scored on validation
  * (the same sample) and on the test items (every user), reading the whole training sequence. Full ranking over every item not in the
  * history, ties against the test item; NCF over the fixed (ML-1M) or seeded (Beauty) 99 negatives.
  * Writes bench/results/sequence_<dataset>.{json,md}. Budgets: SEQ_GRID_MIN, SEQ_FINAL_MIN (minutes) override; when they
@@ -66,6 +66,23 @@ const VAL_USERS = Number(process.env.SEQ_VAL_USERS ?? 1500);
 const TEST_USERS = Number(process.env.SEQ_TEST_USERS ?? Infinity);
 /** Final run on the whole training sequences (validation items included); see the header. */
 const REFIT = (process.env.SEQ_REFIT ?? '1') !== '0';
+/**
+ * How the grid's winner is chosen on validation. `ndcg` (the default): full-ranking NDCG@10. `both`: the entry whose
+ * worse protocol is best, max over entries of min(NDCG@10 / the grid's best NDCG@10, NCF NDCG@10 / the grid's best
+ * NCF NDCG@10) — neither protocol given up for the other, and no target figure used.
+ */
+const SELECT = process.env.SEQ_SELECT ?? 'ndcg';
+if (SELECT !== 'ndcg' && SELECT !== 'both') throw new Error(`SEQ_SELECT must be ndcg or both, got ${SELECT}`);
+
+/** The index of the grid's winner under SEQ_SELECT (rows with validation figures). */
+function chooseIndex(validations: NextItemMetrics[]): number {
+  const full = (m: NextItemMetrics): number => m['NDCG@10'];
+  const ncf = (m: NextItemMetrics): number => m['NCF NDCG@10'] ?? 0;
+  const bestFull = Math.max(...validations.map(full));
+  const bestNcf = Math.max(...validations.map(ncf));
+  const score = (m: NextItemMetrics): number => (SELECT === 'both' ? Math.min(full(m) / bestFull, ncf(m) / bestNcf) : full(m));
+  return validations.reduce((best, m, i) => (score(m) > score(validations[best]) ? i : best), 0);
+}
 
 interface RunRow {
   config: GridConfig;
@@ -122,7 +139,7 @@ async function runDataset(key: string): Promise<void> {
   // A grid at the final budget is the final run: the chosen entry's model is kept, not trained again (so settings
   // that act at the end of a run, such as lrDecay, are compared at the budget they will run with).
   const keep = gridMinutes === finalMinutes && !REFIT;
-  let best: { ndcg: number; trained: Awaited<ReturnType<typeof train>> } | undefined;
+  const kept: Awaited<ReturnType<typeof train>>[] = [];
   for (const config of plan.grid.length > 1 ? plan.grid : []) {
     log(`grid ${JSON.stringify(config)}`);
     const trained = await train(split, config, gridMinutes, log);
@@ -130,11 +147,12 @@ async function runDataset(key: string): Promise<void> {
     log(`  validation (${VAL_USERS} users) HR@10 ${validation['HR@10'].toFixed(4)} NDCG@10 ${validation['NDCG@10'].toFixed(4)}; 99 negatives HR@10 ${validation['NCF HR@10']!.toFixed(4)} NDCG@10 ${validation['NCF NDCG@10']!.toFixed(4)}`);
     logLastIterate(trained, valSample, log);
     rows.push(row(config, gridMinutes, trained.report, validation));
-    if (keep && (!best || validation['NDCG@10'] > best.ndcg)) best = { ndcg: validation['NDCG@10'], trained };
+    if (keep) kept.push(trained);
   }
-  const ndcg = (r: RunRow): number => r.validation?.['NDCG@10'] ?? -1;
-  const chosen = rows.length ? rows.reduce((a, b) => (ndcg(b) > ndcg(a) ? b : a)).config : plan.grid[0];
-  log(`chosen ${JSON.stringify(chosen)}; ${best ? 'its grid run is the final run' : REFIT ? 'final run on the whole training sequences (refit)' : 'final run'}`);
+  const winner = rows.length ? chooseIndex(rows.map((r) => r.validation!)) : -1;
+  const chosen = winner >= 0 ? rows[winner].config : plan.grid[0];
+  const best = winner >= 0 && keep ? { trained: kept[winner] } : undefined;
+  log(`chosen (by ${SELECT === 'both' ? 'the worse of both protocols\' NDCG@10, each relative to the grid\'s best' : 'validation NDCG@10'}) ${JSON.stringify(chosen)}; ${best ? 'its grid run is the final run' : REFIT ? 'final run on the whole training sequences (refit)' : 'final run'}`);
   const finalRun = best?.trained ?? (await train(split, chosen, finalMinutes, log, REFIT ? split.history : split.fit));
   const { params, report } = finalRun;
   const validation = REFIT ? undefined : rankMetrics(params, valSample.histories, valSample.targets, valSample.candidates);
@@ -187,7 +205,7 @@ function write(key: string, split: NextItemSplit, grid: RunRow[], final: RunRow,
     ...grid.map((r) => `| grid | \`${JSON.stringify(r.config)}\` | ${r.minutes} | ${r.epochs} | ${r.positionsPerSecond} | ${f(r.validation?.['HR@10'])} | ${f(r.validation?.['NDCG@10'])} | ${f(r.validation?.['NCF HR@10'])} | ${f(r.validation?.['NCF NDCG@10'])} | | | | |`),
     `| final${final.refit ? ' (refit)' : ''} | \`${JSON.stringify(final.config)}\` | ${final.minutes} | ${final.epochs} | ${final.positionsPerSecond} | ${f(final.validation?.['HR@10'])} | ${f(final.validation?.['NDCG@10'])} | ${f(final.validation?.['NCF HR@10'])} | ${f(final.validation?.['NCF NDCG@10'])} | ${f(final.test?.['HR@10'])} | ${f(final.test?.['NDCG@10'])} | ${f(final.test?.['NCF HR@10'])} | ${f(final.test?.['NCF NDCG@10'])} |`,
     '',
-    `Validation: ${Math.min(VAL_USERS, split.fit.length)} seeded users' held-out last training item (val NCF: against 99 seeded random items the user never touched, as the test's candidates); test: ${final.test?.users} users${final.test?.users === split.fit.length ? ' (all)' : ' (seeded sample)'}. An epoch cut by the time budget counts as one. A one-entry grid (SEQ_GRID) is not re-run: it is the final config; with SEQ_REFIT=0, a grid at the final budget keeps its chosen run as the final run. ${final.refit ? 'The final run trained on the whole training sequences, each validation item included (refit; SEQ_REFIT=0 trains it on the fitting sequences), so its validation score is not given.' : 'The final run trained on the fitting sequences (SEQ_REFIT=0).'}`,
+    `Validation: ${Math.min(VAL_USERS, split.fit.length)} seeded users' held-out last training item (val NCF: against 99 seeded random items the user never touched, as the test's candidates); test: ${final.test?.users} users${final.test?.users === split.fit.length ? ' (all)' : ' (seeded sample)'}. The grid's winner: ${SELECT === 'both' ? 'the best worse-protocol figure (SEQ_SELECT=both: min of validation NDCG@10 and val NCF NDCG@10, each over the grid\'s best)' : 'the best validation NDCG@10'}. An epoch cut by the time budget counts as one. A one-entry grid (SEQ_GRID) is not re-run: it is the final config; with SEQ_REFIT=0, a grid at the final budget keeps its chosen run as the final run. ${final.refit ? 'The final run trained on the whole training sequences, each validation item included (refit; SEQ_REFIT=0 trains it on the fitting sequences), so its validation score is not given.' : 'The final run trained on the fitting sequences (SEQ_REFIT=0).'}`,
     '',
   ];
   writeFileSync(join(dir, `sequence_${key}.md`), md.join('\n'));
