@@ -23,6 +23,7 @@ import { chooseFamily, SEQUENCE_SPECS, sequenceOptions, trainSequenceFamily, typ
 import type { PretrainOptions } from '../train/pretrain.ts';
 import { autoDecision } from './auto_default.ts';
 import { autoSequenceLearner, type SequenceLearnerResult, type SequenceLearnerTrial } from './sequence_learner.ts';
+import { AUTO_SEQUENCE_DROPOUT, autoSequenceRecipe, sequenceRecipePlan, type SequenceRecipeChoice } from './sequence_recipe.ts';
 import { autoLearner, type LearnerAutoResult } from './learner_auto.ts';
 import type { LearnerTrial } from './learner_tune.ts';
 import { BUCKETS } from './prequential.ts';
@@ -38,8 +39,8 @@ export const PRETRAIN_SPECS: Specs = {
   catalogue: { type: 'string', help: 'the shop\'s catalogue (the JSON the embed\'s data-catalogue loads, or CSV, TSV or JSON lines with an id column): the title, url, image, price and currency of the trending items go into trending.json, so the trending shelf renders when the catalogue request fails' },
   ...STREAM_SPECS,
   validate: { type: 'boolean', help: 'pick the epoch count on a leave-one-out validation split, then retrain on everything' },
-  auto: { type: 'boolean', help: 'choose the ALS recipe (dim, l2, unobserved weight, alpha, recency) and epochs on a validation split of this log by full-ranking NDCG@10 within --auto-budget, then the on-device learner\'s settings by replaying held-out users within --learner-budget; trials are printed and kept in the artefact. Default on from 100,000 interactions and 500 users unless recipe flags are given; --no-auto turns it off. With --model sasrec: the on-device settings only (fold-in hybrid and prior shrinkage, on a second model trained without the held-out users), default on from the same sizes' },
-  'auto-budget': { type: 'number', help: '--auto: seconds of recipe trials (the current recipe always runs first)', default: 600 },
+  auto: { type: 'boolean', help: 'choose the ALS recipe (dim, l2, unobserved weight, alpha, recency) and epochs on a validation split of this log by full-ranking NDCG@10 within --auto-budget, then the on-device learner\'s settings by replaying held-out users within --learner-budget; trials are printed and kept in the artefact. Default on from 100,000 interactions and 500 users unless recipe flags are given; --no-auto turns it off. With --model sasrec: the dropout (0.2 or 0.4; each trial as long as --time-budget unless --auto-budget caps both at half of it; --dropout fixes it), then the on-device settings (fold-in hybrid and prior shrinkage, on a second model trained without the held-out users), default on from the same sizes' },
+  'auto-budget': { type: 'number', help: '--auto: seconds of recipe trials (the current recipe always runs first); with --model sasrec, only when given: the dropout trials\' total (else each as long as --time-budget, or 300 s without one)', default: 600 },
   'learner-budget': { type: 'number', help: '--auto: seconds for choosing the on-device learner\'s settings (one model trained without the held-out users, then replays; the closed-form fold-in and the defaults always run); 0: ship no settings', default: 300 },
 };
 
@@ -125,10 +126,14 @@ async function pretrainSequence(all: InteractionSet, g: ReturnType<typeof getter
   const options = sequenceOptions(g, argv);
   // the size rule of the MF path; its recipe flags (--dim, --epochs …) fix the ALS recipe, not these settings
   const decision = autoDecision([], asked, all.items.length, all.userIds.length);
-  if (asked === undefined) io.err(`${decision.auto ? '' : 'no --auto: '}${decision.why}${decision.auto ? '; here: the on-device settings only' : ''}`);
+  if (asked === undefined) io.err(`${decision.auto ? '' : 'no --auto: '}${decision.why}${decision.auto ? '; here: the dropout, then the on-device settings' : ''}`);
+  const autoBudget = argv.some((a) => a === '--auto-budget' || a.startsWith('--auto-budget=')) ? g.num('auto-budget') : undefined;
+  const recipe = decision.auto ? await chooseSequenceRecipe(all, options, autoBudget, io) : undefined;
+  if (recipe) Object.assign(options, recipe.chosen);
   const learner = decision.auto ? await chooseSequenceLearner(all, options, g.num('learner-budget') ?? 300, io) : undefined;
   io.err(`training a sequence model (sasrec) on ${all.userIds.length} histories`);
   const { model } = await trainSequenceFamily(all, options, g.str('model-version'));
+  if (recipe) model.trainingReport = { ...model.trainingReport, autoTune: recipe.report };
   if (learner) {
     model.learner = { sequence: learner.best };
     const { best: _b, ...rest } = learner; // the winner itself is model.learner
@@ -137,6 +142,23 @@ async function pretrainSequence(all: InteractionSet, g: ReturnType<typeof getter
   const { written, version } = await writeModel(model, buildPlacements(all), all.itemIds, g, out, () => [], display);
   const r = model.trainingReport ?? {};
   io.out(`wrote ${out}/ (${written.files.join(', ')}; ${(written.bytes / 1024).toFixed(0)} KiB), model version ${version} (sasrec, ${JSON.stringify(model.sequence!.config)}), ${Number(r.trainSeconds ?? 0).toFixed(1)}s`);
+}
+
+/**
+ * `--auto`'s recipe half for the sequence model: the dropout (AUTO_SEQUENCE_DROPOUT) by validation NDCG@10
+ * (sequence_recipe.ts); undefined when `--dropout` fixes it or the budget is 0.
+ */
+async function chooseSequenceRecipe(all: InteractionSet, options: SequenceFamilyOptions, budget: number | undefined, io: Io): Promise<SequenceRecipeChoice | undefined> {
+  if (options.dropout !== undefined) {
+    io.err(`--auto: --dropout ${options.dropout} is given, so the sequence recipe is kept`);
+    return undefined;
+  }
+  if (budget !== undefined && budget <= 0) return undefined;
+  const plan = sequenceRecipePlan(options, budget);
+  io.err(`--auto: choosing the sequence model's dropout (${AUTO_SEQUENCE_DROPOUT.join(' or ')}) on a validation split of this log (each user's latest event) by full-ranking NDCG@10, ${plan.trialSeconds.toFixed(0)}s per trial${plan.shorter ? ` (shorter than the final run, and short trials can favour less dropout; --auto-budget ${plan.fullBudget}, or none, compares them at its length)` : options.timeBudgetMs === undefined ? ' (or the run\'s epochs; --time-budget sets the length the trials compare at)' : ', as long as the final run'}`);
+  const r = await autoSequenceRecipe(all, options, plan, (t) => io.err(`  trial ${t.trial}: dropout ${t.params.dropout} → val NDCG@10 ${t.metrics['NDCG@10'].toFixed(4)}, HR@10 ${t.metrics['HR@10'].toFixed(4)} (${t.seconds.toFixed(0)}s)`));
+  io.err(`--auto chose dropout ${r.chosen.dropout}`);
+  return r;
 }
 
 /** The sequence model's on-device settings chosen on held-out users (sequence_learner.ts); undefined when skipped. */

@@ -6,6 +6,7 @@ import { runCli } from '../../src/cli/main.ts';
 import { captureIo } from '../helpers/capture_io.ts';
 import { readArtefactDir } from '../../src/cli/artefact_dir.ts';
 import { encodeSequence } from '../../src/model/sequence/encode.ts';
+import { AUTO_SEQUENCE_DROPOUT, sequenceRecipePlan } from '../../src/cli/sequence_recipe.ts';
 
 /**
  * A log with order in it: each user walks a cycle of the catalogue (item k is followed by item k+1 mod 30) from
@@ -74,16 +75,36 @@ describe('tastebud CLI with a sequence model', () => {
     const chosen = report.trials.find((t) => t.scores.all.hr === top)!;
     expect(model.learner).toEqual({ sequence: chosen.settings });
     expect(io.stderrLines.join('\n')).toMatch(/--auto chose γ [\d.]+, κ [\d.]+ \(\d+ trials on \d+ users/);
-    // --learner-budget 0 ships no settings; --attributes ride along (the learner's attribute affinity, the shop's rules)
+    // the recipe half: one model per dropout value on the validation split, the best by NDCG@10 trains the artefact
+    const recipe = model.trainingReport!.autoTune as { metric: string; trials: { params: { dropout: number }; metrics: Record<string, number> }[] };
+    expect(recipe.metric).toBe('NDCG@10');
+    expect(recipe.trials.map((t) => t.params.dropout).sort()).toEqual([...AUTO_SEQUENCE_DROPOUT].sort());
+    for (const t of recipe.trials) expect(t.metrics['NDCG@10']).toBeGreaterThan(0);
+    const bestTrial = recipe.trials.reduce((a, b) => (b.metrics['NDCG@10'] > a.metrics['NDCG@10'] ? b : a));
+    expect(model.hyperParameters).toMatchObject({ dropout: bestTrial.params.dropout });
+    expect(io.stderrLines.join('\n')).toContain(`--auto chose dropout ${bestTrial.params.dropout}`);
+    // --learner-budget 0 ships no settings; --dropout fixes the recipe; --attributes ride along (the learner's
+    // attribute affinity, the shop's rules)
     writeFileSync(join(dir, 'attrs.json'), JSON.stringify(Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`sku${i}`, [i % 3]]))));
     const off = captureIo();
-    expect(await runCli(['pretrain', '--model', 'sasrec', '--auto', '--learner-budget', '0', '--attributes', join(dir, 'attrs.json'), '--data', log, '--out', join(dir, 'seq-off'), ...small], off)).toBe(0);
+    expect(await runCli(['pretrain', '--model', 'sasrec', '--auto', '--learner-budget', '0', '--dropout', '0.1', '--attributes', join(dir, 'attrs.json'), '--data', log, '--out', join(dir, 'seq-off'), ...small], off)).toBe(0);
     const plain = await readArtefactDir(join(dir, 'seq-off'));
     expect(plain.learner).toBeUndefined();
+    expect(plain.trainingReport!.autoTune).toBeUndefined();
+    expect(plain.hyperParameters).toMatchObject({ dropout: 0.1 });
+    expect(off.stderrLines.join('\n')).toContain('--dropout 0.1 is given, so the sequence recipe is kept');
     const sku4 = plain.itemIds.indexOf('sku4');
     expect(plain.itemAttributes?.[sku4]).toEqual(plain.itemAttributes?.[plain.itemIds.indexOf('sku7')]); // 4 % 3 = 7 % 3
     expect(plain.itemAttributes?.[sku4]).not.toEqual(plain.itemAttributes?.[plain.itemIds.indexOf('sku5')]);
     expect(Object.keys(plain.itemAttributes?.[sku4] ?? {}).length).toBeGreaterThan(0);
+  });
+
+  it('--auto\'s dropout trials run as long as the final run unless --auto-budget caps them', () => {
+    expect(sequenceRecipePlan({ timeBudgetMs: 900_000 })).toEqual({ trialSeconds: 900, shorter: false, fullBudget: 1800 });
+    expect(sequenceRecipePlan({ timeBudgetMs: 900_000 }, 600)).toEqual({ trialSeconds: 300, shorter: true, fullBudget: 1800 });
+    expect(sequenceRecipePlan({ timeBudgetMs: 60_000 }, 600)).toEqual({ trialSeconds: 60, shorter: false, fullBudget: 120 });
+    expect(sequenceRecipePlan({ epochs: 30 })).toEqual({ trialSeconds: 300, shorter: false });
+    expect(sequenceRecipePlan({ epochs: 30 }, 100)).toEqual({ trialSeconds: 50, shorter: false });
   });
 
   it('evaluate --family sasrec trains on the training part; pretrain --model auto picks by validation', { timeout: 180_000 }, async () => {

@@ -63,6 +63,8 @@
  * prefix windows, 15 minutes each, 1,500 validation users, 46–49 epochs): NDCG@10 0.1800 against 0.1789 for
  * dropout 0.1, 0.1743 for 0.3, 0.1767 for batch 128, 0.1751 for one head and 0.1781 for lr 5e-3. Refitted for 30
  * minutes under prefix windows the defaults score test HR@10 0.3156 / NDCG@10 0.1823.
+ * Beauty's short histories want dropout 0.4 at its 15 minutes (0.2 led after 5): `pretrain --model sasrec --auto`
+ * chooses 0.2 or 0.4 on the shop's own log, each trial as long as the final run (src/cli/sequence_recipe.ts).
  * The window, loss, initialisation and `lrDecay` were chosen before the products moved to XNNPACK (fast_matmul.ts),
  * at under half of today's positions per second, and were not searched again (the rate only against 5e-3, above).
  */
