@@ -151,13 +151,13 @@ async function runDataset(key: string): Promise<void> {
   }
   const winner = rows.length ? chooseIndex(rows.map((r) => r.validation!)) : -1;
   const chosen = winner >= 0 ? rows[winner].config : plan.grid[0];
-  const best = winner >= 0 && keep ? { trained: kept[winner] } : undefined;
-  log(`chosen (by ${SELECT === 'both' ? 'the worse of both protocols\' NDCG@10, each relative to the grid\'s best' : 'validation NDCG@10'}) ${JSON.stringify(chosen)}; ${best ? 'its grid run is the final run' : REFIT ? 'final run on the whole training sequences (refit)' : 'final run'}`);
-  const finalRun = best?.trained ?? (await train(split, chosen, finalMinutes, log, REFIT ? split.history : split.fit));
+  const keptRun = winner >= 0 && keep ? kept[winner] : undefined;
+  log(`chosen (by ${SELECT === 'both' ? 'the worse of both protocols\' NDCG@10, each relative to the grid\'s best' : 'validation NDCG@10'}) ${JSON.stringify(chosen)}; ${keptRun ? 'its grid run is the final run' : REFIT ? 'final run on the whole training sequences (refit)' : 'final run'}`);
+  const finalRun = keptRun ?? (await train(split, chosen, finalMinutes, log, REFIT ? split.history : split.fit));
   const { params, report } = finalRun;
   const validation = REFIT ? undefined : rankMetrics(params, valSample.histories, valSample.targets, valSample.candidates);
   if (validation) log(`  validation (${VAL_USERS} users) HR@10 ${validation['HR@10'].toFixed(4)} NDCG@10 ${validation['NDCG@10'].toFixed(4)}`);
-  if (!REFIT && !best) logLastIterate(finalRun, valSample, log);
+  if (!REFIT && !keptRun) logLastIterate(finalRun, valSample, log);
   const testUsers = shuffleInPlace(Array.from(split.fit.keys()), createRng(11)).slice(0, TEST_USERS);
   const test = rankMetrics(params, testUsers.map((u) => split.history[u]), Int32Array.from(testUsers, (u) => split.testTargets[u]), testUsers.map((u) => split.candidates[u]));
   const final = row(chosen, finalMinutes, report, validation, test);

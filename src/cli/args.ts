@@ -80,6 +80,16 @@ function suggest(name: string, known: string[]): string {
   return close ? ` (did you mean --${close}?)` : '';
 }
 
+/**
+ * Whether the command line gives `--flag` itself (`--flag v` or `--flag=v`), as opposed to its default.
+ *
+ * @example
+ * flagGiven(['--auto-budget=60'], 'auto-budget'); // true
+ */
+export function flagGiven(argv: readonly string[], flag: string): boolean {
+  return argv.some((a) => a === `--${flag}` || a.startsWith(`--${flag}=`));
+}
+
 /** Help text for a command's options. */
 export function formatHelp(usage: string, specs: Specs): string {
   const lines = [usage, '', 'Options:'];

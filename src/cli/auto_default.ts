@@ -1,3 +1,5 @@
+import { flagGiven } from './args.ts';
+
 /**
  * When `pretrain` tunes itself without being asked (`--auto` by default): on a log large enough that a validation
  * split can tell recipes apart and that training dominates the trials' cost anyway, unless the command already
@@ -21,7 +23,7 @@ export const RECIPE_FLAGS = ['dim', 'l2', 'als-alpha', 'als-unobserved', 'recenc
  */
 export function autoDecision(argv: string[], asked: boolean | undefined, events: number, users: number): { auto: boolean; why: string } {
   if (asked !== undefined) return { auto: asked, why: asked ? '--auto' : '--no-auto' };
-  const fixed = RECIPE_FLAGS.filter((f) => argv.some((a) => a === `--${f}` || a.startsWith(`--${f}=`) || a === `--no-${f}`));
+  const fixed = RECIPE_FLAGS.filter((f) => flagGiven(argv, f) || argv.includes(`--no-${f}`));
   if (fixed.length) return { auto: false, why: `the recipe is given (--${fixed.join(', --')})` };
   if (events < AUTO_MIN_EVENTS || users < AUTO_MIN_USERS)
     return { auto: false, why: `the log is small (${events.toLocaleString('en')} interactions, ${users.toLocaleString('en')} users; --auto is the default from ${AUTO_MIN_EVENTS.toLocaleString('en')} and ${AUTO_MIN_USERS} users)` };

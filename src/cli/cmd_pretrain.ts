@@ -7,7 +7,7 @@ import { pretrain } from '../train/pretrain.ts';
 import { buildPlacements } from '../train/placements.ts';
 import type { InteractionSet } from '../data/interactions.ts';
 import type { Specs } from './args.ts';
-import { getters, parseArgs } from './args.ts';
+import { flagGiven, getters, parseArgs } from './args.ts';
 import { checkOutDir } from './artefact_write.ts';
 import { loadDataset } from './datasets.ts';
 import { createProgressBar } from './progress.ts';
@@ -127,7 +127,7 @@ async function pretrainSequence(all: InteractionSet, g: ReturnType<typeof getter
   // the size rule of the MF path; its recipe flags (--dim, --epochs …) fix the ALS recipe, not these settings
   const decision = autoDecision([], asked, all.items.length, all.userIds.length);
   if (asked === undefined) io.err(`${decision.auto ? '' : 'no --auto: '}${decision.why}${decision.auto ? '; here: the dropout, then the on-device settings' : ''}`);
-  const autoBudget = argv.some((a) => a === '--auto-budget' || a.startsWith('--auto-budget=')) ? g.num('auto-budget') : undefined;
+  const autoBudget = flagGiven(argv, 'auto-budget') ? g.num('auto-budget') : undefined;
   const recipe = decision.auto ? await chooseSequenceRecipe(all, options, autoBudget, io) : undefined;
   if (recipe) Object.assign(options, recipe.chosen);
   const learner = decision.auto ? await chooseSequenceLearner(all, options, g.num('learner-budget') ?? 300, io) : undefined;

@@ -5,7 +5,7 @@ import { markdownTable } from '../eval/report.ts';
 import type { SearchSpace, Trial } from '../eval/tune.ts';
 import { tune } from '../eval/tune.ts';
 import type { Specs } from './args.ts';
-import { getters, parseArgs } from './args.ts';
+import { flagGiven, getters, parseArgs } from './args.ts';
 import { loadDataset } from './datasets.ts';
 import { createReadProgress } from './read_progress.ts';
 import type { Io } from './io.ts';
@@ -80,7 +80,7 @@ function toRow(t: Trial): { name: string; protocol: string; metrics: Record<stri
 }
 
 async function tuneSequenceCmd(g: ReturnType<typeof getters>, argv: string[], io: Io): Promise<void> {
-  const spec = argv.some((a) => a === '--space' || a.startsWith('--space=')) ? g.str('space')! : 'maxLen=50,200;lr=0.001,0.003';
+  const spec = flagGiven(argv, 'space') ? g.str('space')! : 'maxLen=50,200;lr=0.001,0.003';
   const space = parseSequenceSpace(spec);
   const data = await loadDataset(loadOptions(g));
   io.err(`tuning a sequence model on the validation split of ${data.split.train.users.length} training interactions (the test split is not used)`);

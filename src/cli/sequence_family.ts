@@ -20,6 +20,7 @@ import { encodeHistoriesTf, itemFeatures, SEQUENCE_WINDOWS, type SequenceTrainOp
 import { trainSequenceModelThreaded } from './sequence_threads.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { Specs, getters } from './args.ts';
+import { flagGiven } from './args.ts';
 
 export const SEQUENCE_FAMILIES = ['sasrec'] as const;
 
@@ -63,7 +64,7 @@ const SHARED = { dim: 'dim', epochs: 'epochs', lr: 'lr', 'batch-size': 'batchSiz
  * sequenceOptions(g, ['--dim', '32', '--max-len', '50']); // { dim: 32, maxLen: 50 }
  */
 export function sequenceOptions(g: ReturnType<typeof getters>, argv: string[]): SequenceFamilyOptions {
-  const given = (flag: string): boolean => argv.some((a) => a === `--${flag}` || a.startsWith(`--${flag}=`));
+  const given = (flag: string): boolean => flagGiven(argv, flag);
   const o: SequenceFamilyOptions = {};
   for (const [flag, key] of Object.entries(SHARED)) if (given(flag)) o[key] = g.num(flag);
   const num = (flag: string, key: 'maxLen' | 'blocks' | 'heads' | 'ffnDim' | 'dropout'): void => {

@@ -16,7 +16,7 @@ export const AUTO_SEQUENCE_DROPOUT: readonly number[] = [0.2, 0.4];
 export interface SequenceRecipePlan {
   /** Each trial's time budget. */
   trialSeconds: number;
-  /** The trials run shorter than the final run (its --time-budget), where less dropout is favoured. */
+  /** The trials run shorter than the final run (its --time-budget): short trials can favour less dropout. */
   shorter: boolean;
   /** The --auto-budget at which every trial runs as long as the final run; absent without --time-budget. */
   fullBudget?: number;
